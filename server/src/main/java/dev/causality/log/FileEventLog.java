@@ -1,0 +1,473 @@
+package dev.causality.log;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The embedded {@link EventLog}: append-only segment files on local disk with group commit. */
+public final class FileEventLog implements EventLog {
+  /*
+   * Implementation note. A record is framed as [magic 0xCA][int length][int crc32c(payload)]
+   * [payload]; its position is its byte offset in the whole log, and a segment file is named by
+   * the position of its first byte. One writer thread owns the active segment. Appenders enqueue
+   * their payloads and wait; the writer takes every append that is waiting (group commit),
+   * writes them with one positional write, forces the file, and only then advances `durableEnd`
+   * and completes their futures. Readers never look at or past `durableEnd`, so nothing that a
+   * crash could still take away is ever loaded. A failed write or force truncates the segment
+   * back to `durableEnd` and fails the whole group: a record is either durable and acknowledged
+   * or gone. On open, the active segment is scanned and cut at the first record that fails its
+   * framing or checksum (a torn tail: bytes written after the last completed force, never
+   * acknowledged); the cut bytes are kept in `quarantine/` and reported, never dropped silently.
+   */
+
+  static final byte MAGIC = (byte) 0xCA;
+  static final int HEADER_BYTES = 9;
+  static final int MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(FileEventLog.class);
+
+  private final Path dir;
+  private final long segmentBytes;
+  private final ConcurrentSkipListMap<Long, Path> segments = new ConcurrentSkipListMap<>();
+  private final Map<Long, FileChannel> readers = new ConcurrentHashMap<>();
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Object durableMonitor = new Object();
+  private final Thread writer;
+
+  private FileChannel active;
+  private long activeBase;
+  private volatile long durableEnd;
+  private volatile boolean writable = true;
+  private volatile boolean closed;
+  private volatile long tornBytesRecovered;
+
+  private record Pending(List<byte[]> payloads, CompletableFuture<Void> done) {}
+
+  private FileEventLog(Path dir, long segmentBytes) {
+    this.dir = dir;
+    this.segmentBytes = segmentBytes;
+    this.writer = Thread.ofPlatform().name("log-writer").daemon(false).unstarted(this::writeLoop);
+  }
+
+  /** Opens (creating if needed) the log in {@code dir}, recovering from an unclean stop. */
+  public static FileEventLog open(Path dir, long segmentBytes) {
+    requireNonNull(dir, "dir is null");
+    if (segmentBytes < 1024) {
+      throw new IllegalArgumentException("segmentBytes must be at least 1024, was " + segmentBytes);
+    }
+    FileEventLog log = new FileEventLog(dir, segmentBytes);
+    try {
+      log.recover();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open event log in " + dir, e);
+    }
+    log.writer.start();
+    return log;
+  }
+
+  private void recover() throws IOException {
+    Files.createDirectories(dir);
+    try (Stream<Path> files = Files.list(dir)) {
+      files
+          .filter(p -> p.getFileName().toString().matches("\\d{20}\\.log"))
+          .forEach(p -> segments.put(baseOf(p), p));
+    }
+    if (segments.isEmpty()) {
+      segments.put(0L, createSegment(0L));
+    }
+    activeBase = segments.lastKey();
+    active =
+        FileChannel.open(segments.get(activeBase), StandardOpenOption.READ, StandardOpenOption.WRITE);
+    long valid = scanValidPrefix(active);
+    long size = active.size();
+    if (valid < size) {
+      quarantine(active, valid, size);
+      active.truncate(valid);
+      active.force(true);
+      tornBytesRecovered = size - valid;
+    }
+    durableEnd = activeBase + valid;
+  }
+
+  private void quarantine(FileChannel channel, long from, long to) throws IOException {
+    Path q = dir.resolve("quarantine");
+    Files.createDirectories(q);
+    Path target = q.resolve(String.format("%020d-%d.torn", activeBase + from, System.currentTimeMillis()));
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(to - from, Integer.MAX_VALUE - 16));
+    channel.read(buf, from);
+    buf.flip();
+    try (FileChannel out =
+        FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      out.write(buf);
+      out.force(true);
+    }
+    LOG.warn(
+        "event log: cut a torn tail of {} bytes at position {} in {}; the bytes were written after"
+            + " the last completed fsync, so none of them was acknowledged; copy kept in {}",
+        to - from,
+        activeBase + from,
+        segments.get(activeBase).getFileName(),
+        target);
+  }
+
+  /** Length of the prefix of {@code channel} made of whole, checksummed records. */
+  static long scanValidPrefix(FileChannel channel) throws IOException {
+    long size = channel.size();
+    long offset = 0;
+    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+    while (offset + HEADER_BYTES <= size) {
+      header.clear();
+      readFully(channel, header, offset);
+      header.flip();
+      if (header.get() != MAGIC) {
+        return offset;
+      }
+      int length = header.getInt();
+      int crc = header.getInt();
+      if (length < 0 || length > MAX_RECORD_BYTES || offset + HEADER_BYTES + length > size) {
+        return offset;
+      }
+      ByteBuffer payload = ByteBuffer.allocate(length);
+      readFully(channel, payload, offset + HEADER_BYTES);
+      if (crc32c(payload.array()) != crc) {
+        return offset;
+      }
+      offset += HEADER_BYTES + length;
+    }
+    return offset;
+  }
+
+  /** Bytes cut from the tail when the log was opened (0 after a clean stop). */
+  public long tornBytesRecovered() {
+    return tornBytesRecovered;
+  }
+
+  @Override
+  public CompletableFuture<Void> append(List<byte[]> payloads) {
+    requireNonNull(payloads, "payloads is null");
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (payloads.isEmpty()) {
+      done.complete(null);
+      return done;
+    }
+    for (byte[] p : payloads) {
+      if (p.length > MAX_RECORD_BYTES) {
+        done.completeExceptionally(
+            new IllegalArgumentException(
+                "record of " + p.length + " bytes exceeds " + MAX_RECORD_BYTES));
+        return done;
+      }
+    }
+    if (closed) {
+      done.completeExceptionally(new LogUnavailableException("event log is closed", null));
+      return done;
+    }
+    queue.add(new Pending(payloads, done));
+    return done;
+  }
+
+  private void writeLoop() {
+    List<Pending> group = new ArrayList<>();
+    while (true) {
+      try {
+        Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (closed && queue.isEmpty()) {
+            return;
+          }
+          continue;
+        }
+        group.add(first);
+        queue.drainTo(group);
+        writeGroup(group);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("event log writer failed", e);
+        for (Pending p : group) {
+          p.done.completeExceptionally(new LogUnavailableException("event log writer failed", e));
+        }
+      } finally {
+        group.clear();
+      }
+    }
+  }
+
+  private void writeGroup(List<Pending> group) {
+    long bytes = 0;
+    for (Pending p : group) {
+      for (byte[] payload : p.payloads) {
+        bytes += HEADER_BYTES + payload.length;
+      }
+    }
+    ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(bytes));
+    CRC32C crc = new CRC32C();
+    for (Pending p : group) {
+      for (byte[] payload : p.payloads) {
+        crc.reset();
+        crc.update(payload);
+        buf.put(MAGIC).putInt(payload.length).putInt((int) crc.getValue()).put(payload);
+      }
+    }
+    buf.flip();
+    long offset = durableEnd - activeBase;
+    try {
+      while (buf.hasRemaining()) {
+        offset += active.write(buf, offset);
+      }
+      active.force(false);
+    } catch (IOException e) {
+      writable = false;
+      try {
+        active.truncate(durableEnd - activeBase);
+      } catch (IOException ignored) {
+        // the next successful group writes over the same offsets; readers stop at durableEnd
+      }
+      LogUnavailableException failure =
+          new LogUnavailableException("cannot make events durable: " + e.getMessage(), e);
+      for (Pending p : group) {
+        p.done.completeExceptionally(failure);
+      }
+      return;
+    }
+    writable = true;
+    synchronized (durableMonitor) {
+      durableEnd = activeBase + offset;
+      durableMonitor.notifyAll();
+    }
+    for (Pending p : group) {
+      p.done.complete(null);
+    }
+    if (offset >= segmentBytes) {
+      roll();
+    }
+  }
+
+  private void roll() {
+    long base = durableEnd;
+    try {
+      Path path = createSegment(base);
+      FileChannel next = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      segments.put(base, path);
+      FileChannel previous = active;
+      active = next;
+      activeBase = base;
+      previous.close();
+    } catch (IOException e) {
+      // keep writing into the current segment; rolling is retried after the next group
+      LOG.warn("event log: cannot roll to a new segment at {}: {}", base, e.toString());
+    }
+  }
+
+  private Path createSegment(long base) throws IOException {
+    Path path = dir.resolve(String.format("%020d.log", base));
+    Files.createFile(path);
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException e) {
+      // some file systems cannot fsync a directory; the segment itself is forced on every write
+    }
+    return path;
+  }
+
+  @Override
+  public List<LogRecord> read(long position, int maxBytes) {
+    long end = durableEnd;
+    List<LogRecord> out = new ArrayList<>();
+    if (position >= end) {
+      return out;
+    }
+    if (position < start()) {
+      throw new IllegalArgumentException(
+          "position " + position + " is before the start of the log " + start());
+    }
+    long read = 0;
+    long pos = position;
+    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+    try {
+      while (pos < end && (out.isEmpty() || read < maxBytes)) {
+        Map.Entry<Long, Path> seg = segments.floorEntry(pos);
+        FileChannel ch = reader(seg.getKey(), seg.getValue());
+        long segEnd = segmentEnd(seg.getKey(), ch, end);
+        if (pos >= segEnd) {
+          Long nextBase = segments.higherKey(seg.getKey());
+          if (nextBase == null || nextBase != pos) {
+            throw corrupt(seg.getValue(), pos - seg.getKey(), "no record starts here");
+          }
+          continue;
+        }
+        long local = pos - seg.getKey();
+        header.clear();
+        readFully(ch, header, local);
+        header.flip();
+        byte magic = header.get();
+        int length = header.getInt();
+        int crc = header.getInt();
+        if (magic != MAGIC || length < 0 || length > MAX_RECORD_BYTES || pos + HEADER_BYTES + length > segEnd) {
+          throw corrupt(seg.getValue(), local, "bad record header");
+        }
+        byte[] payload = new byte[length];
+        readFully(ch, ByteBuffer.wrap(payload), local + HEADER_BYTES);
+        if (crc32c(payload) != crc) {
+          throw corrupt(seg.getValue(), local, "checksum mismatch");
+        }
+        long next = pos + HEADER_BYTES + length;
+        out.add(new LogRecord(pos, next, payload));
+        read += length;
+        pos = next;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read event log at position " + pos, e);
+    }
+    return out;
+  }
+
+  private long segmentEnd(long base, FileChannel ch, long end) throws IOException {
+    Long nextBase = segments.higherKey(base);
+    return nextBase == null ? end : Math.min(end, base + ch.size());
+  }
+
+  private FileChannel reader(long base, Path path) throws IOException {
+    FileChannel ch = readers.get(base);
+    if (ch == null) {
+      ch = FileChannel.open(path, StandardOpenOption.READ);
+      FileChannel raced = readers.putIfAbsent(base, ch);
+      if (raced != null) {
+        ch.close();
+        ch = raced;
+      }
+    }
+    return ch;
+  }
+
+  private static CorruptLogException corrupt(Path segment, long offset, String why) {
+    return new CorruptLogException(
+        "event log segment "
+            + segment
+            + " is corrupt at offset "
+            + offset
+            + " ("
+            + why
+            + "); refusing to skip it. Stop the server, copy the segment aside for inspection and"
+            + " restore it from a backup, or truncate it at that offset to accept the loss.");
+  }
+
+  @Override
+  public long end() {
+    return durableEnd;
+  }
+
+  @Override
+  public long start() {
+    return segments.firstKey();
+  }
+
+  @Override
+  public void awaitBeyond(long position, long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    synchronized (durableMonitor) {
+      while (durableEnd <= position) {
+        long waitMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (waitMs <= 0) {
+          return;
+        }
+        durableMonitor.wait(waitMs);
+      }
+    }
+  }
+
+  @Override
+  public void release(long position) {
+    while (true) {
+      Map.Entry<Long, Path> first = segments.firstEntry();
+      Long nextBase = segments.higherKey(first.getKey());
+      if (nextBase == null || nextBase > position) {
+        return;
+      }
+      segments.remove(first.getKey());
+      FileChannel ch = readers.remove(first.getKey());
+      try {
+        if (ch != null) {
+          ch.close();
+        }
+        Files.deleteIfExists(first.getValue());
+      } catch (IOException e) {
+        LOG.warn("event log: cannot delete loaded segment {}: {}", first.getValue(), e.toString());
+      }
+    }
+  }
+
+  @Override
+  public boolean writable() {
+    return writable && !closed;
+  }
+
+  @Override
+  public long sizeBytes() {
+    return durableEnd - start();
+  }
+
+  /** Stops accepting appends, writes what is queued, and closes the files. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      active.close();
+      for (FileChannel ch : readers.values()) {
+        ch.close();
+      }
+    } catch (IOException e) {
+      LOG.warn("event log: error while closing: {}", e.toString());
+    }
+  }
+
+  private static long baseOf(Path p) {
+    String name = p.getFileName().toString();
+    return Long.parseLong(name.substring(0, name.length() - ".log".length()));
+  }
+
+  private static int crc32c(byte[] bytes) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes);
+    return (int) crc.getValue();
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long offset) throws IOException {
+    long at = offset;
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, at);
+      if (n < 0) {
+        throw new IOException("unexpected end of file at offset " + at);
+      }
+      at += n;
+    }
+  }
+}

@@ -1,0 +1,287 @@
+package dev.causality.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causality.ingest.IngestRoutes;
+import dev.causality.ingest.Ingestion;
+import dev.causality.load.Loader;
+import dev.causality.log.FileEventLog;
+import dev.causality.projects.CreatedKey;
+import dev.causality.projects.Projects;
+import dev.causality.projects.SqliteMetadataStore;
+import dev.causality.warehouse.DuckDbWarehouse;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** The composition root: wires every role of one Causality process by hand and runs it. */
+public final class CausalityServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CausalityServer.class);
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  static final String DEFAULT_PROJECT = "default";
+
+  private final Config config;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private SqliteMetadataStore metadata;
+  private Projects projects;
+  private FileEventLog log;
+  private DuckDbWarehouse warehouse;
+  private Loader loader;
+  private Ingestion ingestion;
+  private Javalin app;
+  private volatile boolean ready;
+  private volatile boolean draining;
+  private volatile boolean stopped;
+
+  private CausalityServer(Config config) {
+    this.config = requireNonNull(config, "config is null");
+  }
+
+  /** Opens the data dir, starts the loader and the HTTP server; returns once it listens. */
+  public static CausalityServer start(Config config, PrintStream console) {
+    CausalityServer s = new CausalityServer(config);
+    try {
+      s.startRoles(console);
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    return s;
+  }
+
+  private void startRoles(PrintStream console) {
+    long t0 = System.nanoTime();
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create data dir " + config.dataDir(), e);
+    }
+    metadata = SqliteMetadataStore.open(config.metadataFile());
+    projects = Projects.of(metadata);
+    bootstrap(console);
+    log = FileEventLog.open(config.logDir(), config.logSegmentBytes());
+    warehouse = DuckDbWarehouse.open(config.warehouseFile(), config.warehouseMemory());
+    InstantSource clock = InstantSource.system();
+    loader =
+        new Loader(log, warehouse, config.dedupWindow(), config.dedupMaxIds(), 4 * 1024 * 1024, clock, registry);
+    loader.start();
+    ingestion =
+        new Ingestion(
+            new Ingestion.Settings(
+                config.limits(), config.rateLimit(), config.ipMode(), config.geoIpDatabase(), config.maxFuture().toMillis()),
+            projects,
+            log,
+            clock,
+            new SecureRandom(),
+            registry);
+    Gauge.builder("causality_log_bytes", log, FileEventLog::sizeBytes).description("Bytes held by the event log").register(registry);
+    Gauge.builder("causality_dead_letters", warehouse, w -> w.deadLetterCount())
+        .description("Records in the dead-letter table")
+        .register(registry);
+    Gauge.builder("causality_log_torn_bytes_recovered", log, FileEventLog::tornBytesRecovered).register(registry);
+    app = Javalin.create(cfg -> {
+      cfg.concurrency.useVirtualThreads = true;
+      cfg.startup.showJavalinBanner = false;
+      cfg.jetty.host = config.host();
+      cfg.jetty.port = config.port();
+      cfg.router.ignoreTrailingSlashes = true;
+      cfg.jetty.modifyServer(server -> server.setStopTimeout(5000));
+      cfg.routes.before(this::beforeRequest);
+      cfg.routes.after(ctx -> {
+        if (ctx.attribute("counted") != null) {
+          ctx.attribute("counted", null);
+          inFlight.decrementAndGet();
+        }
+      });
+      cfg.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "alive")));
+      cfg.routes.get("/ready", this::readiness);
+      cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+      IngestRoutes.register(cfg.routes, ingestion, config.trustProxy());
+      cfg.routes.exception(Exception.class, (e, ctx) -> {
+        LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+        ctx.status(500).contentType("application/json")
+            .result("{\"success\":false,\"code\":\"internal\",\"message\":\"internal error; see the server log for request "
+                + ctx.attribute("requestId") + "\"}");
+      });
+      cfg.requestLogger.http(this::afterRequest);
+    });
+    app.start();
+    ready = true;
+    LOG.info(
+        "causality listening on {}:{} with data in {} (started in {} ms)",
+        config.host(),
+        app.port(),
+        config.dataDir().toAbsolutePath(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+  }
+
+  private void bootstrap(PrintStream console) {
+    if (projects.projects().isEmpty()) {
+      projects.createProject(DEFAULT_PROJECT, "Default project");
+      if (config.ingestKey().isEmpty()) {
+        CreatedKey k = projects.createKey(DEFAULT_PROJECT, "default", OptionalInt.empty(), Optional.empty());
+        console.println();
+        console.println("Created project 'default' and its ingestion key (shown once, keep it):");
+        console.println();
+        console.println("    " + k.secret());
+        console.println();
+      }
+    }
+    config.ingestKey().ifPresent(secret -> {
+      if (projects.authenticate(secret).isEmpty()) {
+        projects.createKey(DEFAULT_PROJECT, "CAUSALITY_INGEST_KEY", OptionalInt.empty(), Optional.of(secret));
+        LOG.info("created the ingestion key given by CAUSALITY_INGEST_KEY for project '{}'", DEFAULT_PROJECT);
+      }
+    });
+  }
+
+  private void beforeRequest(Context ctx) {
+    String id = ctx.header("X-Request-Id");
+    if (id == null || !REQUEST_ID.matcher(id).matches()) {
+      id = UUID.randomUUID().toString();
+    }
+    inFlight.incrementAndGet();
+    ctx.attribute("counted", Boolean.TRUE);
+    ctx.attribute("requestId", id);
+    ctx.attribute("startNanos", System.nanoTime());
+    ctx.header("X-Request-Id", id);
+    MDC.put("requestId", id);
+  }
+
+  private void afterRequest(Context ctx, Float ms) {
+    String route = routeLabel(ctx);
+    int status = ctx.statusCode();
+    Long start = ctx.attribute("startNanos");
+    long nanos = start == null ? (long) (ms * 1_000_000) : System.nanoTime() - start;
+    Timer.builder("causality_http_requests")
+        .description("HTTP requests by route and status")
+        .tag("route", route)
+        .tag("status", Integer.toString(status))
+        .publishPercentileHistogram()
+        .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofMillis(100))
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+    MDC.put("requestId", String.valueOf((Object) ctx.attribute("requestId")));
+    MDC.put("status", Integer.toString(status));
+    MDC.put("route", route);
+    LOG.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(), status, String.format("%.1f", nanos / 1e6));
+    MDC.clear();
+  }
+
+  private static String routeLabel(Context ctx) {
+    try {
+      var endpoint = ctx.endpoints().matchedHttpEndpoint();
+      return endpoint == null ? "unmatched" : endpoint.path.replace("/<prefix>", "/{prefix}");
+    } catch (RuntimeException e) {
+      return "unmatched";
+    }
+  }
+
+  private void readiness(Context ctx) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    boolean logOk = log.writable();
+    boolean loaderOk = loader.running();
+    boolean ok = ready && !draining && logOk && loaderOk;
+    body.put("status", ok ? "ready" : draining ? "draining" : "not ready");
+    body.put("log_writable", logOk);
+    body.put("loader_running", loaderOk);
+    body.put("warehouse_open", warehouse != null);
+    if (!loader.lastError().isEmpty()) {
+      body.put("loader_error", loader.lastError());
+    }
+    body.put("log_lag_bytes", log.end() - loader.position());
+    ctx.status(ok ? 200 : 503).contentType("application/json").result(body.toString());
+  }
+
+  /** The port the server listens on (useful with port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  public Projects projects() {
+    return projects;
+  }
+
+  public Loader loader() {
+    return loader;
+  }
+
+  public FileEventLog log() {
+    return log;
+  }
+
+  public DuckDbWarehouse warehouse() {
+    return warehouse;
+  }
+
+  /**
+   * Graceful stop: readiness turns 503 and new requests are refused at once, requests in flight
+   * finish, then the log is flushed and fully loaded before the files are closed.
+   */
+  @Override
+  public synchronized void close() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    draining = true;
+    if (ingestion != null) {
+      ingestion.startDraining();
+    }
+    LOG.info("shutting down: draining {} requests in flight", inFlight.get());
+    long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (inFlight.get() > 0 && System.nanoTime() < waitUntil) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (app != null) {
+      app.stop();
+    }
+    if (log != null) {
+      log.close();
+    }
+    if (loader != null) {
+      long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+      if (!loader.drain(Duration.ofMillis(left))) {
+        LOG.warn("shutdown: the loader did not finish in time; the rest loads at the next start");
+      }
+    }
+    if (warehouse != null) {
+      warehouse.close();
+    }
+    if (metadata != null) {
+      metadata.close();
+    }
+    LOG.info("stopped; log loaded up to position {}", loader == null ? 0 : loader.position());
+  }
+
+  int inFlight() {
+    return inFlight.get();
+  }
+}

@@ -1,0 +1,111 @@
+package dev.causality.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.causality.ingest.IngestLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Every setting of a Causality process; each comes from a flag or a {@code CAUSALITY_*} variable. */
+public record Config(
+    Path dataDir,
+    String host,
+    int port,
+    Optional<String> ingestKey,
+    int rateLimit,
+    IngestLimits limits,
+    Duration dedupWindow,
+    int dedupMaxIds,
+    String ipMode,
+    Optional<Path> geoIpDatabase,
+    boolean trustProxy,
+    long logSegmentBytes,
+    String warehouseMemory,
+    Duration maxFuture,
+    Duration shutdownTimeout) {
+
+  public Config {
+    requireNonNull(dataDir, "dataDir is null");
+    requireNonNull(host, "host is null");
+    requireNonNull(ingestKey, "ingestKey is null");
+    requireNonNull(limits, "limits is null");
+    requireNonNull(dedupWindow, "dedupWindow is null");
+    requireNonNull(ipMode, "ipMode is null");
+    requireNonNull(geoIpDatabase, "geoIpDatabase is null");
+    requireNonNull(warehouseMemory, "warehouseMemory is null");
+    requireNonNull(maxFuture, "maxFuture is null");
+    requireNonNull(shutdownTimeout, "shutdownTimeout is null");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port (CAUSALITY_PORT) must be 0-65535, was " + port);
+    }
+    if (rateLimit < 0) {
+      throw new IllegalArgumentException("rate limit (CAUSALITY_RATE_LIMIT) must be 0 (unlimited) or more, was " + rateLimit);
+    }
+  }
+
+  /** Defaults for everything, with the data in {@code dataDir}; used by tests and as a base. */
+  public static Config defaults(Path dataDir) {
+    return new Config(
+        dataDir, "0.0.0.0", 8080, Optional.empty(), 1000, IngestLimits.DEFAULTS, Duration.ofHours(24),
+        10_000_000, "truncate", Optional.empty(), false, 64L * 1024 * 1024, "512MB",
+        Duration.ofMinutes(10), Duration.ofSeconds(25));
+  }
+
+  public Config withPort(int p) {
+    return new Config(dataDir, host, p, ingestKey, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+  }
+
+  public Config withIngestKey(String key) {
+    return new Config(dataDir, host, port, Optional.of(key), rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+  }
+
+  public Config withRateLimit(int r) {
+    return new Config(dataDir, host, port, ingestKey, r, limits, dedupWindow, dedupMaxIds, ipMode,
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+  }
+
+  public Config withIpMode(String mode) {
+    return new Config(dataDir, host, port, ingestKey, rateLimit, limits, dedupWindow, dedupMaxIds, mode,
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+  }
+
+  public Path logDir() {
+    return dataDir.resolve("log");
+  }
+
+  public Path warehouseFile() {
+    return dataDir.resolve("warehouse.duckdb");
+  }
+
+  public Path metadataFile() {
+    return dataDir.resolve("metadata.sqlite");
+  }
+
+  /** Parses {@code 24h}, {@code 30m}, {@code 10s}, {@code 500ms}, {@code 2d} or ISO-8601 {@code PT24H}. */
+  static Duration duration(String name, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (v.startsWith("p")) {
+        return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+      }
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      }
+      long n = Long.parseLong(v.substring(0, v.length() - 1));
+      return switch (v.charAt(v.length() - 1)) {
+        case 'd' -> Duration.ofDays(n);
+        case 'h' -> Duration.ofHours(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 's' -> Duration.ofSeconds(n);
+        default -> throw new NumberFormatException();
+      };
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          name + " must be a duration such as 24h, 30m, 10s or PT24H; was '" + value + "'", e);
+    }
+  }
+}

@@ -1,0 +1,336 @@
+package dev.causality.server;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causality.ingest.IngestLimits;
+import dev.causality.projects.CreatedKey;
+import dev.causality.projects.IngestKey;
+import dev.causality.projects.Project;
+import dev.causality.projects.Projects;
+import dev.causality.projects.SqliteMetadataStore;
+import dev.causality.warehouse.DuckDbWarehouse;
+import dev.causality.warehouse.QueryResult;
+import dev.causality.warehouse.WarehouseException;
+import dev.causality.warehouse.WarehouseLockedException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code causality} command line: serve, keys, projects, sql. */
+@Command(
+    name = "causality",
+    mixinStandardHelpOptions = true,
+    version = "causality 0.1.0",
+    description = "Self-hosted behavioural analytics.",
+    subcommands = {Main.Serve.class, Main.Keys.class, Main.ProjectsCommand.class, Main.Sql.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(System.out, System.err, args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this). */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new java.io.PrintWriter(out, true));
+    cli.setErr(new java.io.PrintWriter(err, true));
+    cli.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          cmd.getErr().println("error: " + ex.getMessage());
+          return 1;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Settings shared by every command; each flag falls back to its environment variable. */
+  static final class Settings {
+    @Option(names = "--data-dir", defaultValue = "${env:CAUSALITY_DATA_DIR:-data}", description = "Data directory (CAUSALITY_DATA_DIR, default ./data).")
+    Path dataDir;
+
+    @Option(names = "--host", defaultValue = "${env:CAUSALITY_HOST:-0.0.0.0}", description = "Listen address (CAUSALITY_HOST).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:CAUSALITY_PORT:-8080}", description = "HTTP port (CAUSALITY_PORT, default 8080).")
+    int port;
+
+    @Option(names = "--ingest-key", defaultValue = "${env:CAUSALITY_INGEST_KEY}", description = "Preset ingestion key of project 'default' (CAUSALITY_INGEST_KEY).")
+    String ingestKey;
+
+    @Option(names = "--rate-limit", defaultValue = "${env:CAUSALITY_RATE_LIMIT:-1000}", description = "Default events/s per key, 0 = unlimited (CAUSALITY_RATE_LIMIT).")
+    int rateLimit;
+
+    @Option(names = "--max-event-bytes", defaultValue = "${env:CAUSALITY_MAX_EVENT_BYTES:-32768}")
+    int maxEventBytes;
+
+    @Option(names = "--max-request-bytes", defaultValue = "${env:CAUSALITY_MAX_REQUEST_BYTES:-5242880}")
+    int maxRequestBytes;
+
+    @Option(names = "--max-batch-events", defaultValue = "${env:CAUSALITY_MAX_BATCH_EVENTS:-2500}")
+    int maxBatchEvents;
+
+    @Option(names = "--dedup-window", defaultValue = "${env:CAUSALITY_DEDUP_WINDOW:-24h}", description = "Duplicate event_id window (CAUSALITY_DEDUP_WINDOW, default 24h).")
+    String dedupWindow;
+
+    @Option(names = "--dedup-max-ids", defaultValue = "${env:CAUSALITY_DEDUP_MAX_IDS:-10000000}")
+    int dedupMaxIds;
+
+    @Option(names = "--ip-mode", defaultValue = "${env:CAUSALITY_IP_MODE:-truncate}", description = "keep, truncate (IPv4 /24, IPv6 /48) or drop (CAUSALITY_IP_MODE).")
+    String ipMode;
+
+    @Option(names = "--geoip-db", defaultValue = "${env:CAUSALITY_GEOIP_DB}", description = "MaxMind-format city database (CAUSALITY_GEOIP_DB).")
+    Path geoIpDb;
+
+    @Option(names = "--trust-proxy", defaultValue = "${env:CAUSALITY_TRUST_PROXY:-false}", description = "Take the client IP from X-Forwarded-For (CAUSALITY_TRUST_PROXY).")
+    boolean trustProxy;
+
+    @Option(names = "--log-segment-bytes", defaultValue = "${env:CAUSALITY_LOG_SEGMENT_BYTES:-67108864}")
+    long logSegmentBytes;
+
+    @Option(names = "--warehouse-memory", defaultValue = "${env:CAUSALITY_WAREHOUSE_MEMORY:-512MB}")
+    String warehouseMemory;
+
+    @Option(names = "--max-future", defaultValue = "${env:CAUSALITY_MAX_FUTURE:-10m}", description = "Corrected timestamps later than this past receipt are clamped.")
+    String maxFuture;
+
+    Config config() {
+      return new Config(
+          dataDir,
+          host,
+          port,
+          Optional.ofNullable(ingestKey).filter(k -> !k.isBlank()),
+          rateLimit,
+          new IngestLimits(maxEventBytes, maxRequestBytes, maxBatchEvents, IngestLimits.DEFAULTS.maxNestingDepth()),
+          Config.duration("CAUSALITY_DEDUP_WINDOW", dedupWindow),
+          dedupMaxIds,
+          ipMode,
+          Optional.ofNullable(geoIpDb),
+          trustProxy,
+          logSegmentBytes,
+          warehouseMemory,
+          Config.duration("CAUSALITY_MAX_FUTURE", maxFuture),
+          java.time.Duration.ofSeconds(25));
+    }
+  }
+
+  static void quietLogs() {
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+  }
+
+  @Command(name = "serve", description = "Run every role in this process on embedded storage.")
+  static final class Serve implements Callable<Integer> {
+    @Mixin Settings settings;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      CausalityServer server = CausalityServer.start(settings.config(), System.out);
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.close();
+        stopped.countDown();
+      }, "shutdown"));
+      stopped.await();
+      return 0;
+    }
+  }
+
+  /** Opens the metadata store of the data dir for a one-off command. */
+  static <T> T withProjects(Settings s, java.util.function.Function<Projects, T> f) {
+    quietLogs();
+    try {
+      Files.createDirectories(s.dataDir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    try (SqliteMetadataStore store = SqliteMetadataStore.open(s.dataDir.resolve("metadata.sqlite"))) {
+      return f.apply(Projects.of(store));
+    }
+  }
+
+  @Command(name = "keys", description = "Ingestion keys: create, list, revoke.",
+      subcommands = {Keys.Create.class, Keys.ListKeys.class, Keys.Revoke.class})
+  static final class Keys implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "create", description = "Create a key for a project and print it once.")
+    static final class Create implements Callable<Integer> {
+      @Mixin Settings settings;
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+      @Option(names = "--project", required = true) String project;
+      @Option(names = "--name", defaultValue = "key") String name;
+      @Option(names = "--key-rate-limit", description = "Events/s for this key; 0 = unlimited; default: the server's.") Integer rateLimit;
+
+      @Override
+      public Integer call() {
+        CreatedKey k = withProjects(settings, p -> p.createKey(project, name,
+            rateLimit == null ? OptionalInt.empty() : OptionalInt.of(rateLimit), Optional.empty()));
+        var out = spec.commandLine().getOut();
+        out.println("Created key " + k.key().id() + " for project '" + project + "' (shown once, keep it):");
+        out.println(k.secret());
+        return 0;
+      }
+    }
+
+    @Command(name = "list", description = "List keys (never their secrets).")
+    static final class ListKeys implements Callable<Integer> {
+      @Mixin Settings settings;
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+      @Override
+      public Integer call() {
+        List<IngestKey> keys = withProjects(settings, Projects::keys);
+        List<List<Object>> rows = new ArrayList<>();
+        for (IngestKey k : keys) {
+          rows.add(List.of(k.id(), k.projectId(), k.name(), k.prefix() + "…",
+              k.rateLimit().isPresent() ? Integer.toString(k.rateLimit().getAsInt()) : "default",
+              k.createdAt().toString(), k.revokedAt().map(Object::toString).orElse("active")));
+        }
+        Tables.print(spec.commandLine().getOut(), List.of("id", "project", "name", "key", "rate_limit", "created_at", "status"), rows);
+        return 0;
+      }
+    }
+
+    @Command(name = "revoke", description = "Revoke a key; running servers refuse it within seconds.")
+    static final class Revoke implements Callable<Integer> {
+      @Mixin Settings settings;
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+      @Parameters(index = "0", description = "Key id (key_…)") String id;
+
+      @Override
+      public Integer call() {
+        boolean done = withProjects(settings, p -> p.revokeKey(id));
+        if (!done) {
+          spec.commandLine().getErr().println("error: no active key with id " + id);
+          return 1;
+        }
+        spec.commandLine().getOut().println("Revoked " + id);
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "projects", description = "Projects: create, list.",
+      subcommands = {ProjectsCommand.Create.class, ProjectsCommand.ListProjects.class})
+  static final class ProjectsCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "create", description = "Create a project.")
+    static final class Create implements Callable<Integer> {
+      @Mixin Settings settings;
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+      @Parameters(index = "0", description = "Project id (lower case, digits, - and _); it is the events' app_id.") String id;
+      @Option(names = "--name") String name;
+
+      @Override
+      public Integer call() {
+        Project p = withProjects(settings, ps -> ps.createProject(id, name == null ? id : name));
+        spec.commandLine().getOut().println("Created project '" + p.id() + "'");
+        return 0;
+      }
+    }
+
+    @Command(name = "list", description = "List projects.")
+    static final class ListProjects implements Callable<Integer> {
+      @Mixin Settings settings;
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+      @Override
+      public Integer call() {
+        List<List<Object>> rows = new ArrayList<>();
+        for (Project p : withProjects(settings, Projects::projects)) {
+          rows.add(List.of(p.id(), p.name(), p.createdAt().toString()));
+        }
+        Tables.print(spec.commandLine().getOut(), List.of("id", "name", "created_at"), rows);
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "sql", description = "Run a read-only query on the warehouse of the data dir (no server may hold it).")
+  static final class Sql implements Callable<Integer> {
+    @Mixin Settings settings;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @Parameters(index = "0", description = "One SELECT statement.") String sql;
+    @Option(names = "--format", defaultValue = "table", description = "table, csv or json") String format;
+    @Option(names = "--max-rows", defaultValue = "10000") int maxRows;
+
+    @Override
+    public Integer call() {
+      quietLogs();
+      var err = spec.commandLine().getErr();
+      if (!List.of("table", "csv", "json").contains(format)) {
+        err.println("error: --format must be table, csv or json; was '" + format + "'");
+        return 2;
+      }
+      Path file = settings.dataDir.resolve("warehouse.duckdb");
+      if (!Files.exists(file)) {
+        err.println("error: no warehouse at " + file + "; start the server once (./causality serve) or set --data-dir");
+        return 1;
+      }
+      try (DuckDbWarehouse w = DuckDbWarehouse.openReadOnly(file)) {
+        QueryResult r = w.query(sql, maxRows);
+        var out = spec.commandLine().getOut();
+        switch (format) {
+          case "csv" -> Tables.csv(out, r.columns(), r.rows());
+          case "json" -> out.println(json(r));
+          default -> Tables.print(out, r.columns(), r.rows());
+        }
+        if (r.truncated()) {
+          err.println("(truncated to " + maxRows + " rows; use --max-rows)");
+        }
+        return 0;
+      } catch (WarehouseLockedException e) {
+        err.println("error: " + e.getMessage());
+        err.println("A running server holds the warehouse; stop it first (DuckDB allows one process per file).");
+        return 3;
+      } catch (WarehouseException e) {
+        err.println("error: " + e.getMessage().lines().findFirst().orElse(""));
+        return 1;
+      }
+    }
+
+    private static String json(QueryResult r) {
+      ObjectMapper m = new ObjectMapper();
+      ArrayNode rows = m.createArrayNode();
+      for (List<Object> row : r.rows()) {
+        ObjectNode o = rows.addObject();
+        for (int i = 0; i < r.columns().size(); i++) {
+          Object v = row.get(i);
+          o.set(r.columns().get(i), v == null ? m.nullNode() : v instanceof Number || v instanceof Boolean ? m.valueToTree(v) : m.getNodeFactory().textNode(v.toString()));
+        }
+      }
+      return rows.toString();
+    }
+  }
+
+}

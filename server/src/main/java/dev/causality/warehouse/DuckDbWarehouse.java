@@ -1,0 +1,291 @@
+package dev.causality.warehouse;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.causality.event.Event;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/** The embedded {@link Warehouse}: one DuckDB file. */
+public final class DuckDbWarehouse implements Warehouse {
+  /*
+   * Implementation note. The loader writes through `writer` only, one transaction per batch:
+   * rows go in through the Appender (measured faster than JDBC batches by two orders of
+   * magnitude), dead letters and the new log position through prepared statements, then commit.
+   * Because the position lives in the same transaction as the rows, a crash before the commit
+   * leaves both unchanged and the loader re-reads the same records; a crash after it leaves both
+   * advanced. Queries use a second connection to the same database, so they never wait for a
+   * load and never see half of one.
+   */
+
+  private static final List<String> MIGRATIONS =
+      List.of(
+          EventColumns.ddl()
+              + ";\n"
+              + "CREATE TABLE IF NOT EXISTS load_state (id INTEGER PRIMARY KEY, log_position BIGINT"
+              + " NOT NULL, updated_at TIMESTAMP NOT NULL);\n"
+              + "INSERT INTO load_state VALUES (1, 0, now()) ON CONFLICT DO NOTHING;\n"
+              + "CREATE TABLE IF NOT EXISTS dead_letters (log_position BIGINT NOT NULL, error"
+              + " VARCHAR NOT NULL, payload VARCHAR NOT NULL, failed_at TIMESTAMP NOT NULL);");
+
+  private final Path file;
+  private final Connection writer;
+  private final Connection reader;
+
+  private DuckDbWarehouse(Path file, Connection writer, Connection reader) {
+    this.file = file;
+    this.writer = writer;
+    this.reader = reader;
+  }
+
+  /** Opens the warehouse for loading and querying, creating and migrating it when needed. */
+  public static DuckDbWarehouse open(Path file, String memoryLimit) {
+    requireNonNull(file, "file is null");
+    try {
+      Connection writer = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+      try (Statement st = writer.createStatement()) {
+        st.execute("SET memory_limit = '" + memoryLimit.replace("'", "") + "'");
+      }
+      migrate(writer);
+      Connection reader = ((DuckDBConnection) writer).duplicate();
+      return new DuckDbWarehouse(file, writer, reader);
+    } catch (SQLException e) {
+      throw openFailure(file, e);
+    }
+  }
+
+  /**
+   * Opens the file read-only, for the {@code sql} command. Fails with {@link WarehouseLockedException}
+   * when another process (a running server) holds it.
+   */
+  public static DuckDbWarehouse openReadOnly(Path file) {
+    Properties props = new Properties();
+    props.setProperty("duckdb.read_only", "true");
+    try {
+      Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), props);
+      return new DuckDbWarehouse(file, c, c);
+    } catch (SQLException e) {
+      throw openFailure(file, e);
+    }
+  }
+
+  private static RuntimeException openFailure(Path file, SQLException e) {
+    String msg = String.valueOf(e.getMessage());
+    if (msg.contains("lock")) {
+      return new WarehouseLockedException(
+          "the warehouse " + file + " is held by another process (is a Causality server running"
+              + " on this data dir?): " + msg.lines().findFirst().orElse(msg),
+          e);
+    }
+    return new WarehouseException("cannot open warehouse " + file + ": " + msg, e, false);
+  }
+
+  private static void migrate(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at"
+              + " TIMESTAMP NOT NULL)");
+      int current;
+      try (ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
+        rs.next();
+        current = rs.getInt(1);
+      }
+      for (int v = current; v < MIGRATIONS.size(); v++) {
+        c.setAutoCommit(false);
+        try {
+          for (String sql : MIGRATIONS.get(v).split(";\n")) {
+            st.execute(sql);
+          }
+          st.execute("INSERT INTO schema_version VALUES (" + (v + 1) + ", now())");
+          c.commit();
+        } catch (SQLException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      }
+    }
+  }
+
+  @Override
+  public long loadedPosition() {
+    synchronized (writer) {
+      try (Statement st = writer.createStatement();
+          ResultSet rs = st.executeQuery("SELECT log_position FROM load_state WHERE id = 1")) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      } catch (SQLException e) {
+        throw new WarehouseException("cannot read the loaded position: " + e.getMessage(), e, true);
+      }
+    }
+  }
+
+  @Override
+  public void load(List<Event> rows, List<DeadLetter> deadLetters, long nextPosition) {
+    synchronized (writer) {
+      try {
+        writer.setAutoCommit(false);
+        try {
+          if (!rows.isEmpty()) {
+            try (DuckDBAppender appender =
+                ((DuckDBConnection) writer).createAppender("main", "events")) {
+              for (Event e : rows) {
+                appendRow(appender, e);
+              }
+              appender.flush();
+            }
+          }
+          if (!deadLetters.isEmpty()) {
+            try (PreparedStatement ps =
+                writer.prepareStatement(
+                    "INSERT INTO dead_letters VALUES (?, ?, ?, make_timestamp(?))")) {
+              for (DeadLetter d : deadLetters) {
+                ps.setLong(1, d.position());
+                ps.setString(2, d.error());
+                ps.setString(3, d.payload());
+                ps.setLong(4, d.failedAtMicros());
+                ps.execute();
+              }
+            }
+          }
+          try (PreparedStatement ps =
+              writer.prepareStatement(
+                  "UPDATE load_state SET log_position = ?, updated_at = now() WHERE id = 1")) {
+            ps.setLong(1, nextPosition);
+            ps.execute();
+          }
+          writer.commit();
+        } catch (SQLException | RuntimeException e) {
+          rollbackQuietly();
+          throw e;
+        } finally {
+          writer.setAutoCommit(true);
+        }
+      } catch (SQLException e) {
+        throw new WarehouseException("cannot load " + rows.size() + " events: " + e.getMessage(), e, true);
+      }
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      writer.rollback();
+    } catch (SQLException ignored) {
+      // the transaction is gone either way; the caller reports the original failure
+    }
+  }
+
+  private static void appendRow(DuckDBAppender a, Event e) throws SQLException {
+    a.beginRow();
+    for (EventColumns.Column c : EventColumns.ALL) {
+      Object v = c.value().apply(e);
+      if (v == null) {
+        a.appendNull();
+        continue;
+      }
+      switch (c.kind()) {
+        case TEXT, JSON -> a.append((String) v);
+        case TIME -> a.appendEpochMicros((Long) v);
+        case INT -> a.append((int) (Integer) v);
+        case BOOL -> a.append((boolean) (Boolean) v);
+      }
+    }
+    a.endRow();
+  }
+
+  @Override
+  public void recentEventIds(long sinceMicros, RecentId sink) {
+    synchronized (writer) {
+      try (PreparedStatement ps =
+          writer.prepareStatement(
+              "SELECT app_id, event_id, epoch_us(received_at) FROM events"
+                  + " WHERE received_at >= make_timestamp(?)")) {
+        ps.setLong(1, sinceMicros);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            sink.accept(rs.getString(1), rs.getString(2), rs.getLong(3));
+          }
+        }
+      } catch (SQLException e) {
+        throw new WarehouseException("cannot read recent event ids: " + e.getMessage(), e, true);
+      }
+    }
+  }
+
+  @Override
+  public long deadLetterCount() {
+    return scalarLong("SELECT count(*) FROM dead_letters");
+  }
+
+  private long scalarLong(String sql) {
+    synchronized (reader) {
+      try (Statement st = reader.createStatement();
+          ResultSet rs = st.executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      } catch (SQLException e) {
+        throw new WarehouseException(sql + ": " + e.getMessage(), e, true);
+      }
+    }
+  }
+
+  @Override
+  public QueryResult query(String sql, int maxRows) {
+    synchronized (reader) {
+      try (PreparedStatement st = reader.prepareStatement(sql);
+          ResultSet rs = st.executeQuery()) {
+        ResultSetMetaData md = rs.getMetaData();
+        int n = md.getColumnCount();
+        List<String> columns = new ArrayList<>(n);
+        List<String> types = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+          columns.add(md.getColumnLabel(i));
+          types.add(md.getColumnTypeName(i));
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        boolean truncated = false;
+        while (rs.next()) {
+          if (rows.size() == maxRows) {
+            truncated = true;
+            break;
+          }
+          List<Object> row = new ArrayList<>(n);
+          for (int i = 1; i <= n; i++) {
+            row.add(rs.getObject(i));
+          }
+          rows.add(row);
+        }
+        return new QueryResult(columns, types, rows, truncated);
+      } catch (SQLException e) {
+        throw new WarehouseException(e.getMessage(), e, false);
+      }
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (reader != writer) {
+        reader.close();
+      }
+      writer.close();
+    } catch (SQLException e) {
+      throw new WarehouseException("cannot close warehouse " + file + ": " + e.getMessage(), e, false);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.causality.warehouse;
+
+import dev.causality.event.Event;
+import java.util.List;
+
+/** Where events are stored for analysis: write batches, run SQL, describe the schema. */
+public interface Warehouse extends AutoCloseable {
+
+  /** The log position up to which events have been loaded; 0 for an empty warehouse. */
+  long loadedPosition();
+
+  /**
+   * Writes {@code rows} and {@code deadLetters} and records {@code nextPosition} as the loaded log
+   * position, all in one transaction: either everything is stored or nothing is.
+   */
+  void load(List<Event> rows, List<DeadLetter> deadLetters, long nextPosition);
+
+  /** Calls {@code sink} with every (appId, eventId, receivedAt) received at or after {@code sinceMicros}. */
+  void recentEventIds(long sinceMicros, RecentId sink);
+
+  /** Rows in the dead-letter table. */
+  long deadLetterCount();
+
+  /** Runs one read-only query and returns at most {@code maxRows} rows. */
+  QueryResult query(String sql, int maxRows);
+
+  @Override
+  void close();
+
+  /** Receives one recently stored event id. */
+  @FunctionalInterface
+  interface RecentId {
+    void accept(String appId, String eventId, long receivedAtMicros);
+  }
+}
