@@ -21,8 +21,9 @@ import org.duckdb.DuckDBConnection;
 public final class DuckDbWarehouse implements Warehouse {
   /*
    * Implementation note. The loader writes through `writer` only, one transaction per batch:
-   * rows go in through the Appender (measured faster than JDBC batches by two orders of
-   * magnitude), dead letters and the new log position through prepared statements, then commit.
+   * the new log position first (a statement must begin the transaction: an Appender flushed
+   * before any statement commits by itself), then the rows through the Appender (faster than
+   * JDBC batches by two orders of magnitude), then dead letters, then commit.
    * Because the position lives in the same transaction as the rows, a crash before the commit
    * leaves both unchanged and the loader re-reads the same records; a crash after it leaves both
    * advanced. Queries use a second connection to the same database, so they never wait for a
@@ -137,6 +138,14 @@ public final class DuckDbWarehouse implements Warehouse {
       try {
         writer.setAutoCommit(false);
         try {
+          // A statement must run first: it begins the transaction. An Appender flushed before
+          // any statement commits on its own and would survive a rollback.
+          try (PreparedStatement ps =
+              writer.prepareStatement(
+                  "UPDATE load_state SET log_position = ?, updated_at = now() WHERE id = 1")) {
+            ps.setLong(1, nextPosition);
+            ps.execute();
+          }
           if (!rows.isEmpty()) {
             try (DuckDBAppender appender =
                 ((DuckDBConnection) writer).createAppender("main", "events")) {
@@ -158,12 +167,6 @@ public final class DuckDbWarehouse implements Warehouse {
                 ps.execute();
               }
             }
-          }
-          try (PreparedStatement ps =
-              writer.prepareStatement(
-                  "UPDATE load_state SET log_position = ?, updated_at = now() WHERE id = 1")) {
-            ps.setLong(1, nextPosition);
-            ps.execute();
           }
           writer.commit();
         } catch (SQLException | RuntimeException e) {

@@ -1,0 +1,189 @@
+package dev.causality.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.causality.event.Event;
+import dev.causality.event.Events;
+import dev.causality.log.FileEventLog;
+import dev.causality.warehouse.DeadLetter;
+import dev.causality.warehouse.DuckDbWarehouse;
+import dev.causality.warehouse.QueryResult;
+import dev.causality.warehouse.Warehouse;
+import dev.causality.warehouse.WarehouseException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoaderTest {
+  @TempDir Path dir;
+
+  /** A hand-written fake around the real warehouse that fails on demand. */
+  static final class FlakyWarehouse implements Warehouse {
+    final Warehouse real;
+    final AtomicBoolean down = new AtomicBoolean();
+    volatile String poisonEvent = "";
+
+    FlakyWarehouse(Warehouse real) {
+      this.real = real;
+    }
+
+    @Override
+    public long loadedPosition() {
+      return real.loadedPosition();
+    }
+
+    @Override
+    public void load(List<Event> rows, List<DeadLetter> deadLetters, long nextPosition) {
+      if (down.get()) {
+        throw new WarehouseException("disk full (simulated)", null, true);
+      }
+      if (rows.stream().anyMatch(e -> poisonEvent.equals(e.event()))) {
+        throw new WarehouseException("cannot store this row (simulated)", null, false);
+      }
+      real.load(rows, deadLetters, nextPosition);
+    }
+
+    @Override
+    public void recentEventIds(long sinceMicros, RecentId sink) {
+      real.recentEventIds(sinceMicros, sink);
+    }
+
+    @Override
+    public long deadLetterCount() {
+      return real.deadLetterCount();
+    }
+
+    @Override
+    public QueryResult query(String sql, int maxRows) {
+      return real.query(sql, maxRows);
+    }
+
+    @Override
+    public void close() {
+      real.close();
+    }
+  }
+
+  private Loader loader(FileEventLog log, Warehouse w) {
+    return new Loader(log, w, Duration.ofHours(24), 1_000_000, 1 << 20, InstantSource.system(), new SimpleMeterRegistry());
+  }
+
+  private static long count(Warehouse w, String sql) {
+    return ((Number) w.query(sql, 10).rows().getFirst().getFirst()).longValue();
+  }
+
+  private static void awaitPosition(Loader l, long position) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (l.position() < position) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("loader stuck at " + l.position() + " < " + position + ": " + l.lastError());
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  @Test
+  void loadsOnceDropsDuplicatesAndResumesAfterRestart() throws Exception {
+    Path whFile = dir.resolve("w.duckdb");
+    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
+      DuckDbWarehouse w = DuckDbWarehouse.open(whFile, "256MB");
+      Loader l = loader(log, w);
+      l.start();
+      log.append(List.of(Events.track("A").id("m1").encoded(), Events.track("A").id("m1").encoded(),
+          Events.track("B").id("m2").encoded())).get();
+      awaitPosition(l, log.end());
+      assertThat(count(w, "SELECT count(*) FROM events")).isEqualTo(2);
+      assertThat(l.drain(Duration.ofSeconds(5))).isTrue();
+      w.close();
+      // the same ids again, as a client retry after restart would send them
+      log.append(List.of(Events.track("A").id("m1").encoded(), Events.track("C").id("m3").encoded())).get();
+      DuckDbWarehouse w2 = DuckDbWarehouse.open(whFile, "256MB");
+      assertThat(w2.loadedPosition()).isLessThan(log.end());
+      Loader l2 = loader(log, w2);
+      l2.start();
+      awaitPosition(l2, log.end());
+      assertThat(count(w2, "SELECT count(*) FROM events")).isEqualTo(3);
+      assertThat(count(w2, "SELECT count(DISTINCT event_id) FROM events")).isEqualTo(3);
+      assertThat(w2.loadedPosition()).isEqualTo(log.end());
+      l2.drain(Duration.ofSeconds(5));
+      w2.close();
+    }
+  }
+
+  @Test
+  void sameIdInAnotherProjectIsNotADuplicate() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20);
+        DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
+      Loader l = loader(log, w);
+      l.start();
+      log.append(List.of(Events.track("A").id("m1").app("p1").encoded(), Events.track("A").id("m1").app("p2").encoded())).get();
+      awaitPosition(l, log.end());
+      assertThat(count(w, "SELECT count(*) FROM events")).isEqualTo(2);
+      l.drain(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void undecodableRecordGoesToDeadLettersAndTheRestLoads() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20);
+        DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
+      Loader l = loader(log, w);
+      l.start();
+      log.append(List.of(Events.track("ok").encoded(), "{not json".getBytes(StandardCharsets.UTF_8),
+          Events.track("ok").encoded())).get();
+      awaitPosition(l, log.end());
+      assertThat(count(w, "SELECT count(*) FROM events")).isEqualTo(2);
+      assertThat(w.deadLetterCount()).isEqualTo(1);
+      assertThat(w.query("SELECT error, payload FROM dead_letters", 10).rows().getFirst())
+          .satisfies(r -> assertThat((String) r.get(0)).startsWith("undecodable record"))
+          .satisfies(r -> assertThat(r.get(1)).isEqualTo("{not json"));
+      l.drain(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void poisonRowIsDeadLetteredWithoutStallingOthers() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
+      FlakyWarehouse w = new FlakyWarehouse(DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB"));
+      w.poisonEvent = "Poison";
+      Loader l = loader(log, w);
+      l.start();
+      log.append(List.of(Events.track("Fine").encoded(), Events.track("Poison").encoded(), Events.track("Fine").encoded())).get();
+      awaitPosition(l, log.end());
+      assertThat(count(w, "SELECT count(*) FROM events WHERE event = 'Fine'")).isEqualTo(2);
+      assertThat(count(w, "SELECT count(*) FROM dead_letters WHERE error LIKE 'load failed:%' AND payload LIKE '%Poison%'")).isEqualTo(1);
+      l.drain(Duration.ofSeconds(5));
+      w.close();
+    }
+  }
+
+  @Test
+  void unavailableWarehouseHoldsThePositionUntilItReturns() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
+      FlakyWarehouse w = new FlakyWarehouse(DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB"));
+      w.down.set(true);
+      Loader l = loader(log, w);
+      l.start();
+      log.append(List.of(Events.track("Waiting").encoded())).get();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (l.lastError().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(l.lastError()).contains("warehouse unavailable");
+      assertThat(l.position()).isZero();
+      assertThat(w.deadLetterCount()).isZero();
+      w.down.set(false);
+      awaitPosition(l, log.end());
+      assertThat(count(w, "SELECT count(*) FROM events")).isEqualTo(1);
+      assertThat(l.lastError()).isEmpty();
+      l.drain(Duration.ofSeconds(5));
+      w.close();
+    }
+  }
+}

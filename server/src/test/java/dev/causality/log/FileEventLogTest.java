@@ -1,0 +1,202 @@
+package dev.causality.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileEventLogTest {
+  @TempDir Path dir;
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static List<String> payloads(List<LogRecord> records) {
+    return records.stream().map(r -> new String(r.payload(), StandardCharsets.UTF_8)).toList();
+  }
+
+  @Test
+  void appendsAreReadBackInOrderWithChainedPositions() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir, 1 << 20)) {
+      log.append(List.of(bytes("a"), bytes("bb"))).get();
+      log.append(List.of(bytes("ccc"))).get();
+      List<LogRecord> all = log.read(0, Integer.MAX_VALUE);
+      assertThat(payloads(all)).containsExactly("a", "bb", "ccc");
+      assertThat(all.get(0).position()).isZero();
+      assertThat(all.get(1).position()).isEqualTo(all.get(0).nextPosition());
+      assertThat(all.get(2).nextPosition()).isEqualTo(log.end());
+      assertThat(payloads(log.read(all.get(1).position(), Integer.MAX_VALUE))).containsExactly("bb", "ccc");
+      assertThat(log.read(log.end(), 100)).isEmpty();
+    }
+  }
+
+  @Test
+  void readReturnsAtLeastOneRecordAndStopsAtMaxBytes() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir, 1 << 20)) {
+      log.append(List.of(bytes("x".repeat(100)), bytes("y".repeat(100)), bytes("z"))).get();
+      assertThat(log.read(0, 1)).hasSize(1);
+      assertThat(log.read(0, 150)).hasSize(2);
+    }
+  }
+
+  @Test
+  void survivesReopenAndContinuesPositions() throws Exception {
+    long end;
+    try (FileEventLog log = FileEventLog.open(dir, 1 << 20)) {
+      log.append(List.of(bytes("one"), bytes("two"))).get();
+      end = log.end();
+    }
+    try (FileEventLog log = FileEventLog.open(dir, 1 << 20)) {
+      assertThat(log.end()).isEqualTo(end);
+      assertThat(log.tornBytesRecovered()).isZero();
+      log.append(List.of(bytes("three"))).get();
+      assertThat(payloads(log.read(0, Integer.MAX_VALUE))).containsExactly("one", "two", "three");
+    }
+  }
+
+  @Test
+  void rollsSegmentsReadsAcrossThemAndReleasesLoadedOnes() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir, 1024)) {
+      List<String> sent = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        String p = "record-" + i + "-" + "p".repeat(100);
+        sent.add(p);
+        log.append(List.of(bytes(p))).get();
+      }
+      assertThat(segmentFiles()).hasSizeGreaterThan(3);
+      assertThat(payloads(log.read(0, Integer.MAX_VALUE))).containsExactlyElementsOf(sent);
+      List<LogRecord> all = log.read(0, Integer.MAX_VALUE);
+      long middle = all.get(30).position();
+      log.release(middle);
+      assertThat(log.start()).isGreaterThan(0).isLessThanOrEqualTo(middle);
+      assertThat(payloads(log.read(middle, Integer.MAX_VALUE))).containsExactlyElementsOf(sent.subList(30, 50));
+      assertThatThrownBy(() -> log.read(0, 10)).isInstanceOf(IllegalArgumentException.class);
+    }
+    try (FileEventLog log = FileEventLog.open(dir, 1024)) {
+      assertThat(payloads(log.read(log.start(), Integer.MAX_VALUE))).last().asString().startsWith("record-49-");
+    }
+  }
+
+  @Test
+  void concurrentAppendsAreGroupCommittedAndAllDurable() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir, 1 << 20)) {
+      List<CompletableFuture<Void>> acks = new ArrayList<>();
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int thread = t;
+        threads.add(Thread.ofVirtual().start(() -> {
+          for (int i = 0; i < 100; i++) {
+            CompletableFuture<Void> f = log.append(List.of(bytes(thread + ":" + i)));
+            synchronized (acks) {
+              acks.add(f);
+            }
+            f.join();
+          }
+        }));
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      assertThat(acks).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+      assertThat(log.read(0, Integer.MAX_VALUE)).hasSize(800);
+    }
+  }
+
+  @Test
+  void tornTailIsCutQuarantinedAndNeverRead() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir, 1 << 20)) {
+      log.append(List.of(bytes("kept-1"), bytes("kept-2"))).get();
+    }
+    Path segment = segmentFiles().getFirst();
+    long good = Files.size(segment);
+    // a record whose header promises more bytes than were written before the crash
+    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ch.write(ByteBuffer.allocate(9 + 3).put(FileEventLog.MAGIC).putInt(500).putInt(42).put(bytes("abc")).flip());
+    }
+    try (FileEventLog log = FileEventLog.open(dir, 1 << 20)) {
+      assertThat(log.tornBytesRecovered()).isEqualTo(12);
+      assertThat(log.end()).isEqualTo(good);
+      assertThat(payloads(log.read(0, Integer.MAX_VALUE))).containsExactly("kept-1", "kept-2");
+      log.append(List.of(bytes("after"))).get();
+      assertThat(payloads(log.read(0, Integer.MAX_VALUE))).containsExactly("kept-1", "kept-2", "after");
+    }
+    try (Stream<Path> q = Files.list(dir.resolve("quarantine"))) {
+      assertThat(q.toList()).singleElement().satisfies(p -> assertThat(Files.size(p)).isEqualTo(12));
+    }
+  }
+
+  @Test
+  void checksumMismatchInTheTailIsCutButInAnOlderSegmentIsReportedNotSkipped() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir, 1024)) {
+      for (int i = 0; i < 30; i++) {
+        log.append(List.of(bytes("r" + i + "-" + "q".repeat(100)))).get();
+      }
+    }
+    Path first = segmentFiles().getFirst();
+    try (FileChannel ch = FileChannel.open(first, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(bytes("X")), 112 + 9 + 5); // a payload byte of the second record
+    }
+    try (FileEventLog log = FileEventLog.open(dir, 1024)) {
+      assertThatThrownBy(() -> log.read(0, Integer.MAX_VALUE))
+          .isInstanceOf(CorruptLogException.class)
+          .hasMessageContaining(first.getFileName().toString())
+          .hasMessageContaining("checksum mismatch");
+      assertThat(log.read(0, 1)).hasSize(1);
+    }
+  }
+
+  @Test
+  void appendAfterCloseFailsAsUnavailable() {
+    FileEventLog log = FileEventLog.open(dir, 1 << 20);
+    log.close();
+    assertThat(log.writable()).isFalse();
+    assertThatThrownBy(() -> log.append(List.of(bytes("late"))).get())
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(LogUnavailableException.class);
+  }
+
+  @Test
+  void awaitBeyondReturnsWhenDataArrives() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir, 1 << 20)) {
+      Thread writer = Thread.ofVirtual().start(() -> log.append(List.of(bytes("late"))).join());
+      log.awaitBeyond(0, 10_000);
+      writer.join();
+      assertThat(log.end()).isPositive();
+      assertThat(log.sizeBytes()).isEqualTo(log.end());
+    }
+  }
+
+  @Test
+  void scanValidPrefixStopsAtBadMagic() throws IOException {
+    Path f = dir.resolve("x.log");
+    Files.write(f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+      assertThat(FileEventLog.scanValidPrefix(ch)).isZero();
+    }
+  }
+
+  @Test
+  void rejectsTinySegments() {
+    assertThatThrownBy(() -> FileEventLog.open(dir, 10)).hasMessageContaining("segmentBytes");
+  }
+
+  private List<Path> segmentFiles() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".log")).sorted().toList();
+    }
+  }
+}

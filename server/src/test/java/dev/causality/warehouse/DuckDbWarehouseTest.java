@@ -1,0 +1,105 @@
+package dev.causality.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.causality.event.Events;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DuckDbWarehouseTest {
+  @TempDir Path dir;
+
+  @Test
+  void appenderRowsRollBackWithTheTransaction() throws Exception {
+    // the loader's exactly-once guarantee rests on this DuckDB behaviour
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("t.duckdb"));
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE t (x INTEGER)");
+      c.setAutoCommit(false);
+      st.execute("SELECT 1");
+      try (DuckDBAppender a = ((DuckDBConnection) c).createAppender("main", "t")) {
+        a.beginRow().append(1).endRow();
+        a.flush();
+      }
+      c.rollback();
+      c.setAutoCommit(true);
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM t")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isZero();
+      }
+    }
+  }
+
+  @Test
+  void loadStoresRowsDeadLettersAndPositionTogether() {
+    Path file = dir.resolve("w.duckdb");
+    try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "256MB")) {
+      assertThat(w.loadedPosition()).isZero();
+      w.load(List.of(Events.track("A").id("a").user("u1").properties("{\"n\":1}").build()),
+          List.of(new DeadLetter(7, "bad", "{", 0)), 42);
+      assertThat(w.loadedPosition()).isEqualTo(42);
+      assertThat(w.deadLetterCount()).isEqualTo(1);
+      QueryResult r = w.query("SELECT event, user_id, properties->>'n' AS n FROM events", 10);
+      assertThat(r.columns()).containsExactly("event", "user_id", "n");
+      assertThat(r.rows()).containsExactly(List.of("A", "u1", "1"));
+    }
+    try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "256MB")) {
+      assertThat(w.loadedPosition()).isEqualTo(42);
+      List<String> ids = new ArrayList<>();
+      w.recentEventIds(0, (app, id, at) -> ids.add(app + "/" + id));
+      assertThat(ids).containsExactly("default/a");
+    }
+  }
+
+  @Test
+  void failedLoadLeavesNeitherRowsNorPosition() throws Exception {
+    Path file = dir.resolve("w.duckdb");
+    try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "256MB")) {
+      w.load(List.of(Events.track("First").build()), List.of(), 10);
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file);
+        Statement st = c.createStatement()) {
+      st.execute("DROP TABLE dead_letters"); // makes the last step of the next load fail
+    }
+    try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "256MB")) {
+      assertThatThrownBy(() -> w.load(List.of(Events.track("Lost").build()), List.of(new DeadLetter(1, "e", "p", 0)), 20))
+          .isInstanceOf(WarehouseException.class)
+          .satisfies(e -> assertThat(((WarehouseException) e).retriable()).isTrue());
+      assertThat(w.loadedPosition()).isEqualTo(10);
+      assertThat(w.query("SELECT event FROM events", 10).rows()).containsExactly(List.of("First"));
+    }
+  }
+
+  @Test
+  void queryReportsTruncationAndErrors() {
+    try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
+      QueryResult r = w.query("SELECT * FROM range(5)", 3);
+      assertThat(r.rows()).hasSize(3);
+      assertThat(r.truncated()).isTrue();
+      assertThat(r.types()).containsExactly("BIGINT");
+      assertThatThrownBy(() -> w.query("SELECT * FROM no_such_table", 3))
+          .isInstanceOf(WarehouseException.class)
+          .hasMessageContaining("no_such_table");
+    }
+  }
+
+  @Test
+  void readOnlyOpenRefusesWrites() {
+    Path file = dir.resolve("w.duckdb");
+    DuckDbWarehouse.open(file, "256MB").close();
+    try (DuckDbWarehouse w = DuckDbWarehouse.openReadOnly(file)) {
+      assertThat(w.query("SELECT count(*) FROM events", 1).rows().getFirst().getFirst()).isEqualTo(0L);
+      assertThatThrownBy(() -> w.query("CREATE TABLE x (a INT)", 1)).isInstanceOf(WarehouseException.class);
+    }
+  }
+}
