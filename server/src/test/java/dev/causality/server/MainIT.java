@@ -1,0 +1,88 @@
+package dev.causality.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: projects, keys and sql against a real data dir. */
+class MainIT {
+  @TempDir Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void projectsAndKeysLifecycle() {
+    String d = dir.resolve("data").toString();
+    assertThat(run("projects", "create", "shop", "--name", "Shop", "--data-dir", d).out()).contains("Created project 'shop'");
+    assertThat(run("projects", "list", "--data-dir", d).out()).contains("shop", "Shop", "(1 row)");
+    Run created = run("keys", "create", "--project", "shop", "--name", "web", "--key-rate-limit", "20", "--data-dir", d);
+    assertThat(created.code()).isZero();
+    String secret = created.out().lines().toList().getLast().trim();
+    assertThat(secret).startsWith("ck_");
+    String keyId = created.out().replaceAll("(?s).*Created key (key_\\w+).*", "$1");
+    Run list = run("keys", "list", "--data-dir", d);
+    assertThat(list.out()).contains(keyId, "shop", "web", "20", "active").doesNotContain(secret);
+    assertThat(run("keys", "revoke", keyId, "--data-dir", d).out()).contains("Revoked " + keyId);
+    assertThat(run("keys", "list", "--data-dir", d).out()).doesNotContain("active");
+    Run again = run("keys", "revoke", keyId, "--data-dir", d);
+    assertThat(again.code()).isEqualTo(1);
+    assertThat(again.err()).contains("no active key");
+    Run noProject = run("keys", "create", "--project", "nope", "--data-dir", d);
+    assertThat(noProject.code()).isEqualTo(1);
+    assertThat(noProject.err()).contains("no project 'nope'");
+  }
+
+  @Test
+  void sqlPrintsTablesCsvAndJson() {
+    Path data = dir.resolve("data");
+    try (TestServer s = TestServer.start(data, c -> c)) {
+      s.post("/v1/track", "{\"userId\":\"u1\",\"event\":\"Signed Up\",\"messageId\":\"m-1\"}", "X-Write-Key", TestServer.KEY);
+      s.awaitLoaded();
+    }
+    String d = data.toString();
+    Run table = run("sql", "SELECT event, user_id FROM events", "--data-dir", d);
+    assertThat(table.code()).isZero();
+    assertThat(table.out()).contains("event     | user_id", "Signed Up | u1", "(1 row)");
+    assertThat(run("sql", "SELECT event, user_id FROM events", "--format", "csv", "--data-dir", d).out())
+        .isEqualToNormalizingNewlines("event,user_id\nSigned Up,u1\n");
+    assertThat(run("sql", "SELECT event, 1 AS n FROM events", "--format", "json", "--data-dir", d).out().trim())
+        .isEqualTo("[{\"event\":\"Signed Up\",\"n\":1}]");
+    Run truncated = run("sql", "SELECT * FROM range(5)", "--max-rows", "2", "--data-dir", d);
+    assertThat(truncated.err()).contains("truncated to 2 rows");
+    Run bad = run("sql", "SELECT * FROM nowhere", "--data-dir", d);
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("nowhere");
+    assertThat(run("sql", "SELECT 1", "--format", "xml", "--data-dir", d).code()).isEqualTo(2);
+    assertThat(run("sql", "SELECT 1", "--data-dir", dir.resolve("empty").toString()).err()).contains("no warehouse");
+  }
+
+  @Test
+  void sqlSaysSoWhenARunningServerHoldsTheWarehouse() throws Exception {
+    Path data = dir.resolve("held");
+    try (ServerProcess p = ServerProcess.start(data, Map.of())) {
+      Run r = run("sql", "SELECT count(*) FROM events", "--data-dir", data.toString());
+      assertThat(r.code()).isEqualTo(3);
+      assertThat(r.err()).contains("held by another process", "stop it first");
+    }
+  }
+
+  @Test
+  void helpListsTheCommands() {
+    Run r = run("--help");
+    assertThat(r.out()).contains("serve", "keys", "projects", "sql");
+    assertThat(run("keys").out()).contains("create", "list", "revoke");
+  }
+}
