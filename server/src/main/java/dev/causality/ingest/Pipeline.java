@@ -171,6 +171,12 @@ final class Pipeline {
     }
     ObjectNode properties = msg.get("properties") instanceof ObjectNode p ? p : mapper.createObjectNode();
     ObjectNode traits = msg.get("traits") instanceof ObjectNode t ? t : mapper.createObjectNode();
+    String category = id(msg, "category");
+    if (category != null && (b.type.equals("page") || b.type.equals("screen")) && !properties.has("category")) {
+      // The Java clients send a page's category only at the top level, which no column keeps;
+      // analytics-next also copies it into properties, so keep it there.
+      properties.put("category", category);
+    }
     if (route.shape() == Route.Shape.NATIVE) {
       b.sessionId = id(msg, "session_id");
       b.service = id(msg, "service");
