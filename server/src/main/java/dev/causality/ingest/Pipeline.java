@@ -148,7 +148,7 @@ final class Pipeline {
       return new Outcome.Rejected(
           i, Reason.MESSAGE_ID_TOO_LONG, "messageId is " + messageId.length() + " characters; the limit is " + MAX_MESSAGE_ID);
     }
-    b.eventId = messageId != null ? messageId : new UUID(random.nextLong(), random.nextLong()).toString();
+    b.eventId = messageId != null ? messageId : randomUuid();
     for (String field : new String[] {"properties", "traits", "context"}) {
       JsonNode n = msg.get(field);
       if (n != null && !n.isNull() && !n.isObject()) {
@@ -160,6 +160,13 @@ final class Pipeline {
       }
     }
     return null;
+  }
+
+  /** A version-4 UUID from the injected random source. */
+  private String randomUuid() {
+    long hi = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long lo = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(hi, lo).toString();
   }
 
   /** Normalise: merge the batch context, correct time, promote context fields; then enrich. */
