@@ -40,14 +40,21 @@ public final class DuckDbWarehouse implements Warehouse {
               + "CREATE TABLE IF NOT EXISTS dead_letters (log_position BIGINT NOT NULL, error"
               + " VARCHAR NOT NULL, payload VARCHAR NOT NULL, failed_at TIMESTAMP NOT NULL);");
 
+  private static final int READERS = 4;
+  private static final java.util.concurrent.ScheduledExecutorService CANCELLER =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().name("query-timeout").daemon(true).unstarted(r));
+
   private final Path file;
   private final Connection writer;
   private final Connection reader;
+  private final java.util.concurrent.BlockingQueue<Connection> readers;
 
-  private DuckDbWarehouse(Path file, Connection writer, Connection reader) {
+  private DuckDbWarehouse(Path file, Connection writer, Connection reader, List<Connection> pool) {
     this.file = file;
     this.writer = writer;
     this.reader = reader;
+    this.readers = new java.util.concurrent.ArrayBlockingQueue<>(Math.max(1, pool.size()), false, pool);
   }
 
   /** Opens the warehouse for loading and querying, creating and migrating it when needed. */
@@ -60,7 +67,11 @@ public final class DuckDbWarehouse implements Warehouse {
       }
       migrate(writer);
       Connection reader = ((DuckDBConnection) writer).duplicate();
-      return new DuckDbWarehouse(file, writer, reader);
+      List<Connection> pool = new ArrayList<>();
+      for (int i = 0; i < READERS; i++) {
+        pool.add(((DuckDBConnection) writer).duplicate());
+      }
+      return new DuckDbWarehouse(file, writer, reader, pool);
     } catch (SQLException e) {
       throw openFailure(file, e);
     }
@@ -75,7 +86,7 @@ public final class DuckDbWarehouse implements Warehouse {
     props.setProperty("duckdb.read_only", "true");
     try {
       Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), props);
-      return new DuckDbWarehouse(file, c, c);
+      return new DuckDbWarehouse(file, c, c, List.of(c));
     } catch (SQLException e) {
       throw openFailure(file, e);
     }
@@ -244,36 +255,66 @@ public final class DuckDbWarehouse implements Warehouse {
   }
 
   @Override
-  public QueryResult query(String sql, int maxRows) {
-    synchronized (reader) {
-      try (PreparedStatement st = reader.prepareStatement(sql);
-          ResultSet rs = st.executeQuery()) {
-        ResultSetMetaData md = rs.getMetaData();
-        int n = md.getColumnCount();
-        List<String> columns = new ArrayList<>(n);
-        List<String> types = new ArrayList<>(n);
-        for (int i = 1; i <= n; i++) {
-          columns.add(md.getColumnLabel(i));
-          types.add(md.getColumnTypeName(i));
-        }
-        List<List<Object>> rows = new ArrayList<>();
-        boolean truncated = false;
-        while (rs.next()) {
-          if (rows.size() == maxRows) {
-            truncated = true;
-            break;
-          }
-          List<Object> row = new ArrayList<>(n);
-          for (int i = 1; i <= n; i++) {
-            row.add(rs.getObject(i));
-          }
-          rows.add(row);
-        }
-        return new QueryResult(columns, types, rows, truncated);
-      } catch (SQLException e) {
-        throw new WarehouseException(e.getMessage(), e, false);
-      }
+  public QueryResult query(String sql, List<Object> params, int maxRows, java.time.Duration timeout) {
+    Connection c;
+    try {
+      c = readers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WarehouseException("interrupted while waiting for a query connection", e, true);
     }
+    java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.size(); i++) {
+        st.setObject(i + 1, params.get(i));
+      }
+      java.util.concurrent.ScheduledFuture<?> cancel =
+          CANCELLER.schedule(() -> {
+            timedOut.set(true);
+            try {
+              st.cancel();
+            } catch (SQLException ignored) {
+              // the statement finished meanwhile
+            }
+          }, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      try (ResultSet rs = st.executeQuery()) {
+        return read(rs, maxRows);
+      } finally {
+        cancel.cancel(false);
+      }
+    } catch (SQLException e) {
+      if (timedOut.get()) {
+        throw new QueryTimeoutException("the query ran longer than " + timeout.toMillis() + " ms and was cancelled", e);
+      }
+      throw new WarehouseException(String.valueOf(e.getMessage()), e, false);
+    } finally {
+      readers.add(c);
+    }
+  }
+
+  private static QueryResult read(ResultSet rs, int maxRows) throws SQLException {
+    ResultSetMetaData md = rs.getMetaData();
+    int n = md.getColumnCount();
+    List<String> columns = new ArrayList<>(n);
+    List<String> types = new ArrayList<>(n);
+    for (int i = 1; i <= n; i++) {
+      columns.add(md.getColumnLabel(i));
+      types.add(md.getColumnTypeName(i));
+    }
+    List<List<Object>> rows = new ArrayList<>();
+    boolean truncated = false;
+    while (rs.next()) {
+      if (rows.size() == maxRows) {
+        truncated = true;
+        break;
+      }
+      List<Object> row = new ArrayList<>(n);
+      for (int i = 1; i <= n; i++) {
+        row.add(rs.getObject(i));
+      }
+      rows.add(row);
+    }
+    return new QueryResult(columns, types, rows, truncated);
   }
 
   public Path file() {
@@ -283,6 +324,11 @@ public final class DuckDbWarehouse implements Warehouse {
   @Override
   public void close() {
     try {
+      for (Connection c : readers) {
+        if (c != writer) {
+          c.close();
+        }
+      }
       if (reader != writer) {
         reader.close();
       }

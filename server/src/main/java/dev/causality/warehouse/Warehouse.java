@@ -22,7 +22,15 @@ public interface Warehouse extends AutoCloseable {
   long deadLetterCount();
 
   /** Runs one read-only query and returns at most {@code maxRows} rows. */
-  QueryResult query(String sql, int maxRows);
+  default QueryResult query(String sql, int maxRows) {
+    return query(sql, List.of(), maxRows, java.time.Duration.ofMinutes(5));
+  }
+
+  /**
+   * Runs one query with positional parameters; cancels it and throws {@link
+   * QueryTimeoutException} when it runs longer than {@code timeout}.
+   */
+  QueryResult query(String sql, List<Object> params, int maxRows, java.time.Duration timeout);
 
   @Override
   void close();

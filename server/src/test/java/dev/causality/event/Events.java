@@ -45,6 +45,39 @@ public final class Events {
     return this;
   }
 
+  public Events at(java.time.Instant t) {
+    long micros = TimeUnit.SECONDS.toMicros(t.getEpochSecond()) + t.getNano() / 1000;
+    b.timestamp = micros;
+    b.originalTimestamp = micros;
+    b.sentAt = micros;
+    b.receivedAt = micros;
+    return this;
+  }
+
+  public Events at(String isoInstant) {
+    return at(java.time.Instant.parse(isoInstant));
+  }
+
+  public Events type(String type) {
+    b.type = type;
+    return this;
+  }
+
+  public Events anonymous(String anonymousId) {
+    b.anonymousId = anonymousId;
+    return this;
+  }
+
+  public Events session(String sessionId) {
+    b.sessionId = sessionId;
+    return this;
+  }
+
+  public Events country(String country) {
+    b.country = country;
+    return this;
+  }
+
   public Events properties(String json) {
     b.properties = json;
     return this;

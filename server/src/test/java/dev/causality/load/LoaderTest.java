@@ -60,8 +60,8 @@ class LoaderTest {
     }
 
     @Override
-    public QueryResult query(String sql, int maxRows) {
-      return real.query(sql, maxRows);
+    public QueryResult query(String sql, List<Object> params, int maxRows, Duration timeout) {
+      return real.query(sql, params, maxRows, timeout);
     }
 
     @Override

@@ -1,0 +1,60 @@
+package dev.causality.query;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** What a series measures: a count, distinct users or sessions, or a statistic of a numeric property. */
+public record Metric(Kind kind, Optional<Field> property) {
+
+  /** The metric kinds; the statistics need a numeric property. */
+  public enum Kind {
+    COUNT, UNIQUE_USERS, SESSIONS, EVENTS_PER_USER, SUM, AVG, MIN, MAX, P50, P90, P95, P99;
+
+    boolean needsProperty() {
+      return switch (this) {
+        case COUNT, UNIQUE_USERS, SESSIONS, EVENTS_PER_USER -> false;
+        case SUM, AVG, MIN, MAX, P50, P90, P95, P99 -> true;
+      };
+    }
+  }
+
+  /** The person behind an event: the user id, else the anonymous id. */
+  static final String ACTOR = "coalesce(\"user_id\", \"anonymous_id\")";
+
+  static Metric parse(String where, String kind, String property) {
+    Kind k;
+    try {
+      k = Kind.valueOf(kind.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw QueryException.invalid(where, "unknown metric '" + kind + "'; use count, unique_users, sessions,"
+          + " events_per_user, sum, avg, min, max, p50, p90, p95 or p99");
+    }
+    if (k.needsProperty() && (property == null || property.isBlank())) {
+      throw QueryException.invalid(where, "metric " + kind + " needs a numeric 'property'");
+    }
+    return new Metric(k, k.needsProperty() ? Optional.of(Field.parse(where + ".property", property)) : Optional.empty());
+  }
+
+  /** The aggregate SQL expression over the grouped event rows. */
+  String sql() {
+    String v = property.map(f -> "TRY_CAST(" + f.sql() + " AS DOUBLE)").orElse("");
+    return switch (kind) {
+      case COUNT -> "count(*)";
+      case UNIQUE_USERS -> "count(DISTINCT " + ACTOR + ")";
+      case SESSIONS -> "count(DISTINCT \"session_id\")";
+      case EVENTS_PER_USER -> "count(*)::DOUBLE / nullif(count(DISTINCT " + ACTOR + "), 0)";
+      case SUM -> "sum(" + v + ")";
+      case AVG -> "avg(" + v + ")";
+      case MIN -> "min(" + v + ")";
+      case MAX -> "max(" + v + ")";
+      case P50 -> "quantile_cont(" + v + ", 0.5)";
+      case P90 -> "quantile_cont(" + v + ", 0.9)";
+      case P95 -> "quantile_cont(" + v + ", 0.95)";
+      case P99 -> "quantile_cont(" + v + ", 0.99)";
+    };
+  }
+
+  String label() {
+    return kind.name().toLowerCase(Locale.ROOT) + property.map(f -> "(" + f.name() + ")").orElse("");
+  }
+}
