@@ -12,11 +12,16 @@ import com.maxmind.geoip2.model.CityResponse;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -278,9 +283,53 @@ class GeoIpTest {
     }
   }
 
+  /** Run in a child JVM by {@link #aHostNameIsNeverLookedUp}: what the resolver and GeoIp make of names. */
+  static final class LocateInChild {
+    public static void main(String[] args) {
+      try (GeoIp geo = GeoIp.open(Path.of(args[0]))) {
+        for (String name : Arrays.copyOfRange(args, 1, args.length)) {
+          String resolved;
+          try {
+            resolved = InetAddress.getByName(name).getHostAddress();
+          } catch (UnknownHostException e) {
+            resolved = "unresolved";
+          }
+          System.out.println(name + " resolved=" + resolved + " located=" + geo.locate(name).map(GeoIp.Place::city).orElse("nowhere"));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aHostNameIsNeverLookedUp() throws Exception {
+    // a child JVM whose resolver maps names made of hex digits and dots to Sydney's network
+    Path hosts = Files.writeString(dir.resolve("hosts"), "203.0.113.9 cafe.be face dead.beef\n");
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djdk.net.hosts.file=" + hosts,
+                "-cp",
+                System.getProperty("java.class.path"),
+                LocateInChild.class.getName(),
+                citiesFile(dir).toString(),
+                "cafe.be",
+                "face",
+                "dead.beef")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out.lines())
+        .containsExactly(
+            "cafe.be resolved=203.0.113.9 located=nowhere",
+            "face resolved=203.0.113.9 located=nowhere",
+            "dead.beef resolved=203.0.113.9 located=nowhere");
+  }
+
   @Test
   void aFileThatIsNotADatabaseIsRefusedWithItsName() throws IOException {
-    Path bogus = java.nio.file.Files.writeString(dir.resolve("bogus.mmdb"), "not a database");
+    Path bogus = Files.writeString(dir.resolve("bogus.mmdb"), "not a database");
     assertThatThrownBy(() -> GeoIp.open(bogus))
         .hasMessageContaining("bogus.mmdb")
         .hasMessageContaining("CAUSALITY_GEOIP_DB");
