@@ -73,6 +73,11 @@ public record Config(
         geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
   }
 
+  public Config withGeoIpDatabase(Path file) {
+    return new Config(dataDir, host, port, ingestKey, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
+        Optional.of(file), trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+  }
+
   public Path logDir() {
     return dataDir.resolve("log");
   }
