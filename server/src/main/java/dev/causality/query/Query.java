@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** The analysis questions Causality answers; each is compiled to the warehouse's SQL. */
-public sealed interface Query permits Query.Trends, Query.Funnel, Query.Retention {
+public sealed interface Query permits Query.Trends, Query.Funnel, Query.Retention, Query.Table {
 
   String projectId();
 
@@ -107,4 +107,24 @@ public sealed interface Query permits Query.Trends, Query.Funnel, Query.Retentio
       ZoneId zone,
       List<Filter> filters)
       implements Query {}
+
+  /**
+   * A flat table: metrics grouped by dimensions (the FlowMind query shape). A dimension is a
+   * field or a time bucket ({@code minute}, {@code hour}, {@code day}, {@code week}, {@code month}).
+   */
+  record Table(
+      String projectId,
+      List<Metric> metrics,
+      List<String> dimensions,
+      DateRange range,
+      ZoneId zone,
+      List<Filter> filters,
+      int limit)
+      implements Query {
+    public Table {
+      metrics = List.copyOf(metrics);
+      dimensions = List.copyOf(dimensions);
+      filters = List.copyOf(filters);
+    }
+  }
 }

@@ -65,6 +65,7 @@ public final class QueryEngine {
       case Query.Trends t -> trends(t);
       case Query.Funnel f -> funnel(f);
       case Query.Retention r -> retention(r);
+      case Query.Table t -> table(t);
     };
   }
 
@@ -308,6 +309,58 @@ public final class QueryEngine {
       cohorts.add(new Cohort(start.toString(), size, returned, rates));
     }
     return new RetentionResult(unit, cohorts);
+  }
+
+  // ---------------------------------------------------------------- tables
+
+  /** Rows of a table query: one map per group, dimension and metric names as keys. */
+  public record TableResult(List<String> columns, List<Map<String, Object>> rows, boolean truncated) {}
+
+  public TableResult table(Query.Table q) {
+    DateRange.Window w = window(q);
+    List<String> selects = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (String d : q.dimensions()) {
+      java.util.Optional<Query.Granularity> g = java.util.Arrays.stream(Query.Granularity.values())
+          .filter(x -> x.unit().equals(d)).findFirst();
+      selects.add(g.map(x -> "date_trunc('" + x.unit() + "', " + local(q.zone()) + ")")
+          .orElseGet(() -> Field.parse("dimensions", d).sql()));
+      names.add(d);
+    }
+    for (Metric m : q.metrics()) {
+      selects.add(m.sql());
+      names.add(m.label());
+    }
+    Sql sql = new Sql();
+    sql.append("SELECT ");
+    for (int i = 0; i < selects.size(); i++) {
+      sql.append((i > 0 ? ", " : "") + selects.get(i) + " AS \"c" + i + "\"");
+    }
+    sql.append(" FROM events WHERE ");
+    where(sql, q, w);
+    if (!q.dimensions().isEmpty()) {
+      sql.append(" GROUP BY " + orderAll(q.dimensions().size()) + " ORDER BY " + orderAll(q.dimensions().size()));
+    }
+    sql.append(" LIMIT " + (q.limit() + 1));
+    QueryResult r = execute(sql);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (List<Object> row : r.rows().subList(0, Math.min(q.limit(), r.rows().size()))) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        Object v = row.get(i);
+        m.put(names.get(i), v instanceof LocalDateTime || v instanceof java.sql.Timestamp ? toLocal(v).toString() : v);
+      }
+      rows.add(m);
+    }
+    return new TableResult(names, rows, r.rows().size() > q.limit());
+  }
+
+  private static String orderAll(int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      b.append(i > 1 ? ", " : "").append(i);
+    }
+    return b.toString();
   }
 
   // ---------------------------------------------------------------- shared

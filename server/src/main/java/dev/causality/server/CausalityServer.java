@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causality.auth.AdminToken;
 import dev.causality.ingest.IngestRoutes;
+import dev.causality.query.QueryEngine;
+import dev.causality.query.QueryRoutes;
 import dev.causality.ingest.Ingestion;
 import dev.causality.load.Loader;
 import dev.causality.log.FileEventLog;
@@ -49,6 +52,7 @@ public final class CausalityServer implements AutoCloseable {
   private DuckDbWarehouse warehouse;
   private Loader loader;
   private Ingestion ingestion;
+  private QueryEngine queries;
   private Javalin app;
   private volatile boolean ready;
   private volatile boolean draining;
@@ -95,6 +99,8 @@ public final class CausalityServer implements AutoCloseable {
             clock,
             new SecureRandom(),
             registry);
+    queries = new QueryEngine(warehouse, clock, Duration.ofSeconds(30));
+    AdminToken adminToken = new AdminToken(config.adminToken());
     Gauge.builder("causality_log_bytes", log, FileEventLog::sizeBytes).description("Bytes held by the event log").register(registry);
     Gauge.builder("causality_dead_letters", warehouse, w -> w.deadLetterCount())
         .description("Records in the dead-letter table")
@@ -108,6 +114,7 @@ public final class CausalityServer implements AutoCloseable {
       cfg.router.ignoreTrailingSlashes = true;
       cfg.jetty.modifyServer(server -> server.setStopTimeout(5000));
       cfg.routes.before(this::beforeRequest);
+      cfg.routes.before(adminToken::check);
       cfg.routes.after(ctx -> {
         if (ctx.attribute("counted") != null) {
           ctx.attribute("counted", null);
@@ -118,6 +125,14 @@ public final class CausalityServer implements AutoCloseable {
       cfg.routes.get("/ready", this::readiness);
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
       IngestRoutes.register(cfg.routes, ingestion, config.trustProxy());
+      QueryRoutes.register(cfg.routes, queries);
+      cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
+        var body = JsonNodeFactory.instance.objectNode();
+        body.put("success", false);
+        body.put("code", e.getStatus() == 401 ? "unauthorized" : "http_" + e.getStatus());
+        body.put("message", e.getMessage());
+        ctx.status(e.getStatus()).contentType("application/json").result(body.toString());
+      });
       cfg.routes.exception(Exception.class, (e, ctx) -> {
         LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
         ctx.status(500).contentType("application/json")

@@ -14,6 +14,7 @@ public record Config(
     String host,
     int port,
     Optional<String> ingestKey,
+    Optional<String> adminToken,
     int rateLimit,
     IngestLimits limits,
     Duration dedupWindow,
@@ -30,6 +31,7 @@ public record Config(
     requireNonNull(dataDir, "dataDir is null");
     requireNonNull(host, "host is null");
     requireNonNull(ingestKey, "ingestKey is null");
+    requireNonNull(adminToken, "adminToken is null");
     requireNonNull(limits, "limits is null");
     requireNonNull(dedupWindow, "dedupWindow is null");
     requireNonNull(ipMode, "ipMode is null");
@@ -48,34 +50,39 @@ public record Config(
   /** Defaults for everything, with the data in {@code dataDir}; used by tests and as a base. */
   public static Config defaults(Path dataDir) {
     return new Config(
-        dataDir, "0.0.0.0", 8080, Optional.empty(), 1000, IngestLimits.DEFAULTS, Duration.ofHours(24),
+        dataDir, "0.0.0.0", 8080, Optional.empty(), Optional.empty(), 1000, IngestLimits.DEFAULTS, Duration.ofHours(24),
         10_000_000, "truncate", Optional.empty(), false, 64L * 1024 * 1024, "512MB",
         Duration.ofMinutes(10), Duration.ofSeconds(25));
   }
 
   public Config withPort(int p) {
-    return new Config(dataDir, host, p, ingestKey, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
+    return new Config(dataDir, host, p, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
         geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
   }
 
   public Config withIngestKey(String key) {
-    return new Config(dataDir, host, port, Optional.of(key), rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
+    return new Config(dataDir, host, port, Optional.of(key), adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
         geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
   }
 
   public Config withRateLimit(int r) {
-    return new Config(dataDir, host, port, ingestKey, r, limits, dedupWindow, dedupMaxIds, ipMode,
+    return new Config(dataDir, host, port, ingestKey, adminToken, r, limits, dedupWindow, dedupMaxIds, ipMode,
         geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
   }
 
   public Config withIpMode(String mode) {
-    return new Config(dataDir, host, port, ingestKey, rateLimit, limits, dedupWindow, dedupMaxIds, mode,
+    return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, mode,
         geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
   }
 
   public Config withGeoIpDatabase(Path file) {
-    return new Config(dataDir, host, port, ingestKey, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
+    return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
         Optional.of(file), trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+  }
+
+  public Config withAdminToken(String token) {
+    return new Config(dataDir, host, port, ingestKey, Optional.of(token), rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
   }
 
   public Path logDir() {

@@ -76,6 +76,9 @@ public final class Main implements Runnable {
     @Option(names = "--ingest-key", defaultValue = "${env:CAUSALITY_INGEST_KEY}", description = "Preset ingestion key of project 'default' (CAUSALITY_INGEST_KEY).")
     String ingestKey;
 
+    @Option(names = "--admin-token", defaultValue = "${env:CAUSALITY_ADMIN_TOKEN}", description = "Bearer token for the query and SQL APIs until accounts exist (CAUSALITY_ADMIN_TOKEN).")
+    String adminToken;
+
     @Option(names = "--rate-limit", defaultValue = "${env:CAUSALITY_RATE_LIMIT:-1000}", description = "Default events/s per key, 0 = unlimited (CAUSALITY_RATE_LIMIT).")
     int rateLimit;
 
@@ -118,6 +121,7 @@ public final class Main implements Runnable {
           host,
           port,
           Optional.ofNullable(ingestKey).filter(k -> !k.isBlank()),
+          Optional.ofNullable(adminToken).filter(k -> !k.isBlank()),
           rateLimit,
           new IngestLimits(maxEventBytes, maxRequestBytes, maxBatchEvents, IngestLimits.DEFAULTS.maxNestingDepth()),
           Config.duration("CAUSALITY_DEDUP_WINDOW", dedupWindow),

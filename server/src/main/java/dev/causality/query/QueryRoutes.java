@@ -1,0 +1,75 @@
+package dev.causality.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.function.Function;
+
+/** The HTTP face of the query engine: the native query APIs and the FlowMind query shape. */
+public final class QueryRoutes {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final QueryEngine engine;
+
+  private QueryRoutes(QueryEngine engine) {
+    this.engine = engine;
+  }
+
+  public static void register(JavalinDefaultRoutingApi routes, QueryEngine engine) {
+    QueryRoutes r = new QueryRoutes(engine);
+    routes.post("/api/query/trends", ctx -> r.answer(ctx, b -> engine.trends(QueryRequests.trends(b))));
+    routes.post("/api/query/funnels", ctx -> r.answer(ctx, b -> engine.funnel(QueryRequests.funnel(b))));
+    routes.post("/api/query/retention", ctx -> r.answer(ctx, b -> engine.retention(QueryRequests.retention(b))));
+    routes.post("/v1/analytics/query", r::flowMind);
+  }
+
+  private void answer(Context ctx, Function<JsonNode, Object> run) {
+    try {
+      Object result = run.apply(body(ctx));
+      ctx.contentType("application/json").result(JSON.writeValueAsString(result));
+    } catch (QueryException e) {
+      error(ctx, e);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      error(ctx, new QueryException(500, "internal", "", "cannot write the result: " + e.getOriginalMessage()));
+    }
+  }
+
+  private void flowMind(Context ctx) throws Exception {
+    try {
+      QueryEngine.TableResult t = engine.table(QueryRequests.table(body(ctx)));
+      ObjectNode out = JSON.createObjectNode();
+      out.put("success", true);
+      ObjectNode data = out.putObject("data");
+      data.set("rows", JSON.valueToTree(t.rows()));
+      data.put("truncated", t.truncated());
+      ctx.contentType("application/json").result(out.toString());
+    } catch (QueryException e) {
+      error(ctx, e);
+    }
+  }
+
+  static JsonNode body(Context ctx) {
+    try {
+      JsonNode n = JSON.readTree(ctx.bodyAsBytes());
+      if (n == null || !n.isObject()) {
+        throw QueryException.invalid("body", "must be a JSON object");
+      }
+      return n;
+    } catch (java.io.IOException e) {
+      throw QueryException.invalid("body", "malformed JSON: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  static void error(Context ctx, QueryException e) {
+    ObjectNode out = JSON.createObjectNode();
+    out.put("success", false);
+    out.put("code", e.code());
+    if (!e.field().isEmpty()) {
+      out.put("field", e.field());
+    }
+    out.put("message", e.getMessage());
+    ctx.status(e.status()).contentType("application/json").result(out.toString());
+  }
+}
