@@ -3,6 +3,7 @@ package dev.causality.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causality.warehouse.Catalog;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.function.Function;
@@ -17,12 +18,28 @@ public final class QueryRoutes {
     this.engine = engine;
   }
 
-  public static void register(JavalinDefaultRoutingApi routes, QueryEngine engine) {
+  public static void register(JavalinDefaultRoutingApi routes, QueryEngine engine, Catalog catalog) {
     QueryRoutes r = new QueryRoutes(engine);
+    routes.get("/api/events", ctx -> r.json(ctx, catalog.events(project(ctx))));
+    routes.get("/api/properties", ctx -> {
+      ObjectNode out = JSON.createObjectNode();
+      out.set("properties", JSON.valueToTree(catalog.properties(project(ctx), java.util.Objects.requireNonNullElse(ctx.queryParam("event"), "$any"),
+          Math.min(50, Math.max(1, ctx.queryParamAsClass("top", Integer.class).getOrDefault(10))))));
+      out.set("columns", JSON.valueToTree(Field.COLUMNS.stream().sorted().toList()));
+      ctx.contentType("application/json").result(out.toString());
+    });
     routes.post("/api/query/trends", ctx -> r.answer(ctx, b -> engine.trends(QueryRequests.trends(b))));
     routes.post("/api/query/funnels", ctx -> r.answer(ctx, b -> engine.funnel(QueryRequests.funnel(b))));
     routes.post("/api/query/retention", ctx -> r.answer(ctx, b -> engine.retention(QueryRequests.retention(b))));
     routes.post("/v1/analytics/query", r::flowMind);
+  }
+
+  private static String project(Context ctx) {
+    return java.util.Objects.requireNonNullElse(ctx.queryParam("project"), QueryRequests.DEFAULT_PROJECT);
+  }
+
+  private void json(Context ctx, Object value) throws com.fasterxml.jackson.core.JsonProcessingException {
+    ctx.contentType("application/json").result(JSON.writeValueAsString(value));
   }
 
   private void answer(Context ctx, Function<JsonNode, Object> run) {

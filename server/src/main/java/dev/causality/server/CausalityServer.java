@@ -125,7 +125,7 @@ public final class CausalityServer implements AutoCloseable {
       cfg.routes.get("/ready", this::readiness);
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
       IngestRoutes.register(cfg.routes, ingestion, config.trustProxy());
-      QueryRoutes.register(cfg.routes, queries);
+      QueryRoutes.register(cfg.routes, queries, warehouse.catalog());
       cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
         var body = JsonNodeFactory.instance.objectNode();
         body.put("success", false);

@@ -38,7 +38,9 @@ public final class DuckDbWarehouse implements Warehouse {
               + " NOT NULL, updated_at TIMESTAMP NOT NULL);\n"
               + "INSERT INTO load_state VALUES (1, 0, now()) ON CONFLICT DO NOTHING;\n"
               + "CREATE TABLE IF NOT EXISTS dead_letters (log_position BIGINT NOT NULL, error"
-              + " VARCHAR NOT NULL, payload VARCHAR NOT NULL, failed_at TIMESTAMP NOT NULL);");
+              + " VARCHAR NOT NULL, payload VARCHAR NOT NULL, failed_at TIMESTAMP NOT NULL);",
+          "CREATE TABLE IF NOT EXISTS catalog_increments (app_id VARCHAR NOT NULL, event VARCHAR NOT NULL,"
+              + " key VARCHAR NOT NULL, item VARCHAR NOT NULL, count BIGINT NOT NULL, kind VARCHAR NOT NULL);");
 
   private static final int READERS = 4;
   private static final java.util.concurrent.ScheduledExecutorService CANCELLER =
@@ -49,6 +51,7 @@ public final class DuckDbWarehouse implements Warehouse {
   private final Connection writer;
   private final Connection reader;
   private final java.util.concurrent.BlockingQueue<Connection> readers;
+  private final Catalog catalog = new Catalog();
 
   private DuckDbWarehouse(Path file, Connection writer, Connection reader, List<Connection> pool) {
     this.file = file;
@@ -71,7 +74,9 @@ public final class DuckDbWarehouse implements Warehouse {
       for (int i = 0; i < READERS; i++) {
         pool.add(((DuckDBConnection) writer).duplicate());
       }
-      return new DuckDbWarehouse(file, writer, reader, pool);
+      DuckDbWarehouse w = new DuckDbWarehouse(file, writer, reader, pool);
+      w.restoreCatalog();
+      return w;
     } catch (SQLException e) {
       throw openFailure(file, e);
     }
@@ -146,6 +151,7 @@ public final class DuckDbWarehouse implements Warehouse {
   @Override
   public void load(List<Event> rows, List<DeadLetter> deadLetters, long nextPosition) {
     synchronized (writer) {
+      List<Catalog.Row> catalogDelta = catalog.delta(rows);
       try {
         writer.setAutoCommit(false);
         try {
@@ -166,6 +172,15 @@ public final class DuckDbWarehouse implements Warehouse {
               appender.flush();
             }
           }
+          if (!catalogDelta.isEmpty()) {
+            try (DuckDBAppender appender = ((DuckDBConnection) writer).createAppender("main", "catalog_increments")) {
+              for (Catalog.Row r : catalogDelta) {
+                appender.beginRow().append(r.appId()).append(r.event()).append(r.key()).append(r.item()).append(r.count())
+                    .append(r.kind()).endRow();
+              }
+              appender.flush();
+            }
+          }
           if (!deadLetters.isEmpty()) {
             try (PreparedStatement ps =
                 writer.prepareStatement(
@@ -180,6 +195,7 @@ public final class DuckDbWarehouse implements Warehouse {
             }
           }
           writer.commit();
+          catalog.apply(catalogDelta);
         } catch (SQLException | RuntimeException e) {
           rollbackQuietly();
           throw e;
@@ -315,6 +331,45 @@ public final class DuckDbWarehouse implements Warehouse {
       rows.add(row);
     }
     return new QueryResult(columns, types, rows, truncated);
+  }
+
+  /** What the stored events look like, kept current by every load. */
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  /**
+   * Rebuilds the catalog from its stored increments (written in each load's transaction, so they
+   * match the rows exactly) and compacts them into one row per item.
+   */
+  private void restoreCatalog() throws SQLException {
+    String aggregate =
+        "SELECT app_id, event, '' AS key, max(item::BIGINT)::VARCHAR AS item, sum(count)::BIGINT, 'event' FROM catalog_increments"
+            + " WHERE kind = 'event' GROUP BY ALL UNION ALL "
+            + "SELECT app_id, event, key, max(item), sum(count)::BIGINT, 'key' FROM catalog_increments WHERE kind = 'key' GROUP BY ALL UNION ALL "
+            + "SELECT app_id, event, key, item, sum(count)::BIGINT, kind FROM catalog_increments WHERE kind IN ('type', 'value') GROUP BY ALL";
+    List<Catalog.Row> rows = new ArrayList<>();
+    synchronized (writer) {
+      try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery(aggregate)) {
+        while (rs.next()) {
+          rows.add(new Catalog.Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6)));
+        }
+      }
+      catalog.apply(rows);
+      writer.setAutoCommit(false);
+      try (Statement st = writer.createStatement()) {
+        st.execute("CREATE TEMP TABLE catalog_compacted AS " + aggregate);
+        st.execute("DELETE FROM catalog_increments");
+        st.execute("INSERT INTO catalog_increments SELECT * FROM catalog_compacted");
+        st.execute("DROP TABLE catalog_compacted");
+        writer.commit();
+      } catch (SQLException e) {
+        writer.rollback();
+        throw e;
+      } finally {
+        writer.setAutoCommit(true);
+      }
+    }
   }
 
   public Path file() {

@@ -101,6 +101,18 @@ class QueryApiIT {
   }
 
   @Test
+  void propertyDiscoveryComesFromTheCatalog() throws Exception {
+    HttpResponse<String> events = server.get("/api/events?project=default", "Authorization", "Bearer " + TOKEN);
+    assertThat(events.statusCode()).isEqualTo(200);
+    assertThat(json(events).get(0).path("event").asText()).isEqualTo("Signed Up");
+    assertThat(json(events).get(0).path("count").asLong()).isEqualTo(3);
+    JsonNode props = json(server.get("/api/properties?event=Signed%20Up", "Authorization", "Bearer " + TOKEN));
+    assertThat(props.path("properties").get(0).path("key").asText()).isEqualTo("country");
+    assertThat(props.path("properties").get(0).path("topValues").toString()).isEqualTo("[{\"US\":2},{\"DE\":1}]");
+    assertThat(props.path("columns").toString()).contains("\"browser\"", "\"utm_source\"");
+  }
+
+  @Test
   void invalidQueriesAre400WithTheFieldNamed() throws Exception {
     JsonNode metric = json(post("/api/query/trends", "{\"series\":[{\"event\":\"A\",\"metric\":\"median\"}]}"));
     assertThat(metric.path("field").asText()).isEqualTo("series[0].metric");
