@@ -17,9 +17,13 @@ public final class AdminToken {
     this.token = token.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Whether {@code path} needs the token. */
+  /**
+   * Whether {@code path} needs the token: the {@code /api/*} paths and the query API — but not
+   * ingestion mounted under an {@code /api} prefix ({@code /api/segment/v1/batch}), which
+   * authenticates with write keys.
+   */
   public static boolean protects(String path) {
-    return path.startsWith("/api/") || path.equals("/v1/analytics/query") || path.equals("/v1/analytics/query/");
+    return (path.startsWith("/api/") && !path.contains("/v1/")) || path.equals("/v1/analytics/query") || path.equals("/v1/analytics/query/");
   }
 
   /** A before-handler: refuses the request with 401 unless it carries the admin token. */
