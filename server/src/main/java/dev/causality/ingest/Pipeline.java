@@ -105,6 +105,15 @@ final class Pipeline {
     }
     b.type = type;
     boolean nativeShape = route.shape() == Route.Shape.NATIVE;
+    for (String field : idFields(type, nativeShape)) {
+      JsonNode n = msg.get(field);
+      if (n != null && n.isContainerNode()) {
+        return new Outcome.Rejected(
+            i,
+            Reason.INVALID_FIELD,
+            "'" + field + "' must be a string or a number, found " + (n.isObject() ? "an object" : "an array"));
+      }
+    }
     b.userId = id(msg, nativeShape ? "user_id" : "userId");
     b.anonymousId = id(msg, nativeShape ? "anonymous_id" : "anonymousId");
     if (route.requiresIdentity() && b.userId == null && b.anonymousId == null) {
@@ -167,6 +176,19 @@ final class Pipeline {
     long hi = (random.nextLong() & ~0xF000L) | 0x4000L;
     long lo = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(hi, lo).toString();
+  }
+
+  /** The id-like fields this message type reads; an object or array there is an error, not absence. */
+  private static List<String> idFields(String type, boolean nativeShape) {
+    if (nativeShape) {
+      return List.of("user_id", "anonymous_id", "event_type", "idempotency_key", "session_id", "service", "app_id");
+    }
+    return switch (type) {
+      case "track" -> List.of("userId", "anonymousId", "messageId", "event");
+      case "group" -> List.of("userId", "anonymousId", "messageId", "name", "groupId");
+      case "alias" -> List.of("userId", "anonymousId", "messageId", "name", "previousId");
+      default -> List.of("userId", "anonymousId", "messageId", "name");
+    };
   }
 
   /** Normalise: merge the batch context, correct time, promote context fields; then enrich. */
