@@ -246,7 +246,10 @@ final class Pipeline {
       return Optional.empty();
     }
     if (n.isIntegralNumber()) {
-      return Optional.of(TimeUnit.MILLISECONDS.toMicros(n.asLong()));
+      if (!n.canConvertToLong() || n.longValue() < MIN_TIME.toEpochMilli() || n.longValue() > MAX_TIME.toEpochMilli()) {
+        throw outOfRange(field, n.asText() + " ms since the epoch");
+      }
+      return Optional.of(TimeUnit.MILLISECONDS.toMicros(n.longValue()));
     }
     if (!n.isTextual()) {
       throw new DateTimeParseException("'" + field + "' must be an ISO-8601 string", n.toString(), 0);
@@ -259,18 +262,37 @@ final class Pipeline {
       return Optional.empty();
     }
     String s = value.get();
+    Instant at;
     try {
       TemporalAccessor t =
           DateTimeFormatter.ISO_DATE_TIME.parseBest(s, java.time.OffsetDateTime::from, LocalDateTime::from);
-      Instant at =
-          t instanceof java.time.OffsetDateTime odt ? odt.toInstant() : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
-      return Optional.of(TimeUnit.SECONDS.toMicros(at.getEpochSecond()) + at.getNano() / 1000);
+      at = t instanceof java.time.OffsetDateTime odt ? odt.toInstant() : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
       throw new DateTimeParseException(
           "'" + field + "' is not an ISO-8601 date-time: '" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'",
           s,
           e.getErrorIndex());
     }
+    if (at.isBefore(MIN_TIME) || at.isAfter(MAX_TIME)) {
+      throw outOfRange(field, s);
+    }
+    return Optional.of(TimeUnit.SECONDS.toMicros(at.getEpochSecond()) + at.getNano() / 1000);
+  }
+
+  /**
+   * The range of accepted times: four-digit years, as ISO-8601 writes them. Beyond it the clock
+   * correction overflows and the warehouse would store infinities or nulls.
+   */
+  static final Instant MIN_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+  static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+  private static DateTimeParseException outOfRange(String field, String value) {
+    return new DateTimeParseException(
+        "'" + field + "' is out of range: '" + (value.length() > 40 ? value.substring(0, 40) + "…" : value)
+            + "'; times must lie between " + MIN_TIME + " and " + MAX_TIME,
+        value,
+        0);
   }
 
   private static boolean finiteNumbers(JsonNode n) {
