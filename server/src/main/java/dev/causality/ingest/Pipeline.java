@@ -194,6 +194,10 @@ final class Pipeline {
   /** Normalise: merge the batch context, correct time, promote context fields; then enrich. */
   private Outcome.Rejected normalise(
       int i, ObjectNode msg, ParsedRequest request, Route route, RequestInfo info, Event.Builder b) {
+    if (!finiteNumbers(request.batchContext())) {
+      return new Outcome.Rejected(
+          i, Reason.INVALID_NUMBER, "the batch 'context' holds a number outside the range of a double");
+    }
     ObjectNode context = request.batchContext().deepCopy();
     if (msg.get("context") instanceof ObjectNode own) {
       context.setAll(own);
