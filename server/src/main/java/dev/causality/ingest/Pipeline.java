@@ -105,6 +105,15 @@ final class Pipeline {
     }
     b.type = type;
     boolean nativeShape = route.shape() == Route.Shape.NATIVE;
+    for (String field : idFields(type, nativeShape)) {
+      JsonNode n = msg.get(field);
+      if (n != null && n.isContainerNode()) {
+        return new Outcome.Rejected(
+            i,
+            Reason.INVALID_FIELD,
+            "'" + field + "' must be a string or a number, found " + (n.isObject() ? "an object" : "an array"));
+      }
+    }
     b.userId = id(msg, nativeShape ? "user_id" : "userId");
     b.anonymousId = id(msg, nativeShape ? "anonymous_id" : "anonymousId");
     if (route.requiresIdentity() && b.userId == null && b.anonymousId == null) {
@@ -169,9 +178,26 @@ final class Pipeline {
     return new UUID(hi, lo).toString();
   }
 
+  /** The id-like fields this message type reads; an object or array there is an error, not absence. */
+  private static List<String> idFields(String type, boolean nativeShape) {
+    if (nativeShape) {
+      return List.of("user_id", "anonymous_id", "event_type", "idempotency_key", "session_id", "service", "app_id");
+    }
+    return switch (type) {
+      case "track" -> List.of("userId", "anonymousId", "messageId", "event");
+      case "group" -> List.of("userId", "anonymousId", "messageId", "name", "groupId");
+      case "alias" -> List.of("userId", "anonymousId", "messageId", "name", "previousId");
+      default -> List.of("userId", "anonymousId", "messageId", "name");
+    };
+  }
+
   /** Normalise: merge the batch context, correct time, promote context fields; then enrich. */
   private Outcome.Rejected normalise(
       int i, ObjectNode msg, ParsedRequest request, Route route, RequestInfo info, Event.Builder b) {
+    if (!finiteNumbers(request.batchContext())) {
+      return new Outcome.Rejected(
+          i, Reason.INVALID_NUMBER, "the batch 'context' holds a number outside the range of a double");
+    }
     ObjectNode context = request.batchContext().deepCopy();
     if (msg.get("context") instanceof ObjectNode own) {
       context.setAll(own);
@@ -224,7 +250,10 @@ final class Pipeline {
       return Optional.empty();
     }
     if (n.isIntegralNumber()) {
-      return Optional.of(TimeUnit.MILLISECONDS.toMicros(n.asLong()));
+      if (!n.canConvertToLong() || n.longValue() < MIN_TIME.toEpochMilli() || n.longValue() > MAX_TIME.toEpochMilli()) {
+        throw outOfRange(field, n.asText() + " ms since the epoch");
+      }
+      return Optional.of(TimeUnit.MILLISECONDS.toMicros(n.longValue()));
     }
     if (!n.isTextual()) {
       throw new DateTimeParseException("'" + field + "' must be an ISO-8601 string", n.toString(), 0);
@@ -237,18 +266,37 @@ final class Pipeline {
       return Optional.empty();
     }
     String s = value.get();
+    Instant at;
     try {
       TemporalAccessor t =
           DateTimeFormatter.ISO_DATE_TIME.parseBest(s, java.time.OffsetDateTime::from, LocalDateTime::from);
-      Instant at =
-          t instanceof java.time.OffsetDateTime odt ? odt.toInstant() : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
-      return Optional.of(TimeUnit.SECONDS.toMicros(at.getEpochSecond()) + at.getNano() / 1000);
+      at = t instanceof java.time.OffsetDateTime odt ? odt.toInstant() : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
       throw new DateTimeParseException(
           "'" + field + "' is not an ISO-8601 date-time: '" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'",
           s,
           e.getErrorIndex());
     }
+    if (at.isBefore(MIN_TIME) || at.isAfter(MAX_TIME)) {
+      throw outOfRange(field, s);
+    }
+    return Optional.of(TimeUnit.SECONDS.toMicros(at.getEpochSecond()) + at.getNano() / 1000);
+  }
+
+  /**
+   * The range of accepted times: four-digit years, as ISO-8601 writes them. Beyond it the clock
+   * correction overflows and the warehouse would store infinities or nulls.
+   */
+  static final Instant MIN_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+  static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+  private static DateTimeParseException outOfRange(String field, String value) {
+    return new DateTimeParseException(
+        "'" + field + "' is out of range: '" + (value.length() > 40 ? value.substring(0, 40) + "…" : value)
+            + "'; times must lie between " + MIN_TIME + " and " + MAX_TIME,
+        value,
+        0);
   }
 
   private static boolean finiteNumbers(JsonNode n) {

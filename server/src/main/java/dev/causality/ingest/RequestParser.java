@@ -93,7 +93,7 @@ final class RequestParser {
       throw IngestException.badRequest(
           "request body exceeds a parser limit (max nesting depth "
               + limits.maxNestingDepth()
-              + ", max number length 100 digits): "
+              + ", max number length 100 digits, max field name length 1000 characters): "
               + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw IngestException.badRequest(
