@@ -34,14 +34,20 @@ public final class FileEventLog implements EventLog {
    * and completes their futures. Readers never look at or past `durableEnd`, so nothing that a
    * crash could still take away is ever loaded. A failed write or force truncates the segment
    * back to `durableEnd` and fails the whole group: a record is either durable and acknowledged
-   * or gone. On open, the active segment is scanned and cut at the first record that fails its
-   * framing or checksum (a torn tail: bytes written after the last completed force, never
-   * acknowledged); the cut bytes are kept in `quarantine/` and reported, never dropped silently.
+   * or gone. While the log is not writable and no append is waiting, the writer probes the disk
+   * about once a second by forcing a scratch file of a few pages next to the segments, so that
+   * readiness turns good again when space returns even if no client is sending. On open, the
+   * active segment is scanned and cut at the first record that fails its framing or checksum (a
+   * torn tail: bytes written after the last completed force, never acknowledged); the cut bytes
+   * are kept in `quarantine/` and reported, never dropped silently.
    */
 
   static final byte MAGIC = (byte) 0xCA;
   static final int HEADER_BYTES = 9;
   static final int MAX_RECORD_BYTES = 64 * 1024 * 1024;
+  static final String PROBE_FILE = "write-probe.tmp";
+  private static final int PROBE_BYTES = 64 * 1024;
+  private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(FileEventLog.class);
 
@@ -187,12 +193,17 @@ public final class FileEventLog implements EventLog {
 
   private void writeLoop() {
     List<Pending> group = new ArrayList<>();
+    long lastProbe = System.nanoTime();
     while (true) {
       try {
         Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
         if (first == null) {
           if (closed && queue.isEmpty()) {
             return;
+          }
+          if (!writable && System.nanoTime() - lastProbe >= PROBE_INTERVAL_NANOS) {
+            lastProbe = System.nanoTime();
+            probe();
           }
           continue;
         }
@@ -237,6 +248,10 @@ public final class FileEventLog implements EventLog {
       }
       active.force(false);
     } catch (IOException e) {
+      if (writable) {
+        LOG.warn("event log: cannot make {} records durable, answering 503 until a write succeeds: {}",
+            group.stream().mapToInt(p -> p.payloads.size()).sum(), e.toString());
+      }
       writable = false;
       try {
         active.truncate(durableEnd - activeBase);
@@ -250,6 +265,9 @@ public final class FileEventLog implements EventLog {
       }
       return;
     }
+    if (!writable) {
+      LOG.info("event log: writable again at position {}", durableEnd);
+    }
     writable = true;
     synchronized (durableMonitor) {
       durableEnd = activeBase + offset;
@@ -260,6 +278,32 @@ public final class FileEventLog implements EventLog {
     }
     if (offset >= segmentBytes) {
       roll();
+    }
+  }
+
+  /** Whether a write of a few pages can be made durable now; marks the log writable if so. */
+  private void probe() {
+    Path probe = dir.resolve(PROBE_FILE);
+    try {
+      try (FileChannel ch =
+          FileChannel.open(
+              probe, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        ByteBuffer zeros = ByteBuffer.allocate(PROBE_BYTES);
+        while (zeros.hasRemaining()) {
+          ch.write(zeros);
+        }
+        ch.force(false);
+      }
+      LOG.info("event log: a probe write succeeded; writable again at position {}", durableEnd);
+      writable = true;
+    } catch (IOException e) {
+      // still full or failing; the next probe or append tries again
+    } finally {
+      try {
+        Files.deleteIfExists(probe);
+      } catch (IOException ignored) {
+        // a leftover probe file is overwritten by the next probe and never read
+      }
     }
   }
 
