@@ -21,9 +21,12 @@ import org.duckdb.DuckDBConnection;
 public final class DuckDbWarehouse implements Warehouse {
   /*
    * Implementation note. The loader writes through `writer` only, one transaction per batch:
-   * the new log position first (a statement must begin the transaction: an Appender flushed
-   * before any statement commits by itself), then the rows through the Appender (faster than
-   * JDBC batches by two orders of magnitude), then dead letters, then commit.
+   * the new log position first, then the rows through the Appender (faster than JDBC batches by
+   * two orders of magnitude), then dead letters, then commit. The transaction is an explicit
+   * BEGIN ... COMMIT on a connection left in auto-commit mode, not the driver's
+   * setAutoCommit(false): the driver begins its transaction lazily at the first statement (an
+   * Appender flushed before any statement commits by itself), and after a failed COMMIT it
+   * believes a transaction is still open, so it never begins another and every later load fails.
    * Because the position lives in the same transaction as the rows, a crash before the commit
    * leaves both unchanged and the loader re-reads the same records; a crash after it leaves both
    * advanced. Queries use a second connection to the same database, so they never wait for a
@@ -152,11 +155,9 @@ public final class DuckDbWarehouse implements Warehouse {
   public void load(List<Event> rows, List<DeadLetter> deadLetters, long nextPosition) {
     synchronized (writer) {
       List<Catalog.Row> catalogDelta = catalog.delta(rows);
-      try {
-        writer.setAutoCommit(false);
+      try (Statement tx = writer.createStatement()) {
+        tx.execute("BEGIN TRANSACTION");
         try {
-          // A statement must run first: it begins the transaction. An Appender flushed before
-          // any statement commits on its own and would survive a rollback.
           try (PreparedStatement ps =
               writer.prepareStatement(
                   "UPDATE load_state SET log_position = ?, updated_at = now() WHERE id = 1")) {
@@ -194,13 +195,11 @@ public final class DuckDbWarehouse implements Warehouse {
               }
             }
           }
-          writer.commit();
+          tx.execute("COMMIT");
           catalog.apply(catalogDelta);
         } catch (SQLException | RuntimeException e) {
-          rollbackQuietly();
+          rollbackQuietly(tx);
           throw e;
-        } finally {
-          writer.setAutoCommit(true);
         }
       } catch (SQLException e) {
         throw new WarehouseException("cannot load " + rows.size() + " events: " + e.getMessage(), e, true);
@@ -208,11 +207,11 @@ public final class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  private void rollbackQuietly() {
+  private static void rollbackQuietly(Statement tx) {
     try {
-      writer.rollback();
+      tx.execute("ROLLBACK");
     } catch (SQLException ignored) {
-      // the transaction is gone either way; the caller reports the original failure
+      // a failed COMMIT has already ended the transaction; the caller reports the original failure
     }
   }
 
