@@ -8,6 +8,7 @@ import dev.causality.log.EventLog;
 import dev.causality.log.LogRecord;
 import dev.causality.warehouse.DeadLetter;
 import dev.causality.warehouse.Warehouse;
+import dev.causality.warehouse.WarehouseException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -35,8 +36,11 @@ public final class Loader implements AutoCloseable {
    * and then fed only from committed batches, so it always equals "what the warehouse holds".
    * A batch that keeps failing is loaded record by record; a record that fails alone goes to the
    * dead-letter table in its own transaction with its position, so one poison record never holds
-   * the rest back. If even that fails the warehouse itself is unavailable: the loader backs off
-   * and retries from the same position, never moving past a record it has not stored somewhere.
+   * the rest back. But a retriable failure (disk full, I/O error) says nothing about the record,
+   * and a dead letter written in the moment space comes back would take a good event out of the
+   * events table; so then, as when the dead letter cannot be written either, the warehouse is
+   * unavailable: the loader backs off and retries from the same position, never moving past a
+   * record it has not stored somewhere.
    */
 
   private static final Logger LOG = LoggerFactory.getLogger(Loader.class);
@@ -196,6 +200,11 @@ public final class Loader implements AutoCloseable {
       try {
         commit(one.rows, one.dead, one.next);
       } catch (RuntimeException e) {
+        if (e instanceof WarehouseException w && w.retriable()) {
+          lastError = "warehouse unavailable: " + e.getMessage();
+          LOG.warn("loader: warehouse cannot write, retrying from position {}: {}", position, e.getMessage());
+          return false;
+        }
         try {
           commit(List.of(), List.of(deadLetter(r, "load failed: " + e.getMessage())), one.next);
           deadLettered.increment();

@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -49,6 +50,10 @@ public final class DuckDbWarehouse implements Warehouse {
   private static final java.util.concurrent.ScheduledExecutorService CANCELLER =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().name("query-timeout").daemon(true).unstarted(r));
+
+  /** DuckDB's error types for a value it cannot store: the row's fault, not the warehouse's. */
+  private static final Pattern DATA_ERROR =
+      Pattern.compile("(Conversion|Invalid Input|Constraint|Out of Range|Mismatch Type) Error");
 
   private final Path file;
   private final Connection writer;
@@ -202,9 +207,24 @@ public final class DuckDbWarehouse implements Warehouse {
           throw e;
         }
       } catch (SQLException e) {
-        throw new WarehouseException("cannot load " + rows.size() + " events: " + e.getMessage(), e, true);
+        throw new WarehouseException(
+            "cannot load " + rows.size() + " events: " + e.getMessage(), e, !isDataError(e));
       }
     }
+  }
+
+  /**
+   * Whether DuckDB refused the data itself (a value it cannot convert or store), so that trying
+   * again cannot succeed. Anything else, a full disk or an I/O error above all ("Could not write
+   * file ...: No space left on device"), is the warehouse's own condition and may pass.
+   */
+  static boolean isDataError(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && DATA_ERROR.matcher(t.getMessage()).find()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void rollbackQuietly(Statement tx) {

@@ -11,7 +11,9 @@ public interface Warehouse extends AutoCloseable {
 
   /**
    * Writes {@code rows} and {@code deadLetters} and records {@code nextPosition} as the loaded log
-   * position, all in one transaction: either everything is stored or nothing is.
+   * position, all in one transaction: either everything is stored or nothing is. Fails with a
+   * {@link WarehouseException} that is {@link WarehouseException#retriable() retriable} unless the
+   * rows themselves are what cannot be stored: a full disk or an I/O error is retriable.
    */
   void load(List<Event> rows, List<DeadLetter> deadLetters, long nextPosition);
 

@@ -27,6 +27,9 @@ class LoaderTest {
   static final class FlakyWarehouse implements Warehouse {
     final Warehouse real;
     final AtomicBoolean down = new AtomicBoolean();
+    /** Full for rows, yet a small dead letter fits: what a disk that frees a page now and then does. */
+    final AtomicBoolean fullForRows = new AtomicBoolean();
+    final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
     volatile String poisonEvent = "";
 
     FlakyWarehouse(Warehouse real) {
@@ -42,6 +45,10 @@ class LoaderTest {
     public void load(List<Event> rows, List<DeadLetter> deadLetters, long nextPosition) {
       if (down.get()) {
         throw new WarehouseException("disk full (simulated)", null, true);
+      }
+      if (fullForRows.get() && !rows.isEmpty()) {
+        failures.incrementAndGet();
+        throw new WarehouseException("Could not write file \"w.duckdb.wal\": No space left on device (simulated)", null, true);
       }
       if (rows.stream().anyMatch(e -> poisonEvent.equals(e.event()))) {
         throw new WarehouseException("cannot store this row (simulated)", null, false);
@@ -158,6 +165,28 @@ class LoaderTest {
       awaitPosition(l, log.end());
       assertThat(count(w, "SELECT count(*) FROM events WHERE event = 'Fine'")).isEqualTo(2);
       assertThat(count(w, "SELECT count(*) FROM dead_letters WHERE error LIKE 'load failed:%' AND payload LIKE '%Poison%'")).isEqualTo(1);
+      l.drain(Duration.ofSeconds(5));
+      w.close();
+    }
+  }
+
+  @Test
+  void aFullDiskNeverSendsGoodEventsToTheDeadLetterTable() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
+      FlakyWarehouse w = new FlakyWarehouse(DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB"));
+      w.fullForRows.set(true);
+      Loader l = loader(log, w);
+      l.start();
+      log.append(List.of(Events.track("A").encoded(), Events.track("B").encoded(), Events.track("C").encoded())).get();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (w.failures.get() < 4 && System.nanoTime() < deadline) { // the batch 3 times, then a record alone
+        Thread.sleep(10);
+      }
+      assertThat(w.failures.get()).isGreaterThanOrEqualTo(4);
+      w.fullForRows.set(false);
+      awaitPosition(l, log.end());
+      assertThat(w.deadLetterCount()).isZero();
+      assertThat(count(w, "SELECT count(*) FROM events")).isEqualTo(3);
       l.drain(Duration.ofSeconds(5));
       w.close();
     }

@@ -81,6 +81,20 @@ class DuckDbWarehouseTest {
   }
 
   @Test
+  void aValueDuckDbCannotStoreIsNotRetriableAndAFullDiskIs() {
+    try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
+      // make_timestamp cannot take this value: "Conversion Error"
+      DeadLetter unstorable = new DeadLetter(0, "e", "p", Long.MAX_VALUE);
+      assertThatThrownBy(() -> w.load(List.of(), List.of(unstorable), 10))
+          .isInstanceOfSatisfying(WarehouseException.class, e -> assertThat(e.retriable()).isFalse());
+    }
+    // the message DuckDB gave when its WAL write hit a full tmpfs (FaultIT)
+    assertThat(DuckDbWarehouse.isDataError(new java.sql.SQLException(
+        "TransactionContext Error: Failed to commit: Could not write file \"/d/warehouse.duckdb.wal\": No space left on device")))
+        .isFalse();
+  }
+
+  @Test
   void queryReportsTruncationAndErrors() {
     try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
       QueryResult r = w.query("SELECT * FROM range(5)", 3);
