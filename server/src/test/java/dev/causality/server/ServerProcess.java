@@ -38,7 +38,8 @@ public final class ServerProcess implements AutoCloseable {
       port = s.getLocalPort();
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-XX:+UseSerialGC"));
+    List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1"));
     // the coverage agent of the test JVM, so the child's lines count too (JaCoCo appends)
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> a.startsWith("-javaagent:") && a.contains("jacoco"))
