@@ -278,13 +278,21 @@ public final class CausalityServer implements AutoCloseable {
     if (app != null) {
       app.stop();
     }
-    if (log != null) {
-      log.close();
-    }
+    // The loader drains before the log closes: it reads the log until nothing is left.
     if (loader != null) {
       long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
       if (!loader.drain(Duration.ofMillis(left))) {
         LOG.warn("shutdown: the loader did not finish in time; the rest loads at the next start");
+      }
+    }
+    if (log != null) {
+      log.close();
+      if (loader != null && loader.position() < log.end()) {
+        LOG.warn(
+            "shutdown: {} bytes of the log (positions {}..{}) are not loaded; they load at the next start",
+            log.end() - loader.position(),
+            loader.position(),
+            log.end());
       }
     }
     if (warehouse != null) {

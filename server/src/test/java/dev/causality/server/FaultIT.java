@@ -74,6 +74,8 @@ class FaultIT {
     ServerProcess server = ServerProcess.start(data, Map.of());
     try (Traffic traffic = new Traffic("term", server, 4, 20)) {
       traffic.awaitAcked(3000, Duration.ofSeconds(60));
+      // A burst of large batches just before the signal leaves the loader a backlog to finish.
+      traffic.burst(8, 2500);
       ReadyProbe probe = ReadyProbe.start(server);
       long t0 = System.nanoTime();
       int exit = server.sigterm(Duration.ofSeconds(30));
@@ -224,29 +226,49 @@ class FaultIT {
         }
         inRequest.incrementAndGet();
         try {
-          HttpResponse<String> r = post(target.uri("/v1/batch"), batchBody(batch));
-          statuses.computeIfAbsent(r.statusCode(), k -> new AtomicLong()).incrementAndGet();
-          if (r.statusCode() / 100 == 2) {
-            acked.addAll(batch);
-          } else {
-            refused.addAll(batch);
-            if (r.statusCode() == 503) {
-              first503.compareAndSet(null, r);
-            }
+          if (!send(target, batch)) {
             sleep(20);
           }
-        } catch (IOException e) {
-          statuses.computeIfAbsent(-1, k -> new AtomicLong()).incrementAndGet();
-          unanswered.addAll(batch);
-          sleep(20);
         } finally {
           inRequest.decrementAndGet();
         }
       }
     }
 
+    /** Posts one batch and records the answer; true for a 2xx. */
+    private boolean send(ServerProcess server, List<String> batch) {
+      try {
+        HttpResponse<String> r = post(server.uri("/v1/batch"), batchBody(batch));
+        statuses.computeIfAbsent(r.statusCode(), k -> new AtomicLong()).incrementAndGet();
+        if (r.statusCode() / 100 == 2) {
+          acked.addAll(batch);
+          return true;
+        }
+        refused.addAll(batch);
+        if (r.statusCode() == 503) {
+          first503.compareAndSet(null, r);
+        }
+      } catch (IOException e) {
+        statuses.computeIfAbsent(-1, k -> new AtomicLong()).incrementAndGet();
+        unanswered.addAll(batch);
+      }
+      return false;
+    }
+
     long acked() {
       return acked.size();
+    }
+
+    /** Sends {@code requests} batches of {@code size} fresh ids at once and waits for their answers. */
+    void burst(int requests, int size) throws InterruptedException {
+      List<Thread> senders = new ArrayList<>();
+      for (int r = 0; r < requests; r++) {
+        List<String> batch = ids(prefix + "-burst-" + r, size);
+        senders.add(Thread.ofPlatform().start(() -> send(target, batch)));
+      }
+      for (Thread t : senders) {
+        t.join();
+      }
     }
 
     Set<String> unanswered() {
