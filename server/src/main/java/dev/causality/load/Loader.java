@@ -135,6 +135,11 @@ public final class Loader implements AutoCloseable {
           continue;
         }
         if (!loadWithRetries(batch)) {
+          if (stopping) {
+            LOG.warn("loader: stopping with the warehouse unavailable; the log from position {} loads at the next start",
+                position);
+            return;
+          }
           Thread.sleep(1000);
         }
       }
@@ -255,7 +260,11 @@ public final class Loader implements AutoCloseable {
     return lastError;
   }
 
-  /** Loads everything the log holds, then stops; waits at most {@code timeout}. */
+  /**
+   * Loads everything the log holds, then stops; waits at most {@code timeout}. While the
+   * warehouse is unavailable it gives up after one more round of attempts instead of retrying
+   * until the timeout: what is left loads at the next start.
+   */
   public boolean drain(Duration timeout) {
     stopping = true;
     try {

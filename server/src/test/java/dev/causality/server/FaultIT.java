@@ -153,6 +153,48 @@ class FaultIT {
   }
 
   @Test
+  void sigtermWhileTheWarehouseDiskIsFullExitsAndTheNextStartLoadsTheRest() throws Exception {
+    // The log on its own file system, so it keeps accepting while the warehouse cannot write.
+    Path mount = Files.createDirectories(tmp.resolve("tmpfs"));
+    mountTmpfs(mount, "16m");
+    Path logMount = Files.createDirectories(mount.resolve("log"));
+    mountTmpfs(logMount, "32m");
+    ServerProcess server = null;
+    try {
+      Map<String, String> env = Map.of("CAUSALITY_LOG_SEGMENT_BYTES", "65536", "CAUSALITY_WAREHOUSE_MEMORY", "64MB");
+      server = ServerProcess.start(mount, env);
+      Path filler = mount.resolve("filler");
+      fillUntilFull(filler);
+      ServerProcess s = server;
+      try (Traffic traffic = new Traffic("wfull", server, 2, 20)) {
+        traffic.awaitAcked(1000, Duration.ofSeconds(60));
+        awaitTrue(() -> !readyField(s, "loader_error").isEmpty(), Duration.ofSeconds(30),
+            () -> "the loader failing on the full disk: " + get(s.uri("/ready")).body());
+        assertThat(Long.parseLong(readyField(s, "log_lag_bytes"))).as("acknowledged but not loaded").isPositive();
+
+        int exit = server.sigterm(Duration.ofSeconds(30));
+        assertThat(exit).as("exit code after SIGTERM with the warehouse unable to write (-1: still running after 30 s)")
+            .isIn(0, 143);
+        traffic.stop();
+
+        Files.delete(filler);
+        server = ServerProcess.start(mount, env);
+        ServerProcess restarted = server;
+        awaitTrue(() -> readyField(restarted, "log_lag_bytes").equals("0"), Duration.ofSeconds(30),
+            () -> "loading the rest after the restart: " + get(restarted.uri("/ready")).body());
+        assertThat(server.sigterm(Duration.ofSeconds(30))).as("exit code after SIGTERM").isIn(0, 143);
+        traffic.assertStoredExactlyOnce(mount);
+      }
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+      unmount(logMount);
+      unmount(mount);
+    }
+  }
+
+  @Test
   void resentBatchesAreStoredOnceAcrossRestarts() throws Exception {
     Path data = tmp.resolve("data");
     List<String> first = ids("resend-a", 30);
