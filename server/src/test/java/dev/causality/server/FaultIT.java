@@ -121,6 +121,9 @@ class FaultIT {
         awaitLoaderIdle(s);
         Path topUp = mount.resolve("filler-top-up");
         fillUntilFull(topUp);
+        // The log probes the disk once a second while unwritable; pages a probe held are freed.
+        sleep(1200);
+        fillUntilFull(topUp);
         // Larger than the free part of the last page of the active segment, which needs no new space.
         List<String> probe = ids("full-probe", 200);
         HttpResponse<String> whileFull = post(server.uri("/v1/batch"), batchBody(probe));
@@ -258,16 +261,17 @@ class FaultIT {
     private void run(int client) {
       long seq = 0;
       while (!stopped) {
+        inRequest.incrementAndGet(); // before looking at `paused`, so pause() cannot miss a request
         if (paused) {
+          inRequest.decrementAndGet();
           sleep(10);
           continue;
         }
-        List<String> batch = new ArrayList<>(batchSize);
-        for (int i = 0; i < batchSize; i++) {
-          batch.add(prefix + "-" + client + "-" + seq++);
-        }
-        inRequest.incrementAndGet();
         try {
+          List<String> batch = new ArrayList<>(batchSize);
+          for (int i = 0; i < batchSize; i++) {
+            batch.add(prefix + "-" + client + "-" + seq++);
+          }
           if (!send(target, batch)) {
             sleep(20);
           }
@@ -581,26 +585,24 @@ class FaultIT {
     }, Duration.ofSeconds(30), () -> "loader still moving: " + get(server.uri("/ready")).body());
   }
 
-  /** Writes into {@code file} until the file system refuses another byte. */
+  /** Appends to {@code file} until the file system refuses another byte. */
   static void fillUntilFull(Path file) throws IOException {
-    byte[] chunk = new byte[4096];
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-      while (true) {
-        try {
-          f.write(chunk);
-        } catch (IOException full) {
-          break;
-        }
-      }
-    }
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.seek(f.length());
-      while (true) {
-        try {
-          f.write(0);
-        } catch (IOException full) {
-          return;
+      byte[] page = new byte[4096];
+      try {
+        while (true) {
+          f.write(page);
         }
+      } catch (IOException full) {
+        // a page no longer fits; the bytes below fill what is left of a partly used one
+      }
+      try {
+        while (true) {
+          f.write(0);
+        }
+      } catch (IOException full) {
+        // nothing fits
       }
     }
   }
