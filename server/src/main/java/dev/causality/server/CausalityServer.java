@@ -152,12 +152,19 @@ public final class CausalityServer implements AutoCloseable {
   }
 
   private void bootstrap(PrintStream console) {
-    if (projects.projects().isEmpty()) {
-      projects.createProject(DEFAULT_PROJECT, "Default project");
+    // No key was ever made: a first start, or a data dir that only `causality demo` (which creates
+    // project 'default' without a key) or `projects create` has touched.
+    if (projects.keys().isEmpty()) {
+      boolean created = false;
+      if (projects.projects().stream().noneMatch(p -> p.id().equals(DEFAULT_PROJECT))) {
+        projects.createProject(DEFAULT_PROJECT, "Default project");
+        created = true;
+      }
       if (config.ingestKey().isEmpty()) {
         CreatedKey k = projects.createKey(DEFAULT_PROJECT, "default", OptionalInt.empty(), Optional.empty());
         console.println();
-        console.println("Created project 'default' and its ingestion key (shown once, keep it):");
+        console.println((created ? "Created project 'default' and its ingestion key" : "Created an ingestion key for project 'default'")
+            + " (shown once, keep it):");
         console.println();
         console.println("    " + k.secret());
         console.println();

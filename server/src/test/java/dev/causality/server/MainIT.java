@@ -80,6 +80,17 @@ class MainIT {
   }
 
   @Test
+  void firstStartHandsOutAKeyEvenWhenProjectDefaultAlreadyExists() throws Exception {
+    Path data = dir.resolve("prepared");
+    assertThat(run("projects", "create", "default", "--data-dir", data.toString()).code()).isZero();
+    try (ServerProcess p = ServerProcess.start(data, Map.of("CAUSALITY_INGEST_KEY", ""))) {
+      p.sigterm(java.time.Duration.ofSeconds(30));
+      assertThat(java.nio.file.Files.readString(p.output())).contains("Created an ingestion key for project 'default'");
+    }
+    assertThat(run("keys", "list", "--data-dir", data.toString()).out()).contains("default", "active");
+  }
+
+  @Test
   void helpListsTheCommands() {
     Run r = run("--help");
     assertThat(r.out()).contains("serve", "keys", "projects", "sql");
