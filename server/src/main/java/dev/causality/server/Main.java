@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causality.demo.DemoData;
+import dev.causality.event.Event;
 import dev.causality.ingest.IngestLimits;
 import dev.causality.projects.CreatedKey;
 import dev.causality.projects.IngestKey;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -30,13 +33,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The {@code causality} command line: serve, keys, projects, sql. */
+/** The {@code causality} command line: serve, keys, projects, sql, demo. */
 @Command(
     name = "causality",
     mixinStandardHelpOptions = true,
     version = "causality 0.1.0",
     description = "Self-hosted behavioural analytics.",
-    subcommands = {Main.Serve.class, Main.Keys.class, Main.ProjectsCommand.class, Main.Sql.class})
+    subcommands = {Main.Serve.class, Main.Keys.class, Main.ProjectsCommand.class, Main.Sql.class, Main.Demo.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -337,4 +340,129 @@ public final class Main implements Runnable {
     }
   }
 
+  @Command(name = "demo", description = "Fill a project with realistic generated events (sign-ups, page views, purchases,"
+      + " sessions, several platforms and countries) over the last days, so there are charts to look at at once.")
+  static final class Demo implements Callable<Integer> {
+    /** One DuckDB row group: smaller transactions go through the WAL and take about twice as long. */
+    static final int BATCH = 122_880;
+
+    @Mixin Settings settings;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @Option(names = "--events", defaultValue = "1000000", description = "How many events (default 1000000).") long events;
+    @Option(names = "--days", defaultValue = "90", description = "Spread over this many days up to now (default 90).") int days;
+    @Option(names = "--seed", description = "Random seed: the same seed (and day) gives the same events; default random.") Long seed;
+    @Option(names = "--project", defaultValue = "default", description = "Project to fill (its app_id); created when missing.") String project;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      quietLogs();
+      var out = spec.commandLine().getOut();
+      var err = spec.commandLine().getErr();
+      if (events < 1 || days < 1 || days > 3650) {
+        err.println("error: --events must be at least 1 and --days between 1 and 3650; were " + events + " and " + days);
+        return 2;
+      }
+      long s = seed != null ? seed : new java.security.SecureRandom().nextLong();
+      Path file = settings.dataDir.resolve("warehouse.duckdb");
+      try {
+        Files.createDirectories(settings.dataDir);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      try (DuckDbWarehouse w = DuckDbWarehouse.open(file, settings.warehouseMemory)) {
+        Object existing = w.query("SELECT count(*) FROM events WHERE app_id = ?", List.of(project), 1, java.time.Duration.ofMinutes(1))
+            .rows().getFirst().getFirst();
+        if (((Number) existing).longValue() > 0) {
+          err.println("error: project '" + project + "' already has " + existing + " events; demo data goes into a project"
+              + " without events (try --project demo)");
+          return 1;
+        }
+        withProjects(settings, ps -> {
+          if (ps.projects().stream().noneMatch(p -> p.id().equals(project))) {
+            ps.createProject(project, project.equals("default") ? "Default project" : project);
+          }
+          return null;
+        });
+        out.printf(Locale.ROOT, "Generating %,d demo events over the last %d days into project '%s' (seed %d)…%n", events, days, project, s);
+        DemoData data = new DemoData(new DemoData.Options(project, events, days, s), java.time.InstantSource.system());
+        long t0 = System.nanoTime();
+        load(data, w, out);
+        double seconds = Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
+        DemoData.Stats st = data.stats();
+        java.time.format.DateTimeFormatter minutes =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC);
+        out.printf(Locale.ROOT, "Wrote %,d events in %.1f s (%,.0f events/s).%n", st.events(), seconds, st.events() / seconds);
+        out.printf(Locale.ROOT, "  %,d people (%,d signed up in the window), %,d sessions, %,d purchases ($%,.2f)%n",
+            st.people(), st.signUps(), st.sessions(), st.orders(), st.revenue());
+        out.printf(Locale.ROOT, "  from %s to %s UTC; --seed %d generates the same events again%n",
+            minutes.format(data.from()), minutes.format(data.to()), s);
+        out.println();
+        out.println("Try it:");
+        out.println("  ./causality sql \"SELECT event, count(*) AS events FROM events WHERE app_id = '" + project
+            + "' GROUP BY event ORDER BY events DESC\"");
+        out.println("  CAUSALITY_ADMIN_TOKEN=secret ./causality serve      # then, in another terminal:");
+        out.println("  curl -H 'Authorization: Bearer secret' localhost:8080/api/query/trends -d '{\"project\":\"" + project
+            + "\",\"series\":[{\"event\":\"Signed Up\",\"metric\":\"unique_users\"}],\"breakdown\":[\"country\"],\"dateRange\":\"last_30_days\"}'");
+        return 0;
+      } catch (WarehouseLockedException e) {
+        err.println("error: " + e.getMessage());
+        err.println("A running server holds the warehouse; stop it first (DuckDB allows one process per file), then run"
+            + " demo again. Nothing was written.");
+        return 3;
+      }
+    }
+
+    /**
+     * Generates on one thread while the warehouse loads the previous batch on this one (at most
+     * two batches in memory); each batch is one load at the current log position, so the loader's
+     * position is left as it was.
+     */
+    private static void load(DemoData data, DuckDbWarehouse w, java.io.PrintWriter out) throws InterruptedException {
+      List<Event> end = new ArrayList<>();
+      java.util.concurrent.BlockingQueue<List<Event>> queue = new java.util.concurrent.SynchronousQueue<>();
+      java.util.concurrent.atomic.AtomicReference<RuntimeException> failed = new java.util.concurrent.atomic.AtomicReference<>();
+      Thread producer = Thread.ofPlatform().name("demo-generator").daemon(true).start(() -> {
+        try {
+          List<Event> batch = new ArrayList<>(BATCH);
+          while (data.hasNext()) {
+            batch.add(data.next());
+            if (batch.size() == BATCH) {
+              queue.put(batch);
+              batch = new ArrayList<>(BATCH);
+            }
+          }
+          if (!batch.isEmpty()) {
+            queue.put(batch);
+          }
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException e) {
+          failed.set(e);
+        }
+        try {
+          queue.put(end);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      try {
+        long loaded = 0;
+        long nextReport = 1_000_000;
+        for (List<Event> batch = queue.take(); batch != end; batch = queue.take()) {
+          w.load(batch, List.of(), w.loadedPosition());
+          loaded += batch.size();
+          if (loaded >= nextReport) {
+            out.printf(Locale.ROOT, "  %,d events…%n", loaded);
+            nextReport += 1_000_000;
+          }
+        }
+      } finally {
+        producer.interrupt();
+        producer.join();
+      }
+      if (failed.get() != null) {
+        throw failed.get();
+      }
+    }
+  }
 }

@@ -93,7 +93,7 @@ class MainIT {
   @Test
   void helpListsTheCommands() {
     Run r = run("--help");
-    assertThat(r.out()).contains("serve", "keys", "projects", "sql");
+    assertThat(r.out()).contains("serve", "keys", "projects", "sql", "demo");
     assertThat(run("keys").out()).contains("create", "list", "revoke");
   }
 }
