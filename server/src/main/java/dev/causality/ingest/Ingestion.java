@@ -28,7 +28,7 @@ import java.util.random.RandomGenerator;
  * The ingestion facade: authenticate → limit → parse → validate → normalise → enrich → append.
  * Answers only after the accepted events are durable in the log.
  */
-public final class Ingestion {
+public final class Ingestion implements AutoCloseable {
 
   /** Settings of ingestion. {@code geoIpDatabase} may be absent; {@code rateLimit} 0 is unlimited. */
   public record Settings(
@@ -68,6 +68,7 @@ public final class Ingestion {
   private final UserAgents userAgents;
   private final MeterRegistry registry;
   private final Counter accepted;
+  private final Optional<GeoIp> geoIp;
   private volatile boolean draining;
 
   public Ingestion(
@@ -91,7 +92,8 @@ public final class Ingestion {
       throw new IllegalArgumentException(
           "CAUSALITY_IP_MODE must be keep, truncate or drop; was '" + settings.ipMode() + "'", e);
     }
-    Enricher enricher = new Enricher(userAgents, settings.geoIpDatabase().map(GeoIp::open), mode);
+    this.geoIp = settings.geoIpDatabase().map(GeoIp::open);
+    Enricher enricher = new Enricher(userAgents, geoIp, mode);
     this.pipeline =
         new Pipeline(limits, enricher, parser.mapper(), random, TimeUnit.MILLISECONDS.toMicros(settings.maxFutureMillis()));
     this.rateLimits = new RateLimits(settings.rateLimit(), limits.maxBatchEvents());
@@ -107,6 +109,12 @@ public final class Ingestion {
         .description("Events refused, by reason")
         .tag("reason", reason)
         .register(registry);
+  }
+
+  /** Releases the GeoIP database (memory-mapped). */
+  @Override
+  public void close() {
+    geoIp.ifPresent(GeoIp::close);
   }
 
   /** From now on, refuse new requests with 503 so clients retry elsewhere or later. */

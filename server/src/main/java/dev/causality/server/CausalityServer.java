@@ -302,6 +302,9 @@ public final class CausalityServer implements AutoCloseable {
             log.end());
       }
     }
+    if (ingestion != null) {
+      ingestion.close();
+    }
     if (warehouse != null) {
       warehouse.close();
     }
