@@ -11,9 +11,21 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -47,9 +59,15 @@ public final class DuckDbWarehouse implements Warehouse {
               + " key VARCHAR NOT NULL, item VARCHAR NOT NULL, count BIGINT NOT NULL, kind VARCHAR NOT NULL);");
 
   private static final int READERS = 4;
-  private static final java.util.concurrent.ScheduledExecutorService CANCELLER =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-          r -> Thread.ofPlatform().name("query-timeout").daemon(true).unstarted(r));
+  private static final ScheduledExecutorService CANCELLER =
+      Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("query-timeout").daemon(true).unstarted(r));
+  /**
+   * Runs every query. A DuckDB call is native code, which pins a virtual thread to its carrier for
+   * as long as the query runs; a few long queries on request threads would stall every other
+   * request. On these platform threads a query blocks only itself; the request thread parks.
+   */
+  private static final ExecutorService RUNNER =
+      Executors.newCachedThreadPool(Thread.ofPlatform().name("warehouse-query-", 0).daemon(true).factory());
 
   /** DuckDB's error types for a value it cannot store: the row's fault, not the warehouse's. */
   private static final Pattern DATA_ERROR =
@@ -58,14 +76,15 @@ public final class DuckDbWarehouse implements Warehouse {
   private final Path file;
   private final Connection writer;
   private final Connection reader;
-  private final java.util.concurrent.BlockingQueue<Connection> readers;
+  private final BlockingQueue<Connection> readers;
+  private final AtomicInteger running = new AtomicInteger();
   private final Catalog catalog = new Catalog();
 
   private DuckDbWarehouse(Path file, Connection writer, Connection reader, List<Connection> pool) {
     this.file = file;
     this.writer = writer;
     this.reader = reader;
-    this.readers = new java.util.concurrent.ArrayBlockingQueue<>(Math.max(1, pool.size()), false, pool);
+    this.readers = new ArrayBlockingQueue<>(Math.max(1, pool.size()), false, pool);
   }
 
   /** Opens the warehouse for loading and querying, creating and migrating it when needed. */
@@ -290,20 +309,60 @@ public final class DuckDbWarehouse implements Warehouse {
   }
 
   @Override
-  public QueryResult query(String sql, List<Object> params, int maxRows, java.time.Duration timeout) {
+  public QueryResult query(String sql, List<Object> params, int maxRows, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     Connection c;
     try {
-      c = readers.take();
+      c = readers.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WarehouseException("interrupted while waiting for a query connection", e, true);
     }
-    java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+    if (c == null) {
+      throw new QueryTimeoutException("all " + READERS + " query connections stayed busy for " + timeout.toMillis()
+          + " ms; try again later", null);
+    }
+    Future<QueryResult> result;
+    try {
+      result = RUNNER.submit(() -> {
+        try {
+          return execute(c, sql, params, maxRows, deadline, timeout);
+        } finally {
+          readers.add(c);
+        }
+      });
+    } catch (RuntimeException e) {
+      readers.add(c);
+      throw e;
+    }
+    return await(result);
+  }
+
+  /** Waits for a query running on {@link #RUNNER}, rethrowing its failure as it was thrown there. */
+  private static QueryResult await(Future<QueryResult> result) {
+    try {
+      return result.get();
+    } catch (ExecutionException e) {
+      switch (e.getCause()) {
+        case RuntimeException r -> throw r;
+        case Error r -> throw r;
+        default -> throw new WarehouseException(String.valueOf(e.getCause().getMessage()), e.getCause(), false);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      // the query goes on until its time limit cancels it; then its connection returns to the pool
+      throw new WarehouseException("interrupted while waiting for a query", e, true);
+    }
+  }
+
+  private QueryResult execute(Connection c, String sql, List<Object> params, int maxRows, long deadline, Duration timeout) {
+    AtomicBoolean timedOut = new AtomicBoolean();
+    running.incrementAndGet();
     try (PreparedStatement st = c.prepareStatement(sql)) {
       for (int i = 0; i < params.size(); i++) {
         st.setObject(i + 1, params.get(i));
       }
-      java.util.concurrent.ScheduledFuture<?> cancel =
+      ScheduledFuture<?> cancel =
           CANCELLER.schedule(() -> {
             timedOut.set(true);
             try {
@@ -311,7 +370,7 @@ public final class DuckDbWarehouse implements Warehouse {
             } catch (SQLException ignored) {
               // the statement finished meanwhile
             }
-          }, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       try (ResultSet rs = st.executeQuery()) {
         return read(rs, maxRows);
       } finally {
@@ -323,8 +382,13 @@ public final class DuckDbWarehouse implements Warehouse {
       }
       throw new WarehouseException(String.valueOf(e.getMessage()), e, false);
     } finally {
-      readers.add(c);
+      running.decrementAndGet();
     }
+  }
+
+  /** Queries executing right now (not those waiting for a connection). */
+  public int queriesRunning() {
+    return running.get();
   }
 
   private static QueryResult read(ResultSet rs, int maxRows) throws SQLException {

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.duckdb.DuckDBAppender;
@@ -104,6 +105,38 @@ class DuckDbWarehouseTest {
       assertThatThrownBy(() -> w.query("SELECT * FROM no_such_table", 3))
           .isInstanceOf(WarehouseException.class)
           .hasMessageContaining("no_such_table");
+    }
+  }
+
+  @Test
+  void longQueriesLeaveVirtualThreadsFreeToRun() throws Exception {
+    // DuckDB runs natively, which pins a virtual thread to its carrier: with as many long queries
+    // as carriers (up to the 4 readers), other virtual threads could only run once they ended
+    int n = Math.min(4, Runtime.getRuntime().availableProcessors());
+    try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
+      List<Thread> queries = new ArrayList<>();
+      List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int i = 0; i < n; i++) {
+        queries.add(Thread.ofVirtual().start(() -> {
+          try {
+            w.query("SELECT count(*) FROM range(1000000000000) t(i) WHERE i % 7 = 3", List.of(), 1, Duration.ofSeconds(5));
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }));
+      }
+      while (w.queriesRunning() < n) {
+        Thread.sleep(10);
+      }
+      java.util.concurrent.atomic.AtomicInteger runningWhenScheduled = new java.util.concurrent.atomic.AtomicInteger(-1);
+      Thread.ofVirtual().start(() -> runningWhenScheduled.set(w.queriesRunning())).join();
+      assertThat(runningWhenScheduled.get()).as("queries still running when another virtual thread ran").isEqualTo(n);
+      for (Thread t : queries) {
+        t.join();
+      }
+      assertThat(failures).hasSize(n).allSatisfy(e -> assertThat(e).isInstanceOf(QueryTimeoutException.class)
+          .hasMessageContaining("ran longer than 5000 ms"));
+      assertThat(w.query("SELECT 42", 1).rows()).containsExactly(List.of(42));
     }
   }
 
