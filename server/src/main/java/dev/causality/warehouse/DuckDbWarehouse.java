@@ -91,7 +91,7 @@ public final class DuckDbWarehouse implements Warehouse {
   public static DuckDbWarehouse open(Path file, String memoryLimit) {
     requireNonNull(file, "file is null");
     try {
-      Connection writer = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+      Connection writer = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), connectionProperties());
       try (Statement st = writer.createStatement()) {
         st.execute("SET memory_limit = '" + memoryLimit.replace("'", "") + "'");
       }
@@ -114,7 +114,7 @@ public final class DuckDbWarehouse implements Warehouse {
    * when another process (a running server) holds it.
    */
   public static DuckDbWarehouse openReadOnly(Path file) {
-    Properties props = new Properties();
+    Properties props = connectionProperties();
     props.setProperty("duckdb.read_only", "true");
     try {
       Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), props);
@@ -122,6 +122,17 @@ public final class DuckDbWarehouse implements Warehouse {
     } catch (SQLException e) {
       throw openFailure(file, e);
     }
+  }
+
+  /**
+   * Streamed results: a query computes rows as they are read, so a read capped at {@code maxRows}
+   * stops the query there instead of first materialising every row. Connections duplicated from
+   * the first one inherit it.
+   */
+  private static Properties connectionProperties() {
+    Properties props = new Properties();
+    props.setProperty("jdbc_stream_results", "true");
+    return props;
   }
 
   private static RuntimeException openFailure(Path file, SQLException e) {

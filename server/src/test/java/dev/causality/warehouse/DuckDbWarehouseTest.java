@@ -109,6 +109,17 @@ class DuckDbWarehouseTest {
   }
 
   @Test
+  void aCappedReadStopsTheQueryInsteadOfComputingEveryRow() {
+    try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
+      // a row far beyond the cap fails the query if it is ever computed
+      QueryResult r = w.query("SELECT i, CASE WHEN i = 10000000 THEN error('the whole result was computed') END AS e"
+          + " FROM range(20000000) t(i)", List.of(), 5, Duration.ofSeconds(60));
+      assertThat(r.rows()).hasSize(5);
+      assertThat(r.truncated()).isTrue();
+    }
+  }
+
+  @Test
   void longQueriesLeaveVirtualThreadsFreeToRun() throws Exception {
     // DuckDB runs natively, which pins a virtual thread to its carrier: with as many long queries
     // as carriers (up to the 4 readers), other virtual threads could only run once they ended
