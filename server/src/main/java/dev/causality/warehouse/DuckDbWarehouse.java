@@ -96,6 +96,7 @@ public final class DuckDbWarehouse implements Warehouse {
         st.execute("SET memory_limit = '" + memoryLimit.replace("'", "") + "'");
       }
       migrate(writer);
+      lockDown(writer);
       Connection reader = ((DuckDBConnection) writer).duplicate();
       List<Connection> pool = new ArrayList<>();
       for (int i = 0; i < READERS; i++) {
@@ -144,6 +145,22 @@ public final class DuckDbWarehouse implements Warehouse {
           e);
     }
     return new WarehouseException("cannot open warehouse " + file + ": " + msg, e, false);
+  }
+
+  /**
+   * Closes the database to everything but its own file, for every connection: no file reading or
+   * writing (read_csv, COPY, EXPORT), no ATTACH of another file, no INSTALL or LOAD of an extension
+   * that is not loaded yet, then no more setting changes (SET, RESET, PRAGMA), this one included.
+   * DuckDB keeps these settings per database instance, in memory: they cover the connections
+   * duplicated before and after, and are set again at every open. Spilling to the temporary
+   * directory and the database's own WAL and checkpoints are not file access in this sense and
+   * keep working; {@code memory_limit} is set before, as nothing can set it after.
+   */
+  private static void lockDown(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET enable_external_access = false");
+      st.execute("SET lock_configuration = true");
+    }
   }
 
   private static void migrate(Connection c) throws SQLException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.causality.event.Events;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -149,6 +150,32 @@ class DuckDbWarehouseTest {
           .hasMessageContaining("ran longer than 5000 ms"));
       assertThat(w.query("SELECT 42", 1).rows()).containsExactly(List.of(42));
     }
+  }
+
+  @Test
+  void openClosesTheDatabaseToFilesExtensionsAndSettingChanges() throws Exception {
+    Path file = dir.resolve("w.duckdb");
+    Path csv = Files.writeString(dir.resolve("secret.csv"), "a\n1\n");
+    for (int open = 0; open < 2; open++) { // settings live in memory: every open sets them again
+      try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "256MB")) {
+        assertThatThrownBy(() -> w.query("SELECT * FROM read_csv('" + csv + "')", 1))
+            .hasMessageContaining("file system operations are disabled");
+        assertThatThrownBy(() -> w.query("COPY (SELECT 1) TO '" + dir.resolve("out.csv") + "'", 1))
+            .hasMessageContaining("file system operations are disabled");
+        assertThatThrownBy(() -> w.query("ATTACH '" + dir.resolve("other.duckdb") + "' AS other", 1))
+            .hasMessageContaining("file system operations are disabled");
+        assertThatThrownBy(() -> w.query("SET memory_limit = '8GB'", 1)).hasMessageContaining("the configuration has been locked");
+        assertThatThrownBy(() -> w.query("SET enable_external_access = true", 1)).hasMessageContaining("locked");
+        assertThatThrownBy(() -> w.query("SET lock_configuration = false", 1)).hasMessageContaining("locked");
+        assertThat(w.query("SELECT current_setting('memory_limit'), current_setting('enable_external_access')", 1).rows())
+            .containsExactly(List.of("244.1 MiB", false));
+        // the loader's Appender and the database's own file are not external access
+        w.load(List.of(Events.track("E" + open).build()), List.of(new DeadLetter(open, "bad", "{", 0)), open + 1);
+        assertThat(w.query("SELECT count(*) FROM events", 1).rows()).containsExactly(List.of((long) open + 1));
+      }
+    }
+    assertThat(dir.resolve("out.csv")).doesNotExist();
+    assertThat(dir.resolve("other.duckdb")).doesNotExist();
   }
 
   @Test
