@@ -65,9 +65,16 @@ public final class DuckDbWarehouse implements Warehouse {
    * Runs every query. A DuckDB call is native code, which pins a virtual thread to its carrier for
    * as long as the query runs; a few long queries on request threads would stall every other
    * request. On these platform threads a query blocks only itself; the request thread parks.
+   * Their stacks are 16 MB: DuckDB's binder recurses once per level of nesting, and on the default
+   * 1 MB stack a query nested a few hundred levels deep (abs(abs(…)), 500 joins) overflows it and
+   * kills the process before DuckDB's own limit of 1000 levels answers with an error; from 4 MB
+   * up the limit answers.
    */
   private static final ExecutorService RUNNER =
-      Executors.newCachedThreadPool(Thread.ofPlatform().name("warehouse-query-", 0).daemon(true).factory());
+      Executors.newCachedThreadPool(
+          Thread.ofPlatform().name("warehouse-query-", 0).daemon(true).stackSize(16L << 20).factory());
+  /** How long past its time limit a caller waits for a query DuckDB cannot interrupt (planning). */
+  private static final Duration CANCEL_GRACE = Duration.ofSeconds(2);
 
   /** DuckDB's error types for a value it cannot store: the row's fault, not the warehouse's. */
   private static final Pattern DATA_ERROR =
@@ -363,13 +370,20 @@ public final class DuckDbWarehouse implements Warehouse {
       readers.add(c);
       throw e;
     }
-    return await(result);
+    return await(result, deadline, timeout);
   }
 
-  /** Waits for a query running on {@link #RUNNER}, rethrowing its failure as it was thrown there. */
-  private static QueryResult await(Future<QueryResult> result) {
+  /**
+   * Waits for a query running on {@link #RUNNER}, rethrowing its failure as it was thrown there.
+   * DuckDB cannot interrupt a statement while it is being planned; a caller still gets its timeout
+   * shortly after the deadline, and the connection returns to its pool when the statement ends.
+   */
+  private static QueryResult await(Future<QueryResult> result, long deadline, Duration timeout) {
     try {
-      return result.get();
+      return result.get(Math.max(0, deadline - System.nanoTime()) + CANCEL_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new QueryTimeoutException("the query ran longer than " + timeout.toMillis()
+          + " ms and could not be cancelled yet; its connection stays busy until it ends", e);
     } catch (ExecutionException e) {
       switch (e.getCause()) {
         case RuntimeException r -> throw r;
@@ -390,15 +404,16 @@ public final class DuckDbWarehouse implements Warehouse {
       for (int i = 0; i < params.size(); i++) {
         st.setObject(i + 1, params.get(i));
       }
+      // cancel() waits while DuckDB is still planning, so it must not hold up the timer thread
       ScheduledFuture<?> cancel =
-          CANCELLER.schedule(() -> {
+          CANCELLER.schedule(() -> RUNNER.execute(() -> {
             timedOut.set(true);
             try {
               st.cancel();
             } catch (SQLException ignored) {
               // the statement finished meanwhile
             }
-          }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          }), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       try (ResultSet rs = st.executeQuery()) {
         return read(rs, maxRows);
       } finally {

@@ -179,6 +179,19 @@ class DuckDbWarehouseTest {
   }
 
   @Test
+  void deeplyNestedQueriesFailWithDuckDbsErrorInsteadOfOverflowingTheStack() {
+    // on a 1 MB thread stack these kill the JVM (SIGSEGV) before DuckDB's limit of 1000 answers
+    try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
+      for (String sql : List.of("SELECT " + "abs(".repeat(999) + "1" + ")".repeat(999),
+          "SELECT " + "NOT ".repeat(999) + "true", "SELECT 1" + "+1".repeat(999))) {
+        assertThatThrownBy(() -> w.query(sql, 1)).isInstanceOf(WarehouseException.class)
+            .hasMessageContaining("Max expression depth limit of 1000 exceeded");
+      }
+      assertThat(w.query("SELECT " + "abs(".repeat(500) + "-1" + ")".repeat(500), 1).rows()).containsExactly(List.of(1));
+    }
+  }
+
+  @Test
   void readOnlyOpenRefusesWrites() {
     Path file = dir.resolve("w.duckdb");
     DuckDbWarehouse.open(file, "256MB").close();
