@@ -12,8 +12,14 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -29,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBStruct;
 
 /** The embedded {@link Warehouse}: one DuckDB file. */
 public final class DuckDbWarehouse implements Warehouse {
@@ -44,6 +51,11 @@ public final class DuckDbWarehouse implements Warehouse {
    * leaves both unchanged and the loader re-reads the same records; a crash after it leaves both
    * advanced. Queries use a second connection to the same database, so they never wait for a
    * load and never see half of one.
+   *
+   * Two pools of connections serve queries: `readers` for the query engine's own SQL and
+   * `sandbox` for SQL written by people or an LLM (queryReadOnly), so a slow editor query never
+   * holds a connection the dashboards need. A sandbox query runs inside BEGIN TRANSACTION READ
+   * ONLY and is always rolled back; a connection whose rollback fails is replaced by a new one.
    */
 
   private static final List<String> MIGRATIONS =
@@ -59,6 +71,7 @@ public final class DuckDbWarehouse implements Warehouse {
               + " key VARCHAR NOT NULL, item VARCHAR NOT NULL, count BIGINT NOT NULL, kind VARCHAR NOT NULL);");
 
   private static final int READERS = 4;
+  private static final int SANDBOX_READERS = 4;
   private static final ScheduledExecutorService CANCELLER =
       Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("query-timeout").daemon(true).unstarted(r));
   /**
@@ -83,15 +96,67 @@ public final class DuckDbWarehouse implements Warehouse {
   private final Path file;
   private final Connection writer;
   private final Connection reader;
-  private final BlockingQueue<Connection> readers;
+  private final Pool readers;
+  private final Pool sandbox;
   private final AtomicInteger running = new AtomicInteger();
   private final Catalog catalog = new Catalog();
 
-  private DuckDbWarehouse(Path file, Connection writer, Connection reader, List<Connection> pool) {
+  private DuckDbWarehouse(Path file, Connection writer, Connection reader, List<Connection> readers, List<Connection> sandbox) {
     this.file = file;
     this.writer = writer;
     this.reader = reader;
-    this.readers = new ArrayBlockingQueue<>(Math.max(1, pool.size()), false, pool);
+    this.readers = new Pool("query", readers);
+    this.sandbox = new Pool("SQL", sandbox);
+  }
+
+  /** Connections lent to one query at a time. */
+  private final class Pool {
+    final String name;
+    final int size;
+    final BlockingQueue<Connection> free;
+
+    Pool(String name, List<Connection> connections) {
+      this.name = name;
+      this.size = connections.size();
+      this.free = new ArrayBlockingQueue<>(Math.max(1, size), false, connections);
+    }
+
+    Connection take(Duration timeout) {
+      Connection c;
+      try {
+        c = free.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WarehouseException("interrupted while waiting for a " + name + " connection", e, true);
+      }
+      if (c == null) {
+        throw new QueryTimeoutException("all " + size + " " + name + " connections stayed busy for " + timeout.toMillis()
+            + " ms; try again later", null);
+      }
+      return c;
+    }
+
+    /** Returns {@code c}, or a fresh connection in its place when {@code c} is in an unknown state. */
+    void give(Connection c, boolean healthy) {
+      if (!healthy && c != writer) {
+        try {
+          Connection fresh = ((DuckDBConnection) writer).duplicate();
+          closeQuietly(c);
+          c = fresh;
+        } catch (SQLException e) {
+          // keep the old one: its next query fails and tries again
+        }
+      }
+      free.add(c);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // replaced anyway
+    }
   }
 
   /** Opens the warehouse for loading and querying, creating and migrating it when needed. */
@@ -105,11 +170,15 @@ public final class DuckDbWarehouse implements Warehouse {
       migrate(writer);
       lockDown(writer);
       Connection reader = ((DuckDBConnection) writer).duplicate();
-      List<Connection> pool = new ArrayList<>();
+      List<Connection> readers = new ArrayList<>();
       for (int i = 0; i < READERS; i++) {
-        pool.add(((DuckDBConnection) writer).duplicate());
+        readers.add(((DuckDBConnection) writer).duplicate());
       }
-      DuckDbWarehouse w = new DuckDbWarehouse(file, writer, reader, pool);
+      List<Connection> sandbox = new ArrayList<>();
+      for (int i = 0; i < SANDBOX_READERS; i++) {
+        sandbox.add(((DuckDBConnection) writer).duplicate());
+      }
+      DuckDbWarehouse w = new DuckDbWarehouse(file, writer, reader, readers, sandbox);
       w.restoreCatalog();
       return w;
     } catch (SQLException e) {
@@ -126,7 +195,7 @@ public final class DuckDbWarehouse implements Warehouse {
     props.setProperty("duckdb.read_only", "true");
     try {
       Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), props);
-      return new DuckDbWarehouse(file, c, c, List.of(c));
+      return new DuckDbWarehouse(file, c, c, List.of(c), List.of(c));
     } catch (SQLException e) {
       throw openFailure(file, e);
     }
@@ -345,32 +414,56 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public QueryResult query(String sql, List<Object> params, int maxRows, Duration timeout) {
+    return run(readers, sql, params, maxRows, timeout, false);
+  }
+
+  @Override
+  public QueryResult queryReadOnly(String sql, List<Object> params, int maxRows, Duration timeout) {
+    return run(sandbox, sql, params, maxRows, timeout, true);
+  }
+
+  private QueryResult run(Pool pool, String sql, List<Object> params, int maxRows, Duration timeout, boolean readOnly) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Connection c;
-    try {
-      c = readers.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WarehouseException("interrupted while waiting for a query connection", e, true);
-    }
-    if (c == null) {
-      throw new QueryTimeoutException("all " + READERS + " query connections stayed busy for " + timeout.toMillis()
-          + " ms; try again later", null);
-    }
+    Connection c = pool.take(timeout);
     Future<QueryResult> result;
     try {
       result = RUNNER.submit(() -> {
+        boolean healthy = true;
         try {
-          return execute(c, sql, params, maxRows, deadline, timeout);
+          if (readOnly) {
+            begin(c);
+          }
+          return execute(c, sql, params, maxRows, deadline, timeout, readOnly);
         } finally {
-          readers.add(c);
+          if (readOnly) {
+            healthy = rollback(c);
+          }
+          pool.give(c, healthy);
         }
       });
     } catch (RuntimeException e) {
-      readers.add(c);
+      pool.give(c, true);
       throw e;
     }
     return await(result, deadline, timeout);
+  }
+
+  private static void begin(Connection c) {
+    try (Statement st = c.createStatement()) {
+      st.execute("BEGIN TRANSACTION READ ONLY");
+    } catch (SQLException e) {
+      throw new WarehouseException("cannot begin a read-only transaction: " + e.getMessage(), e, true);
+    }
+  }
+
+  /** Ends the read-only transaction; false when the connection's state is unknown. */
+  private static boolean rollback(Connection c) {
+    try (Statement st = c.createStatement()) {
+      st.execute("ROLLBACK");
+      return true;
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   /**
@@ -397,7 +490,8 @@ public final class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  private QueryResult execute(Connection c, String sql, List<Object> params, int maxRows, long deadline, Duration timeout) {
+  private QueryResult execute(
+      Connection c, String sql, List<Object> params, int maxRows, long deadline, Duration timeout, boolean plain) {
     AtomicBoolean timedOut = new AtomicBoolean();
     running.incrementAndGet();
     try (PreparedStatement st = c.prepareStatement(sql)) {
@@ -415,7 +509,7 @@ public final class DuckDbWarehouse implements Warehouse {
             }
           }), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       try (ResultSet rs = st.executeQuery()) {
-        return read(rs, maxRows);
+        return read(rs, maxRows, plain);
       } finally {
         cancel.cancel(false);
       }
@@ -434,7 +528,7 @@ public final class DuckDbWarehouse implements Warehouse {
     return running.get();
   }
 
-  private static QueryResult read(ResultSet rs, int maxRows) throws SQLException {
+  private static QueryResult read(ResultSet rs, int maxRows, boolean plain) throws SQLException {
     ResultSetMetaData md = rs.getMetaData();
     int n = md.getColumnCount();
     List<String> columns = new ArrayList<>(n);
@@ -452,11 +546,84 @@ public final class DuckDbWarehouse implements Warehouse {
       }
       List<Object> row = new ArrayList<>(n);
       for (int i = 1; i <= n; i++) {
-        row.add(rs.getObject(i));
+        if (!plain) {
+          row.add(rs.getObject(i));
+        } else if (md.getColumnType(i) == java.sql.Types.TIMESTAMP) {
+          // not through java.sql.Timestamp, which moves times in a DST gap of the JVM's time zone
+          row.add(plain(rs.getObject(i, LocalDateTime.class)));
+        } else {
+          row.add(plain(rs.getObject(i)));
+        }
       }
       rows.add(row);
     }
     return new QueryResult(columns, types, rows, truncated);
+  }
+
+  private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
+      .appendPattern("uuuu-MM-dd HH:mm:ss")
+      .optionalStart()
+      .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+      .toFormatter();
+
+  /**
+   * A value as null, Boolean, Number, String, List or Map, as {@link #queryReadOnly} promises:
+   * timestamps as DuckDB prints them, JSON as its text, lists and structs as lists and maps,
+   * non-finite floating point numbers and everything else as text.
+   */
+  static Object plain(Object v) throws SQLException {
+    return switch (v) {
+      case null -> null;
+      case String s -> s;
+      case Boolean b -> b;
+      case Double d -> d.isNaN() || d.isInfinite() ? d.toString() : d;
+      case Float f -> f.isNaN() || f.isInfinite() ? f.toString() : f;
+      case Number x -> x;
+      case java.sql.Timestamp t -> TIMESTAMP.format(t.toLocalDateTime());
+      case LocalDateTime t -> TIMESTAMP.format(t);
+      case java.sql.Array a -> {
+        List<Object> out = new ArrayList<>();
+        for (Object e : (Object[]) a.getArray()) {
+          out.add(plain(e));
+        }
+        yield out;
+      }
+      case DuckDBStruct s -> plain(s.getMap());
+      case Map<?, ?> m -> {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+          out.put(String.valueOf(e.getKey()), plain(e.getValue()));
+        }
+        yield out;
+      }
+      case java.sql.Blob b -> blob(b.getBytes(1, (int) b.length()));
+      default -> v.toString();
+    };
+  }
+
+  /** Bytes as DuckDB prints a BLOB: printable ASCII as is, the rest as {@code \xNN}. */
+  private static String blob(byte[] bytes) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : bytes) {
+      if (b >= 0x20 && b < 0x7f && b != '\\') {
+        sb.append((char) b);
+      } else {
+        sb.append(String.format("\\x%02X", b & 0xff));
+      }
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public List<Table> describe() {
+    QueryResult r = query("SELECT table_name, column_name, data_type FROM duckdb_columns()"
+        + " WHERE database_name = current_database() AND schema_name = 'main' ORDER BY table_name, column_index",
+        List.of(), 100_000, Duration.ofSeconds(30));
+    Map<String, List<Column>> tables = new LinkedHashMap<>();
+    for (List<Object> row : r.rows()) {
+      tables.computeIfAbsent((String) row.get(0), t -> new ArrayList<>()).add(new Column((String) row.get(1), (String) row.get(2)));
+    }
+    return tables.entrySet().stream().map(e -> new Table(e.getKey(), e.getValue())).toList();
   }
 
   /** What the stored events look like, kept current by every load. */
@@ -505,9 +672,11 @@ public final class DuckDbWarehouse implements Warehouse {
   @Override
   public void close() {
     try {
-      for (Connection c : readers) {
-        if (c != writer) {
-          c.close();
+      for (Pool pool : List.of(readers, sandbox)) {
+        for (Connection c : pool.free) {
+          if (c != writer) {
+            c.close();
+          }
         }
       }
       if (reader != writer) {

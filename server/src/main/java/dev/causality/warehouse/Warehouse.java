@@ -34,6 +34,33 @@ public interface Warehouse extends AutoCloseable {
    */
   QueryResult query(String sql, List<Object> params, int maxRows, java.time.Duration timeout);
 
+  /**
+   * Runs one query written by a person or a model, already checked by the caller (one SELECT of
+   * allowed tables and functions): on connections of its own, inside a read-only transaction that
+   * is rolled back, with the same time limit as {@link #query}. Values are plain: null, Boolean,
+   * Number, String, List or Map.
+   */
+  QueryResult queryReadOnly(String sql, List<Object> params, int maxRows, java.time.Duration timeout);
+
+  /** The warehouse's tables and their columns, in column order. */
+  List<Table> describe();
+
+  /** A table and its columns. */
+  record Table(String name, List<Column> columns) {
+    public Table {
+      java.util.Objects.requireNonNull(name, "name is null");
+      columns = List.copyOf(columns);
+    }
+  }
+
+  /** A column: its name and SQL type as the warehouse spells it ({@code VARCHAR}, {@code JSON}, …). */
+  record Column(String name, String type) {
+    public Column {
+      java.util.Objects.requireNonNull(name, "name is null");
+      java.util.Objects.requireNonNull(type, "type is null");
+    }
+  }
+
   @Override
   void close();
 

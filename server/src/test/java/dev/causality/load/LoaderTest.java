@@ -72,6 +72,16 @@ class LoaderTest {
     }
 
     @Override
+    public QueryResult queryReadOnly(String sql, List<Object> params, int maxRows, Duration timeout) {
+      return real.queryReadOnly(sql, params, maxRows, timeout);
+    }
+
+    @Override
+    public List<Table> describe() {
+      return real.describe();
+    }
+
+    @Override
     public void close() {
       real.close();
     }

@@ -192,6 +192,29 @@ class DuckDbWarehouseTest {
   }
 
   @Test
+  void queryReadOnlyAnswersPlainValuesAndRefusesWrites() {
+    java.util.TimeZone zone = java.util.TimeZone.getDefault();
+    java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Europe/Berlin")); // 02:30 on 2024-03-31 does not exist there
+    try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
+      QueryResult r = w.queryReadOnly("SELECT TIMESTAMP '2024-03-31 02:30:00.5' AS t, TIMESTAMP '2024-01-01 00:00:00' AS midnight,"
+          + " '{\"a\": [1]}'::JSON AS j, [[1], [2, 3]] AS l, {'k': 'v', 'n': 2} AS s, MAP {'x': 1.5} AS m,"
+          + " 'a\\x00b'::BLOB AS b, 'nan'::DOUBLE AS nan, 12345678901234567890::HUGEINT AS h, DATE '2024-02-29' AS d", List.of(), 1,
+          Duration.ofSeconds(10));
+      assertThat(r.rows().getFirst()).containsExactly("2024-03-31 02:30:00.5", "2024-01-01 00:00:00", "{\"a\": [1]}",
+          List.of(List.of(1), List.of(2, 3)), java.util.Map.of("k", "v", "n", 2), java.util.Map.of("x", new java.math.BigDecimal("1.5")),
+          "a\\x00b", "NaN", new java.math.BigInteger("12345678901234567890"), "2024-02-29");
+      assertThatThrownBy(() -> w.queryReadOnly("INSERT INTO load_state VALUES (9, 0, now()) RETURNING id", List.of(), 1,
+          Duration.ofSeconds(10))).isInstanceOf(WarehouseException.class).hasMessageContaining("read-only mode");
+      assertThat(w.query("SELECT count(*) FROM load_state", 1).rows()).containsExactly(List.of(1L));
+      assertThat(w.describe()).extracting(Warehouse.Table::name)
+          .containsExactly("catalog_increments", "dead_letters", "events", "load_state", "schema_version");
+      assertThat(w.describe().get(2).columns().get(14)).isEqualTo(new Warehouse.Column("properties", "JSON"));
+    } finally {
+      java.util.TimeZone.setDefault(zone);
+    }
+  }
+
+  @Test
   void readOnlyOpenRefusesWrites() {
     Path file = dir.resolve("w.duckdb");
     DuckDbWarehouse.open(file, "256MB").close();
