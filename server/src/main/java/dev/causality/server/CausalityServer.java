@@ -8,6 +8,7 @@ import dev.causality.auth.AdminToken;
 import dev.causality.ingest.IngestRoutes;
 import dev.causality.query.QueryEngine;
 import dev.causality.query.QueryRoutes;
+import dev.causality.query.SqlRoutes;
 import dev.causality.ingest.Ingestion;
 import dev.causality.load.Loader;
 import dev.causality.log.FileEventLog;
@@ -105,6 +106,9 @@ public final class CausalityServer implements AutoCloseable {
     Gauge.builder("causality_dead_letters", warehouse, w -> w.deadLetterCount())
         .description("Records in the dead-letter table")
         .register(registry);
+    Gauge.builder("causality_queries_running", warehouse, DuckDbWarehouse::queriesRunning)
+        .description("Warehouse queries executing now")
+        .register(registry);
     Gauge.builder("causality_log_torn_bytes_recovered", log, FileEventLog::tornBytesRecovered).register(registry);
     app = Javalin.create(cfg -> {
       cfg.concurrency.useVirtualThreads = true;
@@ -126,6 +130,7 @@ public final class CausalityServer implements AutoCloseable {
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
       IngestRoutes.register(cfg.routes, ingestion, config.trustProxy());
       QueryRoutes.register(cfg.routes, queries, warehouse.catalog());
+      SqlRoutes.register(cfg.routes, warehouse);
       cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
         var body = JsonNodeFactory.instance.objectNode();
         body.put("success", false);
