@@ -37,12 +37,40 @@ public record Metric(Kind kind, Optional<Field> property) {
 
   /** The aggregate SQL expression over the grouped event rows. */
   String sql() {
-    String v = property.map(f -> "TRY_CAST(" + f.sql() + " AS DOUBLE)").orElse("");
+    return aggregate(input());
+  }
+
+  /**
+   * The one value per event row the aggregate needs: compilers select just this (not the whole
+   * row) into intermediate results, which DuckDB may materialise.
+   */
+  String input() {
+    return switch (kind) {
+      case COUNT -> "NULL";
+      case UNIQUE_USERS, EVENTS_PER_USER -> ACTOR;
+      case SESSIONS -> "\"session_id\"";
+      case SUM, AVG, MIN, MAX, P50, P90, P95, P99 -> "TRY_CAST(" + property.orElseThrow().sql() + " AS DOUBLE)";
+    };
+  }
+
+  /**
+   * An aggregate good enough to rank breakdown groups by: distinct counts become HyperLogLog
+   * estimates (several times cheaper); the values reported stay exact.
+   */
+  String ranking(String v) {
+    return switch (kind) {
+      case UNIQUE_USERS, SESSIONS -> "approx_count_distinct(" + v + ")";
+      case EVENTS_PER_USER -> "count(*)::DOUBLE / nullif(approx_count_distinct(" + v + "), 0)";
+      default -> aggregate(v);
+    };
+  }
+
+  /** The aggregate over a column {@code v} holding {@link #input()}. */
+  String aggregate(String v) {
     return switch (kind) {
       case COUNT -> "count(*)";
-      case UNIQUE_USERS -> "count(DISTINCT " + ACTOR + ")";
-      case SESSIONS -> "count(DISTINCT \"session_id\")";
-      case EVENTS_PER_USER -> "count(*)::DOUBLE / nullif(count(DISTINCT " + ACTOR + "), 0)";
+      case UNIQUE_USERS, SESSIONS -> "count(DISTINCT " + v + ")";
+      case EVENTS_PER_USER -> "count(*)::DOUBLE / nullif(count(DISTINCT " + v + "), 0)";
       case SUM -> "sum(" + v + ")";
       case AVG -> "avg(" + v + ")";
       case MIN -> "min(" + v + ")";

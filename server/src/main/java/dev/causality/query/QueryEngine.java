@@ -93,7 +93,10 @@ public final class QueryEngine {
       List<LocalDateTime> buckets, boolean compare) {
     int nb = q.breakdowns().size();
     Sql sql = new Sql();
-    sql.append("WITH f AS (SELECT *, date_trunc('" + q.granularity().unit() + "', " + local(q.zone()) + ") AS __b");
+    // f holds only what the aggregates need: DuckDB materialises a CTE used twice, and a
+    // `SELECT *` would copy every JSON column of every row in range
+    sql.append("WITH f AS (SELECT date_trunc('" + q.granularity().unit() + "', " + local(q.zone()) + ") AS __b, "
+        + s.metric().input() + " AS __v");
     for (int i = 0; i < nb; i++) {
       sql.append(", coalesce(CAST(" + q.breakdowns().get(i).sql() + " AS VARCHAR), '(none)') AS __g" + i);
     }
@@ -102,15 +105,14 @@ public final class QueryEngine {
     sql.append(" AND (");
     s.events().appendSql(sql);
     sql.append("))");
-    String keys;
+    String agg = s.metric().aggregate("__v");
     if (nb == 0) {
-      sql.append(" SELECT __b, GROUPING(__b) AS __total, " + s.metric().sql() + " AS v FROM f GROUP BY GROUPING SETS ((__b), ())");
-      keys = "";
+      sql.append(" SELECT __b, GROUPING(__b) AS __total, " + agg + " AS v FROM f GROUP BY GROUPING SETS ((__b), ())");
     } else {
       String gs = cols("__g", nb, "");
-      sql.append(", top AS (SELECT " + gs + " FROM f GROUP BY " + gs + " ORDER BY " + s.metric().sql() + " DESC NULLS LAST, "
+      sql.append(", top AS (SELECT " + gs + " FROM f GROUP BY " + gs + " ORDER BY " + s.metric().ranking("__v") + " DESC NULLS LAST, "
           + gs + " LIMIT " + q.breakdownLimit() + ")");
-      sql.append(", g AS (SELECT f.*");
+      sql.append(", g AS (SELECT f.__b, f.__v");
       for (int i = 0; i < nb; i++) {
         sql.append(", CASE WHEN top.__g0 IS NULL THEN '$other' ELSE f.__g" + i + " END AS __k" + i);
       }
@@ -118,8 +120,8 @@ public final class QueryEngine {
       for (int i = 0; i < nb; i++) {
         sql.append((i > 0 ? " AND " : "") + "f.__g" + i + " = top.__g" + i);
       }
-      keys = cols("__k", nb, "");
-      sql.append(") SELECT __b, GROUPING(__b) AS __total, " + keys + ", " + s.metric().sql() + " AS v FROM g GROUP BY GROUPING SETS ((__b, "
+      String keys = cols("__k", nb, "");
+      sql.append(") SELECT __b, GROUPING(__b) AS __total, " + keys + ", " + agg + " AS v FROM g GROUP BY GROUPING SETS ((__b, "
           + keys + "), (" + keys + "))");
     }
     QueryResult r = execute(sql);
@@ -189,6 +191,13 @@ public final class QueryEngine {
     }
     sql.append(" FROM events WHERE \"app_id\" = ? AND \"timestamp\" >= make_timestamp(?) AND \"timestamp\" < make_timestamp(?) AND "
         + Metric.ACTOR + " IS NOT NULL", q.projectId(), utcMicros(w.from(), q.zone()), utcMicros(w.to(), q.zone()) + windowMicros);
+    sql.append(" AND (");
+    for (int i = 0; i < n; i++) {
+      sql.append(i > 0 ? " OR (" : "(");
+      q.steps().get(i).appendSql(sql);
+      sql.append(")");
+    }
+    sql.append(")");
     for (Filter f : q.filters()) {
       sql.append(" AND ");
       f.appendSql(sql);
@@ -196,41 +205,34 @@ public final class QueryEngine {
     sql.append(")");
     sql.append(", f0 AS (SELECT __a, min(__t) AS t0, arg_min(__g, __t) AS g FROM e WHERE __s0 AND __t < make_timestamp(?) GROUP BY __a)",
         utcMicros(w.to(), q.zone()));
+    // each step keeps only the users who reached it (inner joins), carrying step 1's time and group
     for (int i = 1; i < n; i++) {
-      StringBuilder carried = new StringBuilder("any_value(p.g) AS g");
-      for (int j = 0; j < i; j++) {
-        carried.append(", any_value(p.t").append(j).append(") AS t").append(j);
-      }
-      sql.append(", f" + i + " AS (SELECT p.__a, " + carried + ", min(e.__t) AS t" + i + " FROM f" + (i - 1) + " p LEFT JOIN e ON e.__a = p.__a AND e.__s" + i
+      sql.append(", f" + i + " AS (SELECT p.__a, any_value(p.g) AS g, any_value(p.t0) AS t0, any_value(p.t" + (i - 1) + ") AS tp, min(e.__t) AS t"
+          + i + " FROM f" + (i - 1) + " p JOIN e ON e.__a = p.__a AND e.__s" + i
           + " AND e.__t > p.t" + (i - 1) + " AND e.__t <= p.t0 + to_microseconds(?::BIGINT) GROUP BY p.__a)", windowMicros);
     }
-    StringBuilder select = new StringBuilder("SELECT g, GROUPING(g) AS __total");
-    for (int i = 0; i < n; i++) {
-      select.append(", count(t").append(i).append(")");
-    }
+    String grouping = q.breakdown().isPresent() ? " GROUP BY GROUPING SETS ((g), ())" : " GROUP BY g";
+    sql.append(" SELECT 0 AS step, g, " + (q.breakdown().isPresent() ? "GROUPING(g)" : "1") + " AS __total, count(*), NULL::DOUBLE FROM f0" + grouping);
     for (int i = 1; i < n; i++) {
-      select.append(", median(epoch(t").append(i).append(") - epoch(t").append(i - 1).append("))");
+      sql.append(" UNION ALL SELECT " + i + ", g, " + (q.breakdown().isPresent() ? "GROUPING(g)" : "1") + ", count(*), median(epoch(t" + i + ") - epoch(tp)) FROM f" + i + grouping);
     }
-    sql.append(" " + select + " FROM f" + (n - 1) + " GROUP BY GROUPING SETS ((g), ())");
     QueryResult r = execute(sql);
+    Map<String, long[]> counts = new LinkedHashMap<>();
+    Map<String, Double[]> medians = new HashMap<>();
+    for (List<Object> row : r.rows()) {
+      int step = ((Number) row.get(0)).intValue();
+      String name = ((Number) row.get(2)).intValue() == 1 ? "$all" : (String) row.get(1);
+      counts.computeIfAbsent(name, k -> new long[n])[step] = ((Number) row.get(3)).longValue();
+      medians.computeIfAbsent(name, k -> new Double[n])[step] = row.get(4) == null ? null : ((Number) row.get(4)).doubleValue();
+    }
     List<FunnelGroup> groups = new ArrayList<>();
     FunnelGroup overall = null;
-    for (List<Object> row : r.rows()) {
-      List<Long> counts = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        counts.add(((Number) row.get(2 + i)).longValue());
-      }
-      List<Double> medians = new ArrayList<>();
-      medians.add(null);
-      for (int i = 1; i < n; i++) {
-        Object m = row.get(2 + n + i - 1);
-        medians.add(m == null ? null : ((Number) m).doubleValue());
-      }
-      boolean total = ((Number) row.get(1)).intValue() == 1;
-      FunnelGroup g = group(total ? "$all" : (String) row.get(0), counts, medians);
-      if (total) {
+    for (Map.Entry<String, long[]> e : counts.entrySet()) {
+      List<Long> c = java.util.Arrays.stream(e.getValue()).boxed().toList();
+      FunnelGroup g = group(e.getKey(), c, java.util.Arrays.asList(medians.get(e.getKey())));
+      if (e.getKey().equals("$all")) {
         overall = g;
-      } else if (q.breakdown().isPresent()) {
+      } else {
         groups.add(g);
       }
     }
