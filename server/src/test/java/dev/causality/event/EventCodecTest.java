@@ -1,0 +1,81 @@
+package dev.causality.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+
+  static Event full() {
+    Event.Builder b = Event.builder();
+    b.eventId = "e\"1\\\u00e9";
+    b.appId = "shop";
+    b.type = "track";
+    b.event = "Signed Up";
+    b.userId = "u1";
+    b.anonymousId = "a1";
+    b.sessionId = "s1";
+    b.groupId = "g1";
+    b.previousId = "p1";
+    b.timestamp = 1;
+    b.originalTimestamp = 2;
+    b.sentAt = 3;
+    b.receivedAt = 4;
+    b.timestampClamped = true;
+    b.properties = "{\"a\":[1,2,{\"b\":\"\\n\"}]}";
+    b.traits = "{\"email\":\"x@y\"}";
+    b.context = "{\"locale\":\"de\"}";
+    b.pageUrl = "https://x/y?z=1";
+    b.pagePath = "/y";
+    b.pageTitle = "Y";
+    b.referrer = "https://r";
+    b.utmSource = "s";
+    b.utmMedium = "m";
+    b.utmCampaign = "c";
+    b.utmTerm = "t";
+    b.utmContent = "co";
+    b.ip = "203.0.113.0";
+    b.country = "DE";
+    b.region = "Berlin";
+    b.city = "Berlin";
+    b.deviceType = "mobile";
+    b.os = "iOS";
+    b.osVersion = "17";
+    b.browser = "Safari";
+    b.browserVersion = "17.1";
+    b.deviceManufacturer = "Apple";
+    b.deviceModel = "iPhone";
+    b.appVersion = "1.2";
+    b.locale = "de-DE";
+    b.timezone = "Europe/Berlin";
+    b.screenWidth = 390;
+    b.screenHeight = 844;
+    b.libraryName = "analytics-ios";
+    b.libraryVersion = "4";
+    b.service = "api";
+    return b.build();
+  }
+
+  @Test
+  void everyColumnRoundTrips() throws Exception {
+    Event e = full();
+    assertThat(EventCodec.decode(EventCodec.encode(e))).isEqualTo(e);
+  }
+
+  @Test
+  void absentColumnsAreLeftOutAndReadBackAsNull() throws Exception {
+    Event sparse = Events.track("X").build();
+    byte[] bytes = EventCodec.encode(sparse);
+    assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("null").doesNotContain("pageUrl");
+    assertThat(EventCodec.decode(bytes)).isEqualTo(sparse);
+  }
+
+  @Test
+  void readsRecordsWrittenByTheEarlierDatabindEncoding() throws Exception {
+    Event e = full();
+    assertThat(EventCodec.decode(EventCodec.encodeWithDatabind(e))).isEqualTo(e);
+    assertThat(EventCodec.encode(e).length).isLessThanOrEqualTo(EventCodec.encodeWithDatabind(e).length);
+    assertThat(Arrays.equals(EventCodec.encode(e), EventCodec.encodeWithDatabind(e))).isTrue();
+  }
+}
