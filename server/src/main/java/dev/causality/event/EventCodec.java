@@ -2,14 +2,12 @@ package dev.causality.event;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** The log's record format for an {@link Event}: its row as one JSON object. */
 public final class EventCodec {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final ObjectWriter WRITER = MAPPER.writerFor(Event.class);
   private static final ObjectReader READER = MAPPER.readerFor(Event.class);
 
   private EventCodec() {}
@@ -84,14 +82,6 @@ public final class EventCodec {
   private static void str(com.fasterxml.jackson.core.JsonGenerator g, String name, String value) throws IOException {
     if (value != null) {
       g.writeStringField(name, value);
-    }
-  }
-
-  static byte[] encodeWithDatabind(Event event) {
-    try {
-      return WRITER.writeValueAsBytes(event);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode event " + event.eventId(), e);
     }
   }
 

@@ -109,7 +109,7 @@ public final class QueryEngine {
     if (nb == 0) {
       sql.append(" SELECT __b, GROUPING(__b) AS __total, " + agg + " AS v FROM f GROUP BY GROUPING SETS ((__b), ())");
     } else {
-      String gs = cols("__g", nb, "");
+      String gs = cols("__g", nb);
       sql.append(", top AS (SELECT " + gs + " FROM f GROUP BY " + gs + " ORDER BY " + s.metric().ranking("__v") + " DESC NULLS LAST, "
           + gs + " LIMIT " + q.breakdownLimit() + ")");
       sql.append(", g AS (SELECT f.__b, f.__v");
@@ -120,7 +120,7 @@ public final class QueryEngine {
       for (int i = 0; i < nb; i++) {
         sql.append((i > 0 ? " AND " : "") + "f.__g" + i + " = top.__g" + i);
       }
-      String keys = cols("__k", nb, "");
+      String keys = cols("__k", nb);
       sql.append(") SELECT __b, GROUPING(__b) AS __total, " + keys + ", " + agg + " AS v FROM g GROUP BY GROUPING SETS ((__b, "
           + keys + "), (" + keys + "))");
     }
@@ -341,7 +341,9 @@ public final class QueryEngine {
     sql.append(" FROM events WHERE ");
     where(sql, q, w);
     if (!q.dimensions().isEmpty()) {
-      sql.append(" GROUP BY " + orderAll(q.dimensions().size()) + " ORDER BY " + orderAll(q.dimensions().size()));
+      String positions = java.util.stream.IntStream.rangeClosed(1, q.dimensions().size()).mapToObj(Integer::toString)
+          .collect(java.util.stream.Collectors.joining(", "));
+      sql.append(" GROUP BY " + positions + " ORDER BY " + positions);
     }
     sql.append(" LIMIT " + (q.limit() + 1));
     QueryResult r = execute(sql);
@@ -355,14 +357,6 @@ public final class QueryEngine {
       rows.add(m);
     }
     return new TableResult(names, rows, r.rows().size() > q.limit());
-  }
-
-  private static String orderAll(int n) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 1; i <= n; i++) {
-      b.append(i > 1 ? ", " : "").append(i);
-    }
-    return b.toString();
   }
 
   // ---------------------------------------------------------------- shared
@@ -451,11 +445,8 @@ public final class QueryEngine {
     return buckets.stream().map(LocalDateTime::toString).toList();
   }
 
-  private static String cols(String prefix, int n, String suffix) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      sb.append(i > 0 ? ", " : "").append(prefix).append(i).append(suffix);
-    }
-    return sb.toString();
+  /** {@code prefix0, prefix1, …} for {@code n} columns. */
+  private static String cols(String prefix, int n) {
+    return java.util.stream.IntStream.range(0, n).mapToObj(i -> prefix + i).collect(java.util.stream.Collectors.joining(", "));
   }
 }

@@ -6,6 +6,10 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
+  /** How records were written before the streaming encoder: databind's record serialiser. */
+  static byte[] encodeWithDatabind(Event e) throws Exception {
+    return new com.fasterxml.jackson.databind.ObjectMapper().writerFor(Event.class).writeValueAsBytes(e);
+  }
 
   static Event full() {
     Event.Builder b = Event.builder();
@@ -74,8 +78,8 @@ class EventCodecTest {
   @Test
   void readsRecordsWrittenByTheEarlierDatabindEncoding() throws Exception {
     Event e = full();
-    assertThat(EventCodec.decode(EventCodec.encodeWithDatabind(e))).isEqualTo(e);
-    assertThat(EventCodec.encode(e).length).isLessThanOrEqualTo(EventCodec.encodeWithDatabind(e).length);
-    assertThat(Arrays.equals(EventCodec.encode(e), EventCodec.encodeWithDatabind(e))).isTrue();
+    assertThat(EventCodec.decode(encodeWithDatabind(e))).isEqualTo(e);
+    assertThat(EventCodec.encode(e).length).isLessThanOrEqualTo(encodeWithDatabind(e).length);
+    assertThat(Arrays.equals(EventCodec.encode(e), encodeWithDatabind(e))).isTrue();
   }
 }
