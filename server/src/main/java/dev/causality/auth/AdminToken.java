@@ -40,5 +40,6 @@ public final class AdminToken {
     if (!MessageDigest.isEqual(given, token.get())) {
       throw new UnauthorizedResponse("missing or wrong admin token (Authorization: Bearer <CAUSALITY_ADMIN_TOKEN>)");
     }
+    ctx.attribute(Principal.ATTRIBUTE, new Principal("admin-token", "", Role.ADMIN, java.util.Set.of()));
   }
 }

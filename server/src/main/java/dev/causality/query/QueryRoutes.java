@@ -1,5 +1,6 @@
 package dev.causality.query;
 
+import dev.causality.auth.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,18 +21,18 @@ public final class QueryRoutes {
 
   public static void register(JavalinDefaultRoutingApi routes, QueryEngine engine, Catalog catalog) {
     QueryRoutes r = new QueryRoutes(engine);
-    routes.get("/api/events", ctx -> r.json(ctx, catalog.events(project(ctx))));
+    routes.get("/api/events", ctx -> r.json(ctx, catalog.events(project(ctx))), Role.VIEWER);
     routes.get("/api/properties", ctx -> {
       ObjectNode out = JSON.createObjectNode();
       out.set("properties", JSON.valueToTree(catalog.properties(project(ctx), java.util.Objects.requireNonNullElse(ctx.queryParam("event"), "$any"),
           Math.min(50, Math.max(1, ctx.queryParamAsClass("top", Integer.class).getOrDefault(10))))));
       out.set("columns", JSON.valueToTree(Field.COLUMNS.stream().sorted().toList()));
       ctx.contentType("application/json").result(out.toString());
-    });
-    routes.post("/api/query/trends", ctx -> r.answer(ctx, b -> engine.trends(QueryRequests.trends(b))));
-    routes.post("/api/query/funnels", ctx -> r.answer(ctx, b -> engine.funnel(QueryRequests.funnel(b))));
-    routes.post("/api/query/retention", ctx -> r.answer(ctx, b -> engine.retention(QueryRequests.retention(b))));
-    routes.post("/v1/analytics/query", r::flowMind);
+    }, Role.VIEWER);
+    routes.post("/api/query/trends", ctx -> r.answer(ctx, b -> engine.trends(QueryRequests.trends(b))), Role.VIEWER);
+    routes.post("/api/query/funnels", ctx -> r.answer(ctx, b -> engine.funnel(QueryRequests.funnel(b))), Role.VIEWER);
+    routes.post("/api/query/retention", ctx -> r.answer(ctx, b -> engine.retention(QueryRequests.retention(b))), Role.VIEWER);
+    routes.post("/v1/analytics/query", r::flowMind, Role.VIEWER);
   }
 
   private static String project(Context ctx) {

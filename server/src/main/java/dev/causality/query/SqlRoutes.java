@@ -1,5 +1,6 @@
 package dev.causality.query;
 
+import dev.causality.auth.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,8 +30,8 @@ public final class SqlRoutes {
 
   static void register(JavalinDefaultRoutingApi routes, SqlSandbox sandbox) {
     SqlRoutes r = new SqlRoutes(sandbox);
-    routes.post("/api/sql", r::sql);
-    routes.get("/api/schema", r::schema);
+    routes.post("/api/sql", r::sql, Role.VIEWER);
+    routes.get("/api/schema", r::schema, Role.VIEWER);
   }
 
   private void sql(Context ctx) {
