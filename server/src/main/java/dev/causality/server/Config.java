@@ -25,7 +25,8 @@ public record Config(
     long logSegmentBytes,
     String warehouseMemory,
     Duration maxFuture,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Optional<String> databaseUrl) {
 
   public Config {
     requireNonNull(dataDir, "dataDir is null");
@@ -39,6 +40,7 @@ public record Config(
     requireNonNull(warehouseMemory, "warehouseMemory is null");
     requireNonNull(maxFuture, "maxFuture is null");
     requireNonNull(shutdownTimeout, "shutdownTimeout is null");
+    requireNonNull(databaseUrl, "databaseUrl is null");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port (CAUSALITY_PORT) must be 0-65535, was " + port);
     }
@@ -52,37 +54,43 @@ public record Config(
     return new Config(
         dataDir, "0.0.0.0", 8080, Optional.empty(), Optional.empty(), 1000, IngestLimits.DEFAULTS, Duration.ofHours(24),
         10_000_000, "truncate", Optional.empty(), false, 64L * 1024 * 1024, "512MB",
-        Duration.ofMinutes(10), Duration.ofSeconds(25));
+        Duration.ofMinutes(10), Duration.ofSeconds(25), Optional.empty());
   }
 
   public Config withPort(int p) {
     return new Config(dataDir, host, p, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, databaseUrl);
   }
 
   public Config withIngestKey(String key) {
     return new Config(dataDir, host, port, Optional.of(key), adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, databaseUrl);
   }
 
   public Config withRateLimit(int r) {
     return new Config(dataDir, host, port, ingestKey, adminToken, r, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, databaseUrl);
   }
 
   public Config withIpMode(String mode) {
     return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, mode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, databaseUrl);
   }
 
   public Config withGeoIpDatabase(Path file) {
     return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        Optional.of(file), trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+        Optional.of(file), trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, databaseUrl);
   }
 
   public Config withAdminToken(String token) {
     return new Config(dataDir, host, port, ingestKey, Optional.of(token), rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, databaseUrl);
+  }
+
+  /** Telemetry in a PostgreSQL database ({@code DATABASE_URL}) instead of the embedded warehouse. */
+  public Config withDatabaseUrl(String url) {
+    return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, Optional.of(url));
   }
 
   public Path logDir() {

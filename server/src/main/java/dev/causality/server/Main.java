@@ -33,13 +33,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The {@code causality} command line: serve, keys, projects, sql, demo. */
+/** The {@code causality} command line: serve, keys, projects, sql, demo, migrate. */
 @Command(
     name = "causality",
     mixinStandardHelpOptions = true,
     version = "causality 0.1.0",
     description = "Self-hosted behavioural analytics.",
-    subcommands = {Main.Serve.class, Main.Keys.class, Main.ProjectsCommand.class, Main.Sql.class, Main.Demo.class})
+    subcommands = {Main.Serve.class, Main.Keys.class, Main.ProjectsCommand.class, Main.Sql.class, Main.Demo.class, MigrateCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -118,6 +118,15 @@ public final class Main implements Runnable {
     @Option(names = "--max-future", defaultValue = "${env:CAUSALITY_MAX_FUTURE:-10m}", description = "Corrected timestamps later than this past receipt are clamped.")
     String maxFuture;
 
+    @Option(names = "--database-url", defaultValue = "${env:DATABASE_URL}", description = "PostgreSQL for service telemetry (DATABASE_URL, else PLATFORM_DATABASE_URL); default: the embedded warehouse.")
+    String databaseUrl;
+
+    /** The telemetry database URL: the flag, DATABASE_URL, then PLATFORM_DATABASE_URL. */
+    Optional<String> databaseUrl() {
+      return Optional.ofNullable(databaseUrl).filter(u -> !u.isBlank())
+          .or(() -> Optional.ofNullable(System.getenv("PLATFORM_DATABASE_URL")).filter(u -> !u.isBlank()));
+    }
+
     Config config() {
       return new Config(
           dataDir,
@@ -135,7 +144,8 @@ public final class Main implements Runnable {
           logSegmentBytes,
           warehouseMemory,
           Config.duration("CAUSALITY_MAX_FUTURE", maxFuture),
-          java.time.Duration.ofSeconds(25));
+          java.time.Duration.ofSeconds(25),
+          databaseUrl());
     }
   }
 
