@@ -19,9 +19,9 @@ enum Rollup {
       "telemetry_active_users_daily",
       Bucket.DAY,
       List.of(),
-      List.of(new Column("user_key", d -> "coalesce(user_id, anonymous_id)")),
+      List.of(new Column("user_key", d -> Rollup.USER_KEY)),
       List.of(new Column("events", d -> "count(*)")),
-      Optional.of("coalesce(user_id, anonymous_id) IS NOT NULL")),
+      Optional.of(Rollup.USER_KEY + " IS NOT NULL")),
   TASK_STATS(
       "task_stats",
       "telemetry_task_stats_daily",
@@ -105,8 +105,11 @@ enum Rollup {
       List.of(text("error_type")),
       List.of(
           new Column("errors", d -> "count(*)"),
-          new Column("users", d -> "count(DISTINCT coalesce(user_id, anonymous_id))")),
+          new Column("users", d -> "count(DISTINCT " + Rollup.USER_KEY + ")")),
       Optional.empty());
+
+  /** Who an event is about: the user id, else the anonymous id (empty ones count as missing). */
+  static final String USER_KEY = "coalesce(nullif(user_id, ''), nullif(anonymous_id, ''))";
 
   /** An output column: its name and the SQL computing it. */
   record Column(String name, Function<Dialect, String> sql) {}

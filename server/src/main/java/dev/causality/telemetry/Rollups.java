@@ -271,9 +271,9 @@ public final class Rollups {
     String users = stored.toString();
     if (dialect.refreshedByWorker()) {
       StringBuilder live = new StringBuilder("SELECT ").append(dialect.bucket(Bucket.DAY, "\"timestamp\""))
-          .append(" AS bucket, coalesce(user_id, anonymous_id) AS user_key FROM analytics_events WHERE \"timestamp\" >= ")
+          .append(" AS bucket, ").append(Rollup.USER_KEY).append(" AS user_key FROM analytics_events WHERE \"timestamp\" >= ")
           .append(dialect.literal(max(watermark.orElse(since), since))).append(" AND \"timestamp\" < ").append(dialect.literal(to))
-          .append(" AND app_id = ? AND coalesce(user_id, anonymous_id) IS NOT NULL");
+          .append(" AND app_id = ? AND ").append(Rollup.USER_KEY).append(" IS NOT NULL");
       params.add(q.project());
       q.service().ifPresent(s -> {
         live.append(" AND ").append(Rollup.service(dialect)).append(" = ?");

@@ -79,6 +79,7 @@ abstract class RollupsContract {
     e.add(auth("auth_login_attempt", "u6", D + "T08:02:00Z"));
     e.add(auth("auth_code_verified", "u5", D + "T08:03:00Z"));
     e.add(auth("auth_token_refresh", "u5", D + "T08:04:00Z"));
+    e.add(auth("auth_token_refresh", "", D + "T08:04:30Z")); // an empty user id is no user
     e.add(auth("auth_session_validated", "u5", D + "T08:05:00Z"));
     e.add(auth("auth_session_validated", "u5", D + "T08:06:00Z"));
     // cocoons, service "cocoons"
@@ -180,7 +181,7 @@ abstract class RollupsContract {
     assertThat(auth.rows()).hasSize(1);
     assertThat(auth.rows().getFirst()).containsEntry("service", "auth").containsEntry("login_attempts", 3L)
         .containsEntry("login_successes", 1L).containsEntry("login_failures", 2L).containsEntry("codes_verified", 1L)
-        .containsEntry("token_refreshes", 1L).containsEntry("sessions_validated", 2L);
+        .containsEntry("token_refreshes", 2L).containsEntry("sessions_validated", 2L);
 
     Rollups.Answer cocoons = read("cocoon_activity");
     assertThat(cocoons.rows()).hasSize(1);
