@@ -102,6 +102,10 @@ public final class Rollups {
       Policies p = policies(c);
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
+        if (dialect == Dialect.POSTGRESQL) {
+          // several servers may share the database: one refresh of a rollup at a time, the others wait
+          st.execute("SELECT pg_advisory_xact_lock(hashtext('causality.telemetry." + r.apiName + "'))");
+        }
         Optional<Instant> old = watermark(c, r);
         Instant watermark = r.bucket.floor(now);
         Instant from = old.isEmpty()

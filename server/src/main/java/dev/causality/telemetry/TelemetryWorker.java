@@ -35,8 +35,8 @@ public final class TelemetryWorker implements AutoCloseable {
     return w;
   }
 
-  /** One run now, on the caller's thread: partitions and retention, then every rollup. */
-  public List<Rollups.Refreshed> runOnce() {
+  /** One run now, on the caller's thread (never two at once): partitions and retention, then every rollup. */
+  public synchronized List<Rollups.Refreshed> runOnce() {
     Rollups.Maintenance m = rollups.maintain();
     if (m.partitionsCreated() + m.partitionsDropped() > 0) {
       LOG.info("telemetry partitions: {} created, {} dropped", m.partitionsCreated(), m.partitionsDropped());
