@@ -285,13 +285,20 @@ public final class Rollups {
       });
       users = users + " UNION ALL " + live;
     }
-    return "WITH ud AS (" + users + "), days AS (SELECT DISTINCT bucket FROM ud WHERE bucket >= " + dialect.literal(from) + ")"
-        + " SELECT d.bucket AS bucket,"
-        + " count(DISTINCT CASE WHEN u.bucket = d.bucket THEN u.user_key END) AS dau,"
-        + " count(DISTINCT CASE WHEN u.bucket > d.bucket - INTERVAL '7 days' THEN u.user_key END) AS wau,"
-        + " count(DISTINCT u.user_key) AS mau"
-        + " FROM days d JOIN ud u ON u.bucket <= d.bucket AND u.bucket > d.bucket - INTERVAL '30 days'"
-        + " GROUP BY d.bucket ORDER BY d.bucket";
+    // A user counts towards WAU (MAU) of day d when active in (d - 7, d]: each active day a covers
+    // [a, min(next active day, a + 7)), intervals that never overlap for one user. Counting them
+    // is a running sum of +1 at the starts and -1 at the ends: linear, no day-by-day join.
+    String week = "INTERVAL '7 days'";
+    String month = "INTERVAL '30 days'";
+    return "WITH ud AS (SELECT DISTINCT bucket, user_key FROM (" + users + ") x),"
+        + " nx AS (SELECT bucket, lead(bucket) OVER (PARTITION BY user_key ORDER BY bucket) AS next_bucket FROM ud),"
+        + " ev AS (SELECT bucket AS anchor, 1 AS d, 1 AS w, 1 AS m FROM nx"
+        + " UNION ALL SELECT least(coalesce(next_bucket, bucket + " + week + "), bucket + " + week + "), 0, -1, 0 FROM nx"
+        + " UNION ALL SELECT least(coalesce(next_bucket, bucket + " + month + "), bucket + " + month + "), 0, 0, -1 FROM nx),"
+        + " per_day AS (SELECT anchor, sum(d) AS d, sum(w) AS w, sum(m) AS m FROM ev GROUP BY anchor),"
+        + " running AS (SELECT anchor, d, sum(w) OVER (ORDER BY anchor) AS w, sum(m) OVER (ORDER BY anchor) AS m FROM per_day)"
+        + " SELECT anchor AS bucket, CAST(d AS BIGINT) AS dau, CAST(w AS BIGINT) AS wau, CAST(m AS BIGINT) AS mau FROM running"
+        + " WHERE d > 0 AND anchor >= " + dialect.literal(from) + " ORDER BY anchor";
   }
 
   /** Adds the values computed from a row's sums: averages and rates. */
