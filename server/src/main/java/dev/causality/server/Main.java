@@ -79,8 +79,20 @@ public final class Main implements Runnable {
     @Option(names = "--ingest-key", defaultValue = "${env:CAUSALITY_INGEST_KEY}", description = "Preset ingestion key of project 'default' (CAUSALITY_INGEST_KEY).")
     String ingestKey;
 
-    @Option(names = "--admin-token", defaultValue = "${env:CAUSALITY_ADMIN_TOKEN}", description = "Bearer token for the query and SQL APIs until accounts exist (CAUSALITY_ADMIN_TOKEN).")
+    @Option(names = "--admin-token", defaultValue = "${env:CAUSALITY_ADMIN_TOKEN}", description = "A personal access token of the first admin, for automation (CAUSALITY_ADMIN_TOKEN, 16+ characters).")
     String adminToken;
+
+    @Option(names = "--admin-email", defaultValue = "${env:CAUSALITY_ADMIN_EMAIL}", description = "Email of the first admin, created when there are no users (CAUSALITY_ADMIN_EMAIL, default admin@localhost).")
+    String adminEmail;
+
+    @Option(names = "--admin-password", defaultValue = "${env:CAUSALITY_ADMIN_PASSWORD}", description = "Password of the first admin (CAUSALITY_ADMIN_PASSWORD); generated and printed once when absent.")
+    String adminPassword;
+
+    @Option(names = "--cookie-secure", defaultValue = "${env:CAUSALITY_COOKIE_SECURE:-true}", description = "Mark session cookies Secure (CAUSALITY_COOKIE_SECURE; false only for plain http away from localhost).")
+    boolean cookieSecure;
+
+    @Option(names = "--session-secret", defaultValue = "${env:CAUSALITY_SESSION_SECRET}", description = "HMAC secret for access tokens, 32+ bytes, the same on every node (CAUSALITY_SESSION_SECRET); generated into the data dir when absent.")
+    String sessionSecret;
 
     @Option(names = "--rate-limit", defaultValue = "${env:CAUSALITY_RATE_LIMIT:-1000}", description = "Default events/s per key, 0 = unlimited (CAUSALITY_RATE_LIMIT).")
     int rateLimit;
@@ -135,7 +147,12 @@ public final class Main implements Runnable {
           logSegmentBytes,
           warehouseMemory,
           Config.duration("CAUSALITY_MAX_FUTURE", maxFuture),
-          java.time.Duration.ofSeconds(25));
+          java.time.Duration.ofSeconds(25),
+          new Config.Accounts(
+              Optional.ofNullable(adminEmail).filter(k -> !k.isBlank()),
+              Optional.ofNullable(adminPassword).filter(k -> !k.isBlank()),
+              cookieSecure,
+              Optional.ofNullable(sessionSecret).filter(k -> !k.isBlank())));
     }
   }
 
