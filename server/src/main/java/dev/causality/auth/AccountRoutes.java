@@ -106,7 +106,7 @@ public final class AccountRoutes {
   }
 
   private void setCookies(Context ctx, Accounts.Session s) {
-    cookie(ctx, AccessControl.SESSION_COOKIE, s.accessToken(), "/", Duration.between(java.time.Instant.now(), s.accessExpires()));
+    cookie(ctx, AccessControl.SESSION_COOKIE, s.accessToken(), "/", Accounts.ACCESS_TTL);
     cookie(ctx, AccessControl.REFRESH_COOKIE, s.refreshToken(), "/api/auth", Accounts.REFRESH_TTL);
   }
 
@@ -257,9 +257,8 @@ public final class AccountRoutes {
   }
 
   private void audit(Context ctx) {
-    int limit = ctx.queryParamAsClass("limit", Integer.class).check(n -> n >= 1 && n <= 1000, "limit must be 1 to 1000")
-        .getOrDefault(100);
-    long before = ctx.queryParamAsClass("before", Long.class).check(n -> n >= 0, "before must be 0 or more").getOrDefault(0L);
+    int limit = (int) number(ctx, "limit", 1, 1000, 100);
+    long before = number(ctx, "before", 0, Long.MAX_VALUE, 0);
     ArrayNode out = JSON.createArrayNode();
     for (AuditEntry e : accounts.audit(limit, before)) {
       out.addObject().put("seq", e.seq()).put("at", e.at().toString()).put("actor", e.actor()).put("action", e.action())
@@ -363,6 +362,22 @@ public final class AccountRoutes {
   }
 
   // ---- JSON
+
+  private static long number(Context ctx, String name, long min, long max, long orElse) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.isEmpty()) {
+      return orElse;
+    }
+    try {
+      long n = Long.parseLong(v);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw AuthException.invalid(name, "must be a whole number from " + min + " to " + max + ", was '" + v + "'");
+  }
 
   private static JsonNode body(Context ctx) {
     byte[] bytes = ctx.bodyAsBytes();

@@ -41,6 +41,7 @@ public final class Accounts implements AuditLog {
   static final int BCRYPT_COST = 12;
   static final int MAX_FAILURES = 10;
   static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
+  static final Duration ACCESS_TTL = Duration.ofMinutes(15);
   static final Duration REFRESH_TTL = Duration.ofDays(7);
   static final Duration PRINCIPAL_CACHE = Duration.ofSeconds(2);
   static final String TOKEN_PREFIX = "cat_";
@@ -74,7 +75,7 @@ public final class Accounts implements AuditLog {
     this.store = requireNonNull(store, "store is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.random = requireNonNull(random, "random is null");
-    this.sessions = new SessionTokens(signingSecret, clock, Duration.ofMinutes(15));
+    this.sessions = new SessionTokens(signingSecret, clock, ACCESS_TTL);
     this.principals = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(PRINCIPAL_CACHE).build();
   }
 

@@ -230,6 +230,23 @@ public final class CausalityServer implements AutoCloseable {
     return accounts;
   }
 
+  /** A route of the HTTP API: its method, path pattern and the roles it declares. */
+  public record Endpoint(String method, String path, java.util.Set<String> roles) {}
+
+  /** Every HTTP route this server answers, for the access-matrix test and the docs. */
+  public java.util.List<Endpoint> endpoints() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(h -> {
+          io.javalin.security.Roles roles = h.endpoint.metadata(io.javalin.security.Roles.class);
+          java.util.Set<String> names = new java.util.TreeSet<>();
+          if (roles != null) {
+            roles.getRoles().forEach(r -> names.add(r.toString()));
+          }
+          return new Endpoint(h.endpoint.method.name(), h.endpoint.path, names);
+        })
+        .toList();
+  }
+
   private void beforeRequest(Context ctx) {
     String id = ctx.header("X-Request-Id");
     if (id == null || !REQUEST_ID.matcher(id).matches()) {
