@@ -293,6 +293,22 @@ public final class Accounts implements AuditLog {
     return startSession(userId);
   }
 
+  /**
+   * Sets a user's password without knowing the old one (an operator at the command line): ends
+   * their sessions and lifts a lock-out. Returns the new password — {@code password} or a generated one.
+   */
+  public String resetPassword(String actor, String email, Optional<String> password) {
+    AccountStore.StoredUser u = store.userByEmail(normalEmail(email)).orElseThrow(() -> AuthException.notFound("user " + email));
+    String p = password.orElseGet(() -> secret(18));
+    checkPassword("password", p);
+    store.updatePasswordHash(u.user().id(), BCrypt.withDefaults().hashToString(BCRYPT_COST, p.toCharArray()));
+    store.revokeFamiliesOf(u.user().id(), clock.instant(), "password reset");
+    store.clearFailures(u.user().email());
+    principals.invalidateAll();
+    record(actor, "user.password_reset", u.user().id(), "", "");
+    return p;
+  }
+
   static void checkPassword(String field, String password) {
     if (password == null) {
       throw AuthException.invalid(field, "is required (8 to 64 characters)");
