@@ -58,6 +58,8 @@ class AccessMatrixIT {
         "{" + ALPHA + ",\"cohort\":{\"event\":\"A\"},\"returning\":{\"event\":\"$any\"},\"period\":\"day\",\"periods\":3,"
             + "\"dateRange\":{\"last\":7,\"unit\":\"days\"}}");
     expect("POST /v1/analytics/query", Role.VIEWER, true, "", "{" + ALPHA + ",\"metrics\":[\"count\"],\"dimensions\":[\"event_name\"]}");
+    expect("GET /api/telemetry", Role.VIEWER, false, "", null);
+    expect("GET /api/telemetry/{rollup}", Role.VIEWER, true, "?project=alpha", null);
     expect("POST /api/auth/login", Role.ANYONE, false, "", "{}");
     expect("POST /api/auth/refresh", Role.ANYONE, false, "", null);
     expect("POST /api/auth/logout", Role.ANYONE, false, "", null);
@@ -121,7 +123,8 @@ class AccessMatrixIT {
       String route = e.method() + " " + e.path();
       Expect x = EXPECTED.get(route);
       assertThat(e.roles()).as(route + " declares its role").containsExactly(x.role().name());
-      String path = e.path().replace("/api/projects/{id}", "/api/projects/alpha").replace("{id}", "no-such-id") + x.query();
+      String path = e.path().replace("/api/projects/{id}", "/api/projects/alpha").replace("{id}", "no-such-id")
+          .replace("{rollup}", "errors") + x.query();
       for (Map.Entry<String, Client> c : callers.entrySet()) {
         HttpResponse<String> r = c.getValue().send(e.method(), path, x.body());
         calls++;
