@@ -108,8 +108,11 @@ enum Rollup {
           new Column("users", d -> "count(DISTINCT " + Rollup.USER_KEY + ")")),
       Optional.empty());
 
-  /** Who an event is about: the user id, else the anonymous id (empty ones count as missing). */
-  static final String USER_KEY = "coalesce(nullif(user_id, ''), nullif(anonymous_id, ''))";
+  /**
+   * The user an event is about: its user id; an empty one counts as missing. Anonymous ids are not
+   * users here: the Java SDK sends service-level events with the service's own anonymous id.
+   */
+  static final String USER_KEY = "nullif(user_id, '')";
 
   /** An output column: its name and the SQL computing it. */
   record Column(String name, Function<Dialect, String> sql) {}

@@ -4,7 +4,7 @@
 -- other databases' rollup tables hold (RollupSqlTest keeps them equal).
 CREATE MATERIALIZED VIEW IF NOT EXISTS telemetry_active_users_daily
 WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
-SELECT time_bucket(INTERVAL '1 day', "timestamp") AS bucket, app_id, coalesce(service, (properties ->> 'service'), '') AS service, coalesce(nullif(user_id, ''), nullif(anonymous_id, '')) AS user_key, count(*) AS events FROM analytics_events WHERE TRUE AND coalesce(nullif(user_id, ''), nullif(anonymous_id, '')) IS NOT NULL GROUP BY time_bucket(INTERVAL '1 day', "timestamp"), app_id, coalesce(service, (properties ->> 'service'), ''), coalesce(nullif(user_id, ''), nullif(anonymous_id, ''))
+SELECT time_bucket(INTERVAL '1 day', "timestamp") AS bucket, app_id, coalesce(service, (properties ->> 'service'), '') AS service, nullif(user_id, '') AS user_key, count(*) AS events FROM analytics_events WHERE TRUE AND nullif(user_id, '') IS NOT NULL GROUP BY time_bucket(INTERVAL '1 day', "timestamp"), app_id, coalesce(service, (properties ->> 'service'), ''), nullif(user_id, '')
 WITH NO DATA;
 SELECT add_continuous_aggregate_policy('telemetry_active_users_daily', start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 day',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
@@ -46,7 +46,7 @@ SELECT add_continuous_aggregate_policy('telemetry_cocoon_activity_daily', start_
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS telemetry_errors_hourly
 WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
-SELECT time_bucket(INTERVAL '1 hour', "timestamp") AS bucket, app_id, coalesce(service, (properties ->> 'service'), '') AS service, coalesce((properties ->> 'error_type'), '') AS error_type, count(*) AS errors, count(DISTINCT coalesce(nullif(user_id, ''), nullif(anonymous_id, ''))) AS users FROM analytics_events WHERE TRUE AND event IN ('application_error') GROUP BY time_bucket(INTERVAL '1 hour', "timestamp"), app_id, coalesce(service, (properties ->> 'service'), ''), coalesce((properties ->> 'error_type'), '')
+SELECT time_bucket(INTERVAL '1 hour', "timestamp") AS bucket, app_id, coalesce(service, (properties ->> 'service'), '') AS service, coalesce((properties ->> 'error_type'), '') AS error_type, count(*) AS errors, count(DISTINCT nullif(user_id, '')) AS users FROM analytics_events WHERE TRUE AND event IN ('application_error') GROUP BY time_bucket(INTERVAL '1 hour', "timestamp"), app_id, coalesce(service, (properties ->> 'service'), ''), coalesce((properties ->> 'error_type'), '')
 WITH NO DATA;
 SELECT add_continuous_aggregate_policy('telemetry_errors_hourly', start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
   schedule_interval => INTERVAL '1 hour', if_not_exists => TRUE);
