@@ -21,7 +21,11 @@ public final class AnalyticsWorker implements Runnable {
   private final long deliveryTimeout;
   private int attempt;
 
-  /** A worker for the client that {@code config} came from, delivering to {@code sink}. */
+  /**
+   * A worker for the client that {@code config} came from, delivering to {@code sink}. A client has
+   * one worker: a second throws {@link IllegalStateException}. Once a worker exists, the client's
+   * {@code close()} waits for its {@code run()} to finish (at most the close timeout plus a request).
+   */
   public AnalyticsWorker(WorkerConfig config, Sink sink) {
     this.config = requireNonNull(config, "config is null");
     this.sink = requireNonNull(sink, "sink is null");
@@ -30,17 +34,14 @@ public final class AnalyticsWorker implements Runnable {
     this.backoff = new Backoff(Buffer.nanos(s.retryInitial()), Buffer.nanos(s.retryMax()));
     this.nanoTime = s.nanoTime();
     this.deliveryTimeout = Buffer.nanos(s.deliveryTimeout());
+    if (!buffer.startWorker()) {
+      throw new IllegalStateException("this client already has a worker; create one AnalyticsWorker per client");
+    }
   }
 
-  /**
-   * Sends batches until the client is closed; call it on a thread of its own. One worker per client:
-   * a second call throws {@link IllegalStateException}.
-   */
+  /** Sends batches until the client is closed; call it once, on a thread of its own. */
   @Override
   public void run() {
-    if (!buffer.startWorker()) {
-      throw new IllegalStateException("this client already has a worker; run one AnalyticsWorker per client");
-    }
     String reason = "the client was closed before they could be sent";
     try {
       Map<String, Object> context = config.context();

@@ -278,7 +278,7 @@ final class Buffer {
     }
   }
 
-  /** Marks the start of the (only) worker; false if one was started before. */
+  /** Attaches the (only) worker; false if one was attached before. */
   boolean startWorker() {
     lock.lock();
     try {
