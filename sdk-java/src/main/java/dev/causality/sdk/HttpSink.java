@@ -42,7 +42,7 @@ public final class HttpSink implements Sink {
   private final String authorization;
   private final Duration requestTimeout;
   private final InstantSource clock;
-  private final HttpClient http;
+  private HttpClient http;
 
   private HttpSink(URI url, String writeKey, Duration requestTimeout, InstantSource clock) {
     this.url = url;
@@ -50,11 +50,18 @@ public final class HttpSink implements Sink {
         "Basic " + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
     this.requestTimeout = requestTimeout;
     this.clock = clock;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(requestTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+  }
+
+  /** Built on first use, on the worker's thread: creating a JDK HttpClient takes a second on a slow machine. */
+  private HttpClient http() {
+    if (http == null) {
+      http = HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(requestTimeout)
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
+    }
+    return http;
   }
 
   /** A sink posting to {@code endpoint} (e.g. {@code http://analytics:8080}) with a 30 s request timeout. */
@@ -85,6 +92,13 @@ public final class HttpSink implements Sink {
   /** The URL batches are posted to. */
   public URI url() {
     return url;
+  }
+
+  @Override
+  public void close() {
+    if (http != null) {
+      http.close();
+    }
   }
 
   @Override
@@ -220,7 +234,7 @@ public final class HttpSink implements Sink {
         .build();
     HttpResponse<String> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      response = http().send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       return Delivery.Retry.of("POST " + url + " failed: " + e);
     } catch (InterruptedException e) {
