@@ -3,8 +3,9 @@
 # run, both sending to an HTTP endpoint in the benchmark JVM that answers {"success":true}
 # (bench/src/main/java/dev/causality/bench/SdkTrackBench.java).
 #
-#   bench/run-sdk.sh           throughput with 1 and 8 threads (with -prof gc), then track() latency
-#                              percentiles with 1 thread (sample mode)
+#   bench/run-sdk.sh           throughput with 1 and 8 threads (with -prof gc), track() latency
+#                              percentiles with 1 thread (sample mode), then delivery: the time to
+#                              track and deliver 100,000 events (single shot, 1 thread)
 #   bench/run-sdk.sh smoke     one short iteration of each, to check the tooling
 #
 # Settings (environment): WARMUP_ITERATIONS=3 ITERATIONS=5 TIME=2s FORKS=1 HEAP=1g.
@@ -42,18 +43,20 @@ jmh() { # name, JMH arguments...
   local name=$1
   shift
   log "$name: load average $(cut -d' ' -f1 /proc/loadavg)"
-  "$java" -cp "$root/bench/target/causality-bench.jar:$root/bench/target/lib/*" org.openjdk.jmh.Main SdkTrackBench \
+  "$java" -cp "$root/bench/target/causality-bench.jar:$root/bench/target/lib/*" org.openjdk.jmh.Main \
     -f "$FORKS" -wi "$WARMUP_ITERATIONS" -w "$TIME" -i "$ITERATIONS" -r "$TIME" -jvmArgs "-Xmx$HEAP -Xms$HEAP" \
     -rf json -rff "$out/$name.json" "$@" 2>&1 | tee "$out/$name.txt" | grep -E '^RESULT|^SdkTrackBench|^Benchmark ' >&2
 }
 
-jmh throughput-1 -bm thrpt -tu us -t 1 -prof gc
-jmh throughput-8 -bm thrpt -tu us -t 8 -prof gc
-jmh latency-1 -bm sample -tu ns -t 1
+track='SdkTrackBench\.(causality|analyticsJava)$'
+jmh throughput-1 "$track" -bm thrpt -tu us -t 1 -prof gc
+jmh throughput-8 "$track" -bm thrpt -tu us -t 8 -prof gc
+jmh latency-1 "$track" -bm sample -tu ns -t 1
+WARMUP_ITERATIONS=2 jmh delivery 'SdkTrackBench\.deliver' -bm ss -tu ns -t 1
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt" >&2
 {
-  for f in throughput-1 throughput-8 latency-1; do
+  for f in throughput-1 throughput-8 latency-1 delivery; do
     echo "== $f"
     grep -E '^RESULT|^SdkTrackBench|^Benchmark ' "$out/$f.txt" | grep -vE 'gc\.(count|time)|churn' || true
   done

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.causality.sdk.AnalyticsClient;
 import dev.causality.sdk.Causality;
 import dev.causality.sdk.Stats;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,11 +16,16 @@ import java.time.Duration;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.zip.GZIPInputStream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -84,6 +90,7 @@ public class SdkTrackBench {
     ExecutorService pool;
     final AtomicLong requests = new AtomicLong();
     final AtomicLong bytes = new AtomicLong();
+    final AtomicLong events = new AtomicLong();
 
     @Setup(Level.Trial)
     public void start() {
@@ -95,8 +102,10 @@ public class SdkTrackBench {
       byte[] ok = "{\"success\":true}".getBytes(StandardCharsets.UTF_8);
       http.createContext("/", ex -> {
         try (ex; InputStream in = ex.getRequestBody()) {
-          bytes.addAndGet(in.readAllBytes().length);
+          byte[] body = in.readAllBytes();
+          bytes.addAndGet(body.length);
           requests.incrementAndGet();
+          events.addAndGet(countMessages(body));
           ex.getResponseHeaders().add("Content-Type", "application/json");
           ex.sendResponseHeaders(200, ok.length);
           ex.getResponseBody().write(ok);
@@ -105,6 +114,17 @@ public class SdkTrackBench {
       pool = Executors.newFixedThreadPool(2);
       http.setExecutor(pool);
       http.start();
+    }
+
+    /** Waits until the endpoint has received {@code n} more events than {@code before}. */
+    void awaitEvents(long before, long n) {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (events.get() - before < n) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("only " + (events.get() - before) + " of " + n + " events arrived in 5 minutes");
+        }
+        Thread.onSpinWait();
+      }
     }
 
     String url() {
@@ -116,6 +136,29 @@ public class SdkTrackBench {
       http.stop(0);
       pool.shutdownNow();
     }
+  }
+
+  static final byte[] MESSAGE_ID = "\"messageId\"".getBytes(StandardCharsets.UTF_8);
+
+  /** Items in a batch body (plain or gzip): occurrences of "messageId". */
+  static long countMessages(byte[] body) throws IOException {
+    byte[] json = body;
+    if (body.length > 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
+      try (InputStream gz = new GZIPInputStream(new ByteArrayInputStream(body))) {
+        json = gz.readAllBytes();
+      }
+    }
+    long n = 0;
+    outer:
+    for (int i = 0; i + MESSAGE_ID.length <= json.length; i++) {
+      for (int j = 0; j < MESSAGE_ID.length; j++) {
+        if (json[i + j] != MESSAGE_ID[j]) {
+          continue outer;
+        }
+      }
+      n++;
+    }
+    return n;
   }
 
   /** The Causality SDK with its defaults (batches of 100 or 10 s, a queue of 10,000). */
@@ -171,5 +214,72 @@ public class SdkTrackBench {
   public void analyticsJava(SegmentSdk sdk, CpuMeter meter) {
     meter.calls++;
     sdk.analytics.enqueue(TrackMessage.builder("api_request").userId("u1").properties(PROPS));
+  }
+
+  static final int DELIVERED = 100_000;
+
+  /** Causality for the delivery benchmark: defaults, with a queue that holds a whole round. */
+  @State(Scope.Benchmark)
+  public static class CausalityDelivery {
+    AnalyticsClient client;
+
+    @Setup(Level.Trial)
+    public void start(Endpoint endpoint) {
+      client = Causality.builder("bench-key-0123456789").endpoint(endpoint.url()).service("bench")
+          .maxQueueSize(2 * DELIVERED).shutdownHook(false).build();
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+      client.close();
+      Stats s = client.stats();
+      System.err.printf("%nRESULT causality delivery: tracked=%d sent=%d dropped=%d failed=%d%n", s.tracked(), s.sent(),
+          s.dropped(), s.failed());
+    }
+  }
+
+  /** analytics-java for the delivery benchmark: defaults. */
+  @State(Scope.Benchmark)
+  public static class SegmentDelivery {
+    Analytics analytics;
+
+    @Setup(Level.Trial)
+    public void start(Endpoint endpoint) {
+      analytics = Analytics.builder("bench-key-0123456789").endpoint(endpoint.url()).build();
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+      analytics.shutdown();
+    }
+  }
+
+  /**
+   * Delivery, not saturated: one thread tracks 100,000 events as fast as it can, then waits until
+   * the endpoint has received all of them; the score is the time per event. Run in single-shot mode.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OperationsPerInvocation(DELIVERED)
+  public void deliverCausality(CausalityDelivery sdk, Endpoint endpoint) {
+    long before = endpoint.events.get();
+    for (int i = 0; i < DELIVERED; i++) {
+      sdk.client.track("u1", "api_request", PROPS);
+    }
+    sdk.client.flush();
+    endpoint.awaitEvents(before, DELIVERED);
+  }
+
+  /** The same for analytics-java ({@code flush()} only starts sending; the endpoint's count is waited for). */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OperationsPerInvocation(DELIVERED)
+  public void deliverAnalyticsJava(SegmentDelivery sdk, Endpoint endpoint) {
+    long before = endpoint.events.get();
+    for (int i = 0; i < DELIVERED; i++) {
+      sdk.analytics.enqueue(TrackMessage.builder("api_request").userId("u1").properties(PROPS));
+    }
+    sdk.analytics.flush();
+    endpoint.awaitEvents(before, DELIVERED);
   }
 }
