@@ -22,6 +22,11 @@ public record Batch(List<Message> messages, String service, Map<String, Object> 
     requireNonNull(context, "context is null");
   }
 
+  /** {@link #context()} as a JSON object. */
+  public String contextJson() {
+    return new Json(256).value(context).toString();
+  }
+
   /** How many messages the batch holds. */
   public int size() {
     return messages.size();

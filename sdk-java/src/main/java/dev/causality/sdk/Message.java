@@ -106,6 +106,15 @@ public final class Message {
     return properties;
   }
 
+  /**
+   * {@link #properties()} as a JSON object, written as the HTTP sink writes it (for sinks that store
+   * JSON, such as a database column). Throws {@link IllegalArgumentException} for a value nested
+   * deeper than 64 levels (a cycle).
+   */
+  public String propertiesJson() {
+    return new Json(64 + 32 * properties.count()).value(properties).toString();
+  }
+
   Props props() {
     return properties;
   }

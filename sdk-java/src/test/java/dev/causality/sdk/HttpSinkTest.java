@@ -68,6 +68,14 @@ class HttpSinkTest {
   }
 
   @Test
+  void sinksThatStoreJsonGetTheSameJson() {
+    Message m = msg(MessageType.TRACK, "u", "e", Map.of("a", List.of(1, "x")));
+    assertThat(m.propertiesJson()).isEqualTo("{\"a\":[1,\"x\"]}");
+    assertThat(new Batch(List.of(m), "svc", Map.of("service", "svc")).contextJson()).isEqualTo("{\"service\":\"svc\"}");
+    assertThat(m.toString()).startsWith("track e ");
+  }
+
+  @Test
   void oversizedAndUnwritableMessagesAreLeftOutAndCounted() throws Exception {
     Map<String, Object> cycle = new java.util.HashMap<>();
     cycle.put("me", cycle);
