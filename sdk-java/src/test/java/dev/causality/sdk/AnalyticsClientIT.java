@@ -137,7 +137,7 @@ class AnalyticsClientIT {
   }
 
   @Test
-  void failedAttemptsAreRetriedAndEveryEventIsStoredExactlyOnce() {
+  void failedAttemptsAreRetriedAndEveryEventIsStoredExactlyOnce() throws InterruptedException {
     String svc = service();
     List<Long> pauses = Collections.synchronizedList(new ArrayList<>());
     try (Proxy proxy = new Proxy(server.url())) {
@@ -156,7 +156,8 @@ class AnalyticsClientIT {
         assertThat(stats.retries()).isEqualTo(3);
         assertThat(stats.failed()).isZero();
       }
-      assertThat(worker.isAlive()).isFalse();
+      worker.join(Duration.ofSeconds(10));
+      assertThat(worker.isAlive()).as("run() returned after close()").isFalse();
       List<Proxy.Seen> seen = proxy.seen();
       assertThat(seen).extracting(Proxy.Seen::status).containsExactly(500, 503, 429, 200);
       assertThat(seen).extracting(AnalyticsClientIT::messageIds).allSatisfy(ids -> assertThat(ids).isEqualTo(messageIds(seen.getFirst())));
