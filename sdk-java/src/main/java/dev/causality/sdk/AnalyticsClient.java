@@ -7,9 +7,10 @@ import java.util.Map;
  * The tracking side of the SDK: services call it from any thread; it stamps each call with a message
  * id and timestamp and puts it on a bounded queue that an {@link AnalyticsWorker} drains.
  *
- * <p>No method except {@link #flush()} and {@link #close()} blocks, and none throws: a call with an
+ * <p>No method except {@link #flush()} and {@link #close()} waits for the network or for room in
+ * the queue (a call holds the queue's lock for a few instructions), and none throws: a call with an
  * invalid argument, after {@code close()}, or that pushes the oldest message out of a full queue is
- * counted in {@link Stats#dropped()}.
+ * counted in {@link Stats#dropped()} with its {@link Loss} reason.
  *
  * <p>Get one from {@link Causality#builder(String)}, which also starts the worker, or from
  * {@link #create(int, Duration)} to run the worker on a thread of the service's choosing:

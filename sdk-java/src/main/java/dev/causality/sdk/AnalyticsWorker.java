@@ -81,17 +81,19 @@ public final class AnalyticsWorker implements Runnable {
       case Delivery.Delivered ok -> {
         attempt = 0;
         int rejected = Math.min(ok.rejected(), batch.size());
-        buffer.settle(batch.size() - rejected, rejected, rejected > 0 ? rejected + " rejected: " + ok.reason() : "");
+        buffer.settle(batch.size() - rejected, rejected, Loss.REJECTED, rejected > 0 ? rejected + " rejected: " + ok.reason() : "");
       }
       case Delivery.Rejected no -> {
         attempt = 0;
-        buffer.settle(0, batch.size(), batch.size() + " rejected: " + no.reason());
+        buffer.settle(0, batch.size(), Loss.REJECTED, batch.size() + " rejected: " + no.reason());
       }
       case Delivery.Retry retry -> {
         long age = nanoTime.getAsLong() - batch.messages().getFirst().enqueuedNanos();
-        if (age >= deliveryTimeout || buffer.pastCloseDeadline()) {
+        boolean timedOut = age >= deliveryTimeout;
+        if (timedOut || buffer.pastCloseDeadline()) {
           attempt = 0;
-          buffer.settle(0, batch.size(), batch.size() + " not delivered in time, last error: " + retry.reason());
+          buffer.settle(0, batch.size(), timedOut ? Loss.DELIVERY_TIMEOUT : Loss.UNSENT_AT_CLOSE,
+              batch.size() + " not delivered in time, last error: " + retry.reason());
           return;
         }
         long delay = retry.retryAfter().isZero() ? backoff.delayNanos(attempt, config.settings().random())

@@ -41,9 +41,8 @@ final class Buffer {
   private long closeDeadline;
   private boolean stopped;
   private boolean workerStarted;
-  private long dropped;
+  private final long[] lost = new long[Loss.values().length];
   private long sent;
-  private long failed;
   private long retries;
   private String lastError = "";
 
@@ -58,7 +57,7 @@ final class Buffer {
     lock.lock();
     try {
       if (closed) {
-        dropped++;
+        lost[Loss.AFTER_CLOSE.ordinal()]++;
         return false;
       }
       m.sequence(++lastSeq);
@@ -66,7 +65,7 @@ final class Buffer {
         ring[head] = null;
         head = next(head);
         size--;
-        dropped++;
+        lost[Loss.QUEUE_FULL.ordinal()]++;
         if (progressWaiters > 0) {
           progress.signalAll();
         }
@@ -86,7 +85,7 @@ final class Buffer {
   void countDropped() {
     lock.lock();
     try {
-      dropped++;
+      lost[Loss.INVALID_CALL.ordinal()]++;
     } finally {
       lock.unlock();
     }
@@ -156,13 +155,13 @@ final class Buffer {
     return batch;
   }
 
-  /** Records the outcome of the batch in flight. */
-  void settle(int sentCount, int failedCount, String error) {
+  /** Records the outcome of the batch in flight; {@code failedCount} messages were lost for {@code why}. */
+  void settle(int sentCount, int failedCount, Loss why, String error) {
     lock.lock();
     try {
       inFlightFrom = 0;
       sent += sentCount;
-      failed += failedCount;
+      lost[why.ordinal()] += failedCount;
       if (!error.isEmpty()) {
         lastError = error;
       }
@@ -180,7 +179,7 @@ final class Buffer {
       retries++;
       lastError = error;
       int skip = Math.max(0, batch.size() - (ring.length - size));
-      dropped += skip;
+      lost[Loss.QUEUE_FULL.ordinal()] += skip;
       for (int i = batch.size() - 1; i >= skip; i--) {
         head = head == 0 ? ring.length - 1 : head - 1;
         ring[head] = batch.get(i);
@@ -324,7 +323,7 @@ final class Buffer {
       closed = true;
       stopped = true;
       if (size > 0) {
-        failed += size;
+        lost[Loss.UNSENT_AT_CLOSE.ordinal()] += size;
         lastError = size + " messages not delivered: " + reason;
         for (int i = 0; i < size; i++) {
           ring[index(i)] = null;
@@ -340,7 +339,21 @@ final class Buffer {
   Stats stats() {
     lock.lock();
     try {
-      return new Stats(lastSeq, sent, failed, dropped, retries, size, lastError);
+      long dropped = 0;
+      long failed = 0;
+      java.util.EnumMap<Loss, Long> losses = new java.util.EnumMap<>(Loss.class);
+      for (Loss l : Loss.values()) {
+        long n = lost[l.ordinal()];
+        if (l.isDrop()) {
+          dropped += n;
+        } else {
+          failed += n;
+        }
+        if (n > 0) {
+          losses.put(l, n);
+        }
+      }
+      return new Stats(lastSeq, sent, failed, dropped, retries, size, lastError, losses);
     } finally {
       lock.unlock();
     }

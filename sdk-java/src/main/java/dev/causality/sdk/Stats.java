@@ -1,5 +1,7 @@
 package dev.causality.sdk;
 
+import java.util.Map;
+
 /**
  * Counters of a client since it was created; a service exports them as metrics.
  *
@@ -12,5 +14,12 @@ package dev.causality.sdk;
  * @param retries batches sent again after a transient failure
  * @param queued messages waiting in the queue now
  * @param lastError the last delivery error, empty when there was none
+ * @param losses dropped and failed messages by reason (reasons with none are absent)
  */
-public record Stats(long tracked, long sent, long failed, long dropped, long retries, int queued, String lastError) {}
+public record Stats(
+    long tracked, long sent, long failed, long dropped, long retries, int queued, String lastError, Map<Loss, Long> losses) {
+  /** Copies the losses. */
+  public Stats {
+    losses = Map.copyOf(losses);
+  }
+}

@@ -206,7 +206,7 @@ class AnalyticsClientIT {
       t.join();
     }
     client.close();
-    assertThat(client.stats()).isEqualTo(new Stats(1000, 1000, 0, 0, 0, 0, ""));
+    assertThat(client.stats()).isEqualTo(new Stats(1000, 1000, 0, 0, 0, 0, "", Map.of()));
     assertThat(server.count("service = '" + svc + "' AND event = 'busy'")).isEqualTo(1000);
   }
 

@@ -78,7 +78,7 @@ class AnalyticsClientTest {
     assertThat(b.context()).containsEntry("service", "svc").containsEntry("hostname", "host-1")
         .containsEntry("java_version", Runtime.version().toString())
         .containsEntry("library", Map.of("name", "causality-java", "version", Causality.VERSION));
-    assertThat(client.stats()).isEqualTo(new Stats(2, 2, 0, 0, 0, 0, ""));
+    assertThat(client.stats()).isEqualTo(new Stats(2, 2, 0, 0, 0, 0, "", Map.of()));
   }
 
   @Test
@@ -135,6 +135,7 @@ class AnalyticsClientTest {
     assertThat(client.stats().failed()).isEqualTo(2);
     assertThat(client.stats().sent()).isZero();
     assertThat(client.stats().lastError()).contains("400 bad");
+    assertThat(client.stats().losses()).isEqualTo(Map.of(Loss.REJECTED, 2L));
   }
 
   @Test
@@ -159,6 +160,7 @@ class AnalyticsClientTest {
     Stats s = client.stats();
     assertThat(s.failed()).isEqualTo(1);
     assertThat(s.lastError()).contains("not delivered in time").contains("down");
+    assertThat(s.losses()).isEqualTo(Map.of(Loss.DELIVERY_TIMEOUT, 1L));
     long waited = pauses.stream().mapToLong(Long::longValue).sum();
     assertThat(waited).isEqualTo(10_000_000_000L);
   }
@@ -180,7 +182,7 @@ class AnalyticsClientTest {
     gate.countDown();
     assertThat(client.flush()).isTrue();
     assertThat(sink.names()).containsExactly("m0", "m1", "m5", "m6", "m7", "m8", "m9");
-    assertThat(client.stats()).isEqualTo(new Stats(10, 7, 0, 3, 0, 0, ""));
+    assertThat(client.stats()).isEqualTo(new Stats(10, 7, 0, 3, 0, 0, "", Map.of(Loss.QUEUE_FULL, 3L)));
   }
 
   @Test
@@ -196,6 +198,8 @@ class AnalyticsClientTest {
     buffer.giveBack(batch, "503");
     assertThat(buffer.stats().dropped()).isEqualTo(1);
     assertThat(takeNow(buffer)).extracting(Message::name).containsExactly("m1", "m2");
+    buffer.stopped("test");
+    assertThat(buffer.stats().losses()).isEqualTo(Map.of(Loss.QUEUE_FULL, 1L, Loss.UNSENT_AT_CLOSE, 2L));
   }
 
   List<Message> takeNow(Buffer buffer) {
@@ -235,6 +239,7 @@ class AnalyticsClientTest {
     client.alias("old", "");
     client.track("fine", (Map<String, ?>) null);
     assertThat(client.stats().dropped()).isEqualTo(9);
+    assertThat(client.stats().losses()).isEqualTo(Map.of(Loss.INVALID_CALL, 9L));
     assertThat(client.stats().tracked()).isEqualTo(1);
   }
 
@@ -286,7 +291,7 @@ class AnalyticsClientTest {
     assertThat(sink.sizes()).containsExactly(50, 50, 20);
     assertThat(sink.closed).isTrue();
     client.track("late", Map.of());
-    assertThat(client.stats()).isEqualTo(new Stats(120, 120, 0, 1, 0, 0, ""));
+    assertThat(client.stats()).isEqualTo(new Stats(120, 120, 0, 1, 0, 0, "", Map.of(Loss.AFTER_CLOSE, 1L)));
     assertThat(client.flush()).isTrue();
   }
 
@@ -300,6 +305,7 @@ class AnalyticsClientTest {
     client.close();
     assertThat(client.stats().failed()).isEqualTo(1);
     assertThat(client.stats().sent()).isZero();
+    assertThat(client.stats().losses()).isEqualTo(Map.of(Loss.UNSENT_AT_CLOSE, 1L));
   }
 
   @Test
