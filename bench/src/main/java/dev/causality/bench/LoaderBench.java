@@ -224,13 +224,14 @@ public final class LoaderBench {
           long t = System.nanoTime();
           List<LogRecord> batch = log.read(pos, batchBytes);
           long t1 = System.nanoTime();
+          List<Event> rows = new ArrayList<>(batch.size());
           for (LogRecord r : batch) {
-            EventCodec.decode(r.payload());
+            rows.add(EventCodec.decode(r.payload()));
           }
           long t2 = System.nanoTime();
           try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 20)) {
-            for (LogRecord r : batch) {
-              out.write(r.payload());
+            for (Event e : rows) {
+              out.write(EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8));
               out.write('\n');
             }
           }

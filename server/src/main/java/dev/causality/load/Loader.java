@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -182,7 +181,7 @@ public final class Loader implements AutoCloseable {
   }
 
   private DeadLetter deadLetter(LogRecord r, String error) {
-    return new DeadLetter(r.position(), error, new String(r.payload(), StandardCharsets.UTF_8), micros());
+    return new DeadLetter(r.position(), error, EventCodec.describe(r.payload()), micros());
   }
 
   /** Returns false when the warehouse is unavailable and nothing could be stored. */
