@@ -154,7 +154,7 @@ public final class CpuBench {
   /** Loads the log's backlog with a new Loader; returns its thread's CPU ns, allocated bytes, wall ns. */
   private static long[] load(FileEventLog log, DuckDbWarehouse w, com.sun.management.ThreadMXBean threads)
       throws InterruptedException {
-    Loader loader = new Loader(log, w, Duration.ofHours(24), 10_000_000, 32 * 1024 * 1024,
+    Loader loader = new Loader(log, w, Duration.ofHours(24), 10_000_000, Loader.ROW_GROUP_ROWS,
         InstantSource.system(), new SimpleMeterRegistry());
     long start = System.nanoTime();
     loader.start();

@@ -89,7 +89,7 @@ public final class CausalityServer implements AutoCloseable {
     warehouse = DuckDbWarehouse.open(config.warehouseFile(), config.warehouseMemory());
     InstantSource clock = InstantSource.system();
     loader =
-        new Loader(log, warehouse, config.dedupWindow(), config.dedupMaxIds(), 32 * 1024 * 1024, clock, registry);
+        new Loader(log, warehouse, config.dedupWindow(), config.dedupMaxIds(), Loader.ROW_GROUP_ROWS, clock, registry);
     loader.start();
     ingestion =
         new Ingestion(

@@ -64,6 +64,11 @@ public final class Catalog {
   public synchronized List<Row> delta(List<Event> rows) {
     Catalog batch = new Catalog();
     batch.count(rows);
+    return deltaOf(batch);
+  }
+
+  /** The increments of a catalog that counted only new rows (see {@link #count(Event)}). */
+  synchronized List<Row> deltaOf(Catalog batch) {
     List<Row> out = new ArrayList<>();
     for (Row r : batch.rows()) {
       if (r.kind().equals("value")) {
@@ -109,6 +114,13 @@ public final class Catalog {
 
   private void count(List<Event> rows) {
     for (Event e : rows) {
+      count(e);
+    }
+  }
+
+  /** Counts one row into this catalog (a fresh one per load, see {@link #deltaOf}). */
+  void count(Event e) {
+    {
       String name = switch (e.type()) {
         case "page" -> "$pageview";
         case "screen" -> "$screen";
