@@ -266,6 +266,13 @@ final class Pipeline {
       return Optional.empty();
     }
     String s = value.get();
+    long fast = IsoTimes.epochMicros(s);
+    if (fast != IsoTimes.NOT_SIMPLE) {
+      if (fast < MIN_MICROS || fast > MAX_MICROS) {
+        throw outOfRange(field, s);
+      }
+      return Optional.of(fast);
+    }
     Instant at;
     try {
       TemporalAccessor t =
@@ -290,6 +297,10 @@ final class Pipeline {
   static final Instant MIN_TIME = Instant.parse("0001-01-01T00:00:00Z");
 
   static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+  private static final long MIN_MICROS = TimeUnit.SECONDS.toMicros(MIN_TIME.getEpochSecond());
+
+  private static final long MAX_MICROS = TimeUnit.SECONDS.toMicros(MAX_TIME.getEpochSecond()) + MAX_TIME.getNano() / 1000;
 
   private static DateTimeParseException outOfRange(String field, String value) {
     return new DateTimeParseException(
