@@ -36,7 +36,7 @@ public final class EventCodec {
 
   /** Encodes the row as a binary record. */
   public static byte[] encode(Event e) {
-    Writer w = new Writer(64 + e.properties().length() + e.traits().length() + e.context().length() + 256);
+    Writer w = new Writer(e);
     w.buf[w.n++] = VERSION;
     w.str(e.eventId());
     w.str(e.appId());
@@ -83,7 +83,7 @@ public final class EventCodec {
     w.str(e.libraryName());
     w.str(e.libraryVersion());
     w.str(e.service());
-    return Arrays.copyOf(w.buf, w.n);
+    return w.n == w.buf.length ? w.buf : Arrays.copyOf(w.buf, w.n);
   }
 
   /** Decodes a record of either format; throws {@link IOException} when the bytes are not an event. */
@@ -201,12 +201,51 @@ public final class EventCodec {
     }
   }
 
+  /** The text columns of a row in record order (the times, flag and screen sit in between). */
+  private static String[] texts(Event e) {
+    return new String[] {
+      e.eventId(), e.appId(), e.type(), e.event(), e.userId(), e.anonymousId(), e.sessionId(), e.groupId(),
+      e.previousId(), e.properties(), e.traits(), e.context(), e.pageUrl(), e.pagePath(), e.pageTitle(),
+      e.referrer(), e.utmSource(), e.utmMedium(), e.utmCampaign(), e.utmTerm(), e.utmContent(), e.ip(),
+      e.country(), e.region(), e.city(), e.deviceType(), e.os(), e.osVersion(), e.browser(),
+      e.browserVersion(), e.deviceManufacturer(), e.deviceModel(), e.appVersion(), e.locale(), e.timezone(),
+      e.libraryName(), e.libraryVersion(), e.service()
+    };
+  }
+
+  /**
+   * Writes into one array sized for the row: each text is encoded once up front (in record
+   * order, consumed by {@link #str}), so the record is neither grown nor copied at the end.
+   */
   private static final class Writer {
+    final byte[][] encoded;
+    int next;
     byte[] buf;
     int n;
 
-    Writer(int capacity) {
-      buf = new byte[capacity];
+    Writer(Event e) {
+      String[] texts = texts(e);
+      encoded = new byte[texts.length][];
+      int size = 1 + 4 * 8 + 1 + (e.screenWidth() == null ? 1 : 5) + (e.screenHeight() == null ? 1 : 5);
+      for (int i = 0; i < texts.length; i++) {
+        if (texts[i] == null) {
+          size += 1;
+        } else {
+          byte[] b = texts[i].getBytes(StandardCharsets.UTF_8);
+          encoded[i] = b;
+          size += varintSize(b.length + 1) + b.length;
+        }
+      }
+      buf = new byte[size];
+    }
+
+    private static int varintSize(int v) {
+      int bytes = 1;
+      while ((v & ~0x7F) != 0) {
+        v >>>= 7;
+        bytes++;
+      }
+      return bytes;
     }
 
     private void room(int more) {
@@ -250,11 +289,11 @@ public final class EventCodec {
     }
 
     void str(String s) {
-      if (s == null) {
+      byte[] b = encoded[next++];
+      if (b == null) {
         varint(0);
         return;
       }
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
       varint(b.length + 1);
       room(b.length);
       System.arraycopy(b, 0, buf, n, b.length);

@@ -198,9 +198,21 @@ final class Pipeline {
       return new Outcome.Rejected(
           i, Reason.INVALID_NUMBER, "the batch 'context' holds a number outside the range of a double");
     }
-    ObjectNode context = request.batchContext().deepCopy();
+    // The item's own context is this item's alone (parsed for it), so it is completed in place
+    // with the batch keys it lacks; batch values are shared between items and never modified.
+    ObjectNode context;
     if (msg.get("context") instanceof ObjectNode own) {
-      context.setAll(own);
+      context = own;
+      if (!request.batchContext().isEmpty()) {
+        for (Map.Entry<String, JsonNode> f : request.batchContext().properties()) {
+          if (!own.has(f.getKey())) {
+            own.set(f.getKey(), f.getValue());
+          }
+        }
+      }
+    } else {
+      context = mapper.createObjectNode();
+      context.setAll(request.batchContext());
     }
     ObjectNode properties = msg.get("properties") instanceof ObjectNode p ? p : mapper.createObjectNode();
     ObjectNode traits = msg.get("traits") instanceof ObjectNode t ? t : mapper.createObjectNode();
@@ -238,9 +250,9 @@ final class Pipeline {
     }
     enricher.enrich(b, context, properties, info);
     context.remove("ip");
-    b.properties = properties.toString();
-    b.traits = traits.toString();
-    b.context = context.toString();
+    b.properties = JsonText.of(properties);
+    b.traits = JsonText.of(traits);
+    b.context = JsonText.of(context);
     return null;
   }
 
