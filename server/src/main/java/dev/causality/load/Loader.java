@@ -57,6 +57,12 @@ public final class Loader implements AutoCloseable {
    */
   public static final int ROW_GROUP_ROWS = 122_880;
 
+  /**
+   * How long a batch keeps taking in records before it commits, so that the first rows of a
+   * batch are not kept waiting for a full row group when the loader is behind (freshness).
+   */
+  private static final long MAX_BATCH_NANOS = TimeUnit.SECONDS.toNanos(2);
+
   /** Log bytes read and decoded at a time while a batch streams into the warehouse. */
   private static final int READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -182,7 +188,8 @@ public final class Loader implements AutoCloseable {
   /**
    * The records of one load transaction, from {@code from} on, decoded as the warehouse asks for
    * them, a few megabytes of the log at a time. The first complete pass fixes where the batch
-   * ends (at {@code maxRows} rows, or where the log ended then); a retry produces the same rows.
+   * ends (at {@code maxRows} rows, after {@link #MAX_BATCH_NANOS}, or where the log ended then); a
+   * retry produces the same rows.
    */
   private final class Pending implements Warehouse.Batch {
     final long from;
@@ -211,7 +218,10 @@ public final class Loader implements AutoCloseable {
       duplicates = 0;
       Set<String> inBatch = new HashSet<>();
       long pos = from;
-      while (end < 0 ? keys.size() + duplicates + dead.size() < maxRows : pos < end) {
+      long started = System.nanoTime();
+      while (end < 0
+          ? keys.size() + duplicates + dead.size() < maxRows && System.nanoTime() - started < MAX_BATCH_NANOS
+          : pos < end) {
         List<LogRecord> chunk;
         try {
           chunk = log.read(pos, READ_CHUNK_BYTES);
