@@ -3,6 +3,8 @@
 # events/s hardly depends on what else runs on the (shared) cores.
 #
 #   bench/run-cpu.sh        RATE=20000 CONNECTIONS=16 WARMUP_S=15 DURATION_S=20
+#   bench/run-cpu.sh micro  bench/.../CpuBench.java in one JVM with the launcher's flags:
+#                           request path and loader on threads of their own (WARMUP=300000 EVENTS=500000)
 #
 # Starts the server on a fresh data dir, sends a warm-up phase at a fixed rate (the JIT compiles,
 # the loader catches up), waits until the log is fully loaded, snapshots the server's CPU time per
@@ -20,6 +22,13 @@ DURATION_S="${DURATION_S:-20}"
 PORT="${PORT:-18180}"
 KEY="bench-cpu-key-0123456789"
 hz="$(getconf CLK_TCK)"
+if [ "${1:-}" = micro ]; then
+  # the launcher's JVM flags (./causality)
+  exec "$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms64m -Xmx768m -XX:NewSize=24m -XX:MaxNewSize=128m \
+    -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 -Xss512k -XX:+UseCompactObjectHeaders \
+    -cp "$root/bench/target/causality-bench.jar" dev.causality.bench.CpuBench \
+    --warmup "${WARMUP:-300000}" --events "${EVENTS:-500000}" --dir "$(mktemp -d /tmp/causality-cpubench.XXXXXX)"
+fi
 work="$(mktemp -d /tmp/causality-cpu.XXXXXX)"
 pid=""
 cleanup() {
