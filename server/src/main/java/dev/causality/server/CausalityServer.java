@@ -107,7 +107,8 @@ public final class CausalityServer implements AutoCloseable {
     warehouse = DuckDbWarehouse.open(config.warehouseFile(), config.warehouseMemory());
     InstantSource clock = InstantSource.system();
     loader =
-        new Loader(log, warehouse, config.dedupWindow(), config.dedupMaxIds(), Loader.ROW_GROUP_ROWS, clock, registry);
+        new Loader(log, warehouse, config.dedupWindow(), dedupMaxIds(config.dedupMaxIds(), Runtime.getRuntime().maxMemory()),
+            Loader.ROW_GROUP_ROWS, clock, registry);
     loader.start();
     ingestion =
         new Ingestion(
@@ -226,6 +227,23 @@ public final class CausalityServer implements AutoCloseable {
         LOG.info("created the ingestion key given by CAUSALITY_INGEST_KEY for project '{}'", DEFAULT_PROJECT);
       }
     });
+  }
+
+  /** Heap bytes one id of the dedup window holds (key string, map entry, boxed time, FIFO entry). */
+  static final int DEDUP_BYTES_PER_ID = 200;
+
+  /**
+   * The dedup window's id cap: the configured one, but never more than a quarter of the heap holds,
+   * so a long run at a high rate forgets old ids early (counted) instead of running out of memory.
+   */
+  static int dedupMaxIds(int configured, long maxHeapBytes) {
+    long fits = Math.max(10_000, maxHeapBytes / 4 / DEDUP_BYTES_PER_ID);
+    if (configured > fits) {
+      LOG.info("dedup window capped at {} ids (a quarter of the {} MB heap) instead of the configured {}", fits,
+          maxHeapBytes >> 20, configured);
+      return (int) fits;
+    }
+    return configured;
   }
 
   /** The access-token signing secret: configured, or made once and kept in the data dir (mode 600). */
