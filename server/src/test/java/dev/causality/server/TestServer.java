@@ -96,9 +96,12 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  /** Waits until everything acknowledged so far is in the warehouse (at most 10 s). */
+  /**
+   * Waits until everything acknowledged so far is in the warehouse (at most 30 s: generous, since
+   * this is a wait, not a measurement; on a machine loaded by parallel builds 10 s was too short).
+   */
   public void awaitLoaded() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (server.loader().position() < server.log().end()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("loader did not catch up: " + server.loader().position() + " < " + server.log().end()
