@@ -5,6 +5,13 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causality.auth.AdminToken;
+import dev.causality.dashboards.DashboardRoutes;
+import dev.causality.dashboards.Dashboards;
+import dev.causality.dashboards.SqliteDashboardStore;
+import dev.causality.health.HealthRoutes;
+import dev.causality.health.IngestionHealth;
+import dev.causality.live.LiveEvents;
+import dev.causality.live.LiveRoutes;
 import dev.causality.ingest.IngestRoutes;
 import dev.causality.query.QueryEngine;
 import dev.causality.query.QueryRoutes;
@@ -54,6 +61,8 @@ public final class CausalityServer implements AutoCloseable {
   private Loader loader;
   private Ingestion ingestion;
   private QueryEngine queries;
+  private SqliteDashboardStore dashboardStore;
+  private LiveEvents live;
   private Javalin app;
   private volatile boolean ready;
   private volatile boolean draining;
@@ -101,6 +110,14 @@ public final class CausalityServer implements AutoCloseable {
             new SecureRandom(),
             registry);
     queries = new QueryEngine(warehouse, clock, Duration.ofSeconds(30));
+    dashboardStore = SqliteDashboardStore.open(config.metadataFile());
+    Dashboards dashboards = new Dashboards(dashboardStore, clock, new SecureRandom());
+    live = new LiveEvents(2000, Duration.ofSeconds(60), clock);
+    IngestionHealth ingestionHealth = new IngestionHealth(clock);
+    ingestion.onAccepted((key, events) -> {
+      ingestionHealth.accepted(key, events);
+      live.publish(events);
+    });
     AdminToken adminToken = new AdminToken(config.adminToken());
     Gauge.builder("causality_log_bytes", log, FileEventLog::sizeBytes).description("Bytes held by the event log").register(registry);
     Gauge.builder("causality_dead_letters", warehouse, w -> w.deadLetterCount())
@@ -131,6 +148,10 @@ public final class CausalityServer implements AutoCloseable {
       IngestRoutes.register(cfg.routes, ingestion, config.trustProxy());
       QueryRoutes.register(cfg.routes, queries, warehouse.catalog());
       SqlRoutes.register(cfg.routes, warehouse);
+      DashboardRoutes.register(cfg.routes, dashboards);
+      LiveRoutes.register(cfg.routes, live);
+      HealthRoutes.register(cfg.routes, ingestionHealth, registry, warehouse, loader::running, loader::lastError);
+      WebApp.register(cfg.routes);
       cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
         var body = JsonNodeFactory.instance.objectNode();
         body.put("success", false);
@@ -274,6 +295,9 @@ public final class CausalityServer implements AutoCloseable {
     stopped = true;
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
     draining = true;
+    if (live != null) {
+      live.close();
+    }
     if (ingestion != null) {
       ingestion.startDraining();
     }
@@ -312,6 +336,9 @@ public final class CausalityServer implements AutoCloseable {
     }
     if (warehouse != null) {
       warehouse.close();
+    }
+    if (dashboardStore != null) {
+      dashboardStore.close();
     }
     if (metadata != null) {
       metadata.close();
