@@ -10,3 +10,4 @@ class RO { observe() {} unobserve() {} disconnect() {} }
 if (!window.matchMedia) {
   window.matchMedia = ((q: string) => ({ matches: false, media: q, onchange: null, addListener() {}, removeListener() {}, addEventListener() {}, removeEventListener() {}, dispatchEvent: () => false })) as unknown as typeof window.matchMedia
 }
+window.scrollTo = (() => {}) as typeof window.scrollTo

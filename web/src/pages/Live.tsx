@@ -1,6 +1,6 @@
 import * as React from 'react'
 import { Pause, Play, Trash2 } from 'lucide-react'
-import { accessToken } from '../lib/api'
+import { follow } from '../lib/sse'
 import { useSession } from '../lib/session'
 import { Badge, Button, Card, Drawer, Empty, Input, PageHeader, Select, Table } from '../components/ui'
 
@@ -23,18 +23,16 @@ export function Live() {
 
   React.useEffect(() => {
     setEvents([])
-    const token = accessToken()
-    const url = `/api/live?project=${encodeURIComponent(project)}${token ? `&access_token=${encodeURIComponent(token)}` : ''}`
-    // EventSource resends Last-Event-ID by itself when it reconnects; the server replays from there.
-    const source = new EventSource(url, { withCredentials: true })
-    source.onopen = () => setStatus('live')
-    source.onerror = () => setStatus('reconnecting')
-    source.addEventListener('event', (m) => {
-      const e = JSON.parse((m as MessageEvent<string>).data) as LiveEvent
-      if (pausedRef.current) buffer.current.push(e)
-      else setEvents((xs) => [e, ...xs].slice(0, MAX))
+    setStatus('connecting')
+    return follow(`/api/live?project=${encodeURIComponent(project)}`, {
+      status: setStatus,
+      message: (m) => {
+        if (m.event !== 'event') return
+        const e = JSON.parse(m.data) as LiveEvent
+        if (pausedRef.current) buffer.current.push(e)
+        else setEvents((xs) => [e, ...xs].slice(0, MAX))
+      },
     })
-    return () => source.close()
   }, [project])
 
   function resume() {
