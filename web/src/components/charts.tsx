@@ -7,9 +7,9 @@ import { Button, Empty, Table } from './ui'
 
 export const PALETTE = ['#6366f1', '#10b981', '#f59e0b', '#ef4444', '#06b6d4', '#a855f7', '#84cc16', '#ec4899', '#14b8a6', '#f97316']
 
+/** The server's label already names the event, metric, breakdown group and comparison. */
 export function seriesName(s: TrendResult['series'][number]): string {
-  const b = s.breakdown.length ? ` · ${s.breakdown.join(' / ')}` : ''
-  return `${s.label}${b}${s.compare ? ' (previous)' : ''}`
+  return s.label
 }
 
 /** Rows for Recharts: one per bucket, one key per series. */
@@ -29,7 +29,7 @@ export function TrendChart({ result, kind, height = 320 }: { result: TrendResult
     return (
       <div className="flex flex-wrap gap-6 p-4" data-testid="trend-number">
         {result.series.filter((s) => !s.compare).map((s, j) => {
-          const prev = result.series.find((c) => c.compare && c.label === s.label && c.breakdown.join() === s.breakdown.join())
+          const prev = result.series.find((c) => c.compare && c.label === `${s.label} (previous period)`)
           const delta = prev && prev.total ? ((s.total ?? 0) - prev.total) / prev.total : null
           return (
             <div key={j}>

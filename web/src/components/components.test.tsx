@@ -30,19 +30,19 @@ describe('ResultTable', () => {
 const trend: TrendResult = {
   buckets: ['2026-11-01T00:00:00', '2026-11-02T00:00:00'],
   series: [
-    { label: 'Signed Up', breakdown: ['DE'], compare: false, values: [3, 5], total: 8 },
-    { label: 'Signed Up', breakdown: ['DE'], compare: true, values: [2, 2], total: 4 },
+    { label: 'Signed Up · Total events · DE', breakdown: ['DE'], compare: false, values: [3, 5], total: 8 },
+    { label: 'Signed Up · Total events · DE (previous period)', breakdown: ['DE'], compare: true, values: [2, 2], total: 4 },
   ],
 }
 
 describe('TrendChart', () => {
   it('shows totals with the change against the previous period', () => {
     render(<TrendChart result={trend} kind="number" />)
-    expect(screen.getByTestId('trend-number')).toHaveTextContent('Signed Up · DE8+100.0% vs previous')
+    expect(screen.getByTestId('trend-number')).toHaveTextContent('Signed Up · Total events · DE8+100.0% vs previous')
   })
   it('shows a table of buckets', () => {
     render(<TrendChart result={trend} kind="table" />)
-    expect(screen.getByTestId('trend-table')).toHaveTextContent('Signed Up · DE (previous)')
+    expect(screen.getByTestId('trend-table')).toHaveTextContent('Signed Up · Total events · DE (previous period)')
   })
   it('has an empty state', () => {
     render(<TrendChart result={{ buckets: [], series: [] }} kind="line" />)

@@ -25,7 +25,14 @@ final class WebApp {
   static void register(JavalinDefaultRoutingApi routes) {
     WebApp w = new WebApp();
     routes.get("/", ctx -> ctx.redirect("/app/"));
-    routes.get("/app", ctx -> ctx.redirect("/app/"));
+    // Trailing slashes are ignored by the router, so "/app" also answers "/app/".
+    routes.get("/app", ctx -> {
+      if (ctx.path().endsWith("/")) {
+        w.serve(ctx, "");
+      } else {
+        ctx.redirect("/app/");
+      }
+    });
     routes.get("/app/<path>", w::serve);
   }
 
@@ -40,7 +47,10 @@ final class WebApp {
   }
 
   private void serve(Context ctx) {
-    String path = ctx.pathParam("path");
+    serve(ctx, ctx.pathParam("path"));
+  }
+
+  private void serve(Context ctx, String path) {
     if (path.contains("..") || path.contains("\\")) {
       ctx.status(404);
       return;
