@@ -22,6 +22,9 @@ public record Principal(String userId, String email, Role role, Set<String> proj
     requireNonNull(userId, "userId is null");
     requireNonNull(email, "email is null");
     requireNonNull(role, "role is null");
+    if (role == Role.ANYONE) {
+      throw new IllegalArgumentException("role ANYONE marks public routes; a principal is a viewer, editor or admin");
+    }
     projects = Set.copyOf(requireNonNull(projects, "projects is null"));
   }
 

@@ -8,6 +8,8 @@ import io.javalin.security.RouteRole;
  * and a route registered without one is refused to everybody (fail closed).
  */
 public enum Role implements RouteRole {
+  /** No sign-in needed: the sign-in, refresh and sign-out routes. Never a person's role. */
+  ANYONE,
   /** Reads charts, dashboards, events and runs SQL in the projects given to them. */
   VIEWER,
   /** A viewer who also creates and changes dashboards, saved queries and alerts. */

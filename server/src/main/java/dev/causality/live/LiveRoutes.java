@@ -15,7 +15,9 @@ import java.util.List;
  * {@code GET /api/live?project=}: accepted events as Server-Sent Events ({@code event: event},
  * {@code id:} the sequence number, {@code data:} the event as JSON), only of projects the caller
  * may see. A reconnect sending {@code Last-Event-ID} (or {@code lastEventId=}) resumes after that
- * event while it is still held; a comment line every 15 s keeps the connection open.
+ * event while it is still held; a comment line every 15 s keeps the connection open. With
+ * {@code follow=false} the answer ends after what is there now (a poll, for clients without
+ * streaming).
  */
 public final class LiveRoutes {
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
@@ -47,6 +49,7 @@ public final class LiveRoutes {
     String requested = ctx.queryParam("project");
     String project = requested == null || requested.isEmpty() ? null : p.project(requested);
     long cursor = lastEventId(ctx);
+    boolean follow = !"false".equals(ctx.queryParam("follow"));
     HttpServletResponse res = ctx.res();
     res.setStatus(200);
     res.setContentType("text/event-stream;charset=utf-8");
@@ -61,7 +64,7 @@ public final class LiveRoutes {
       out.write(("retry: 2000\n: connected, after event " + cursor + "\n\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
       while (!live.closed()) {
-        List<LiveEvents.Entry> entries = live.after(cursor, HEARTBEAT);
+        List<LiveEvents.Entry> entries = live.after(cursor, follow ? HEARTBEAT : Duration.ZERO);
         StringBuilder sb = new StringBuilder();
         for (LiveEvents.Entry e : entries) {
           cursor = e.seq();
@@ -74,6 +77,9 @@ public final class LiveRoutes {
         }
         out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         out.flush();
+        if (!follow) {
+          break;
+        }
       }
     } catch (IOException e) {
       // the client went away

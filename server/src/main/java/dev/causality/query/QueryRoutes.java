@@ -1,5 +1,6 @@
 package dev.causality.query;
 
+import dev.causality.auth.Principal;
 import dev.causality.auth.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,14 +30,22 @@ public final class QueryRoutes {
       out.set("columns", JSON.valueToTree(Field.COLUMNS.stream().sorted().toList()));
       ctx.contentType("application/json").result(out.toString());
     }, Role.VIEWER);
-    routes.post("/api/query/trends", ctx -> r.answer(ctx, b -> engine.trends(QueryRequests.trends(b))), Role.VIEWER);
-    routes.post("/api/query/funnels", ctx -> r.answer(ctx, b -> engine.funnel(QueryRequests.funnel(b))), Role.VIEWER);
-    routes.post("/api/query/retention", ctx -> r.answer(ctx, b -> engine.retention(QueryRequests.retention(b))), Role.VIEWER);
+    routes.post("/api/query/trends", ctx -> r.answer(ctx, b -> engine.trends(allowed(ctx, QueryRequests.trends(b)))), Role.VIEWER);
+    routes.post("/api/query/funnels", ctx -> r.answer(ctx, b -> engine.funnel(allowed(ctx, QueryRequests.funnel(b)))), Role.VIEWER);
+    routes.post("/api/query/retention", ctx -> r.answer(ctx, b -> engine.retention(allowed(ctx, QueryRequests.retention(b)))),
+        Role.VIEWER);
     routes.post("/v1/analytics/query", r::flowMind, Role.VIEWER);
   }
 
+  /** The project asked for, when the caller may see it (403 otherwise). */
   private static String project(Context ctx) {
-    return java.util.Objects.requireNonNullElse(ctx.queryParam("project"), QueryRequests.DEFAULT_PROJECT);
+    return Principal.of(ctx).project(java.util.Objects.requireNonNullElse(ctx.queryParam("project"), QueryRequests.DEFAULT_PROJECT));
+  }
+
+  /** {@code query}, when the caller may see its project (403 otherwise). */
+  static <Q extends Query> Q allowed(Context ctx, Q query) {
+    Principal.of(ctx).project(query.projectId());
+    return query;
   }
 
   private void json(Context ctx, Object value) throws com.fasterxml.jackson.core.JsonProcessingException {
@@ -56,7 +65,7 @@ public final class QueryRoutes {
 
   private void flowMind(Context ctx) throws Exception {
     try {
-      QueryEngine.TableResult t = engine.table(QueryRequests.table(body(ctx)));
+      QueryEngine.TableResult t = engine.table(allowed(ctx, QueryRequests.table(body(ctx))));
       ObjectNode out = JSON.createObjectNode();
       out.put("success", true);
       ObjectNode data = out.putObject("data");

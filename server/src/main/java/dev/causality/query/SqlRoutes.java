@@ -1,5 +1,7 @@
 package dev.causality.query;
 
+import dev.causality.auth.AuditLog;
+import dev.causality.auth.Principal;
 import dev.causality.auth.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +11,7 @@ import dev.causality.warehouse.Warehouse;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The SQL editor's API: {@code POST /api/sql} runs one read-only SELECT, {@code GET /api/schema}
@@ -18,18 +21,23 @@ public final class SqlRoutes {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SqlSandbox sandbox;
+  private final AuditLog audit;
 
-  private SqlRoutes(SqlSandbox sandbox) {
+  private SqlRoutes(SqlSandbox sandbox, AuditLog audit) {
     this.sandbox = sandbox;
+    this.audit = audit;
   }
 
-  /** Registers the routes with the default limits: 10 s per statement, 10,000 rows. */
-  public static void register(JavalinDefaultRoutingApi routes, Warehouse warehouse) {
-    register(routes, new SqlSandbox(warehouse, SqlSandbox.DEFAULT_TIMEOUT, SqlSandbox.DEFAULT_ROW_CAP));
+  /**
+   * Registers the routes with the default limits: 10 s per statement, 10,000 rows; every statement
+   * run is written to {@code audit}.
+   */
+  public static void register(JavalinDefaultRoutingApi routes, Warehouse warehouse, AuditLog audit) {
+    register(routes, new SqlSandbox(warehouse, SqlSandbox.DEFAULT_TIMEOUT, SqlSandbox.DEFAULT_ROW_CAP), audit);
   }
 
-  static void register(JavalinDefaultRoutingApi routes, SqlSandbox sandbox) {
-    SqlRoutes r = new SqlRoutes(sandbox);
+  static void register(JavalinDefaultRoutingApi routes, SqlSandbox sandbox, AuditLog audit) {
+    SqlRoutes r = new SqlRoutes(sandbox, audit);
     routes.post("/api/sql", r::sql, Role.VIEWER);
     routes.get("/api/schema", r::schema, Role.VIEWER);
   }
@@ -50,7 +58,10 @@ public final class SqlRoutes {
         }
         limit = Duration.ofMillis(t.asLong());
       }
-      SqlSandbox.Result result = sandbox.run(sql.asText(), limit);
+      Principal caller = Principal.of(ctx);
+      String project = caller.project(body.path("project").isTextual() ? body.path("project").asText() : QueryRequests.DEFAULT_PROJECT);
+      audit.record(caller.userId(), "sql.query", project, sql.asText(), ctx.ip());
+      SqlSandbox.Result result = sandbox.run(sql.asText(), limit, new SqlSandbox.Reach(Optional.of(project), caller.role() == Role.ADMIN));
       ObjectNode out = JSON.createObjectNode();
       ArrayNode columns = out.putArray("columns");
       for (SqlSandbox.Column c : result.columns()) {
@@ -71,7 +82,11 @@ public final class SqlRoutes {
   private void schema(Context ctx) {
     ObjectNode out = JSON.createObjectNode();
     ArrayNode tables = out.putArray("tables");
+    boolean admin = Principal.of(ctx).role() == Role.ADMIN;
     for (Warehouse.Table t : sandbox.schema()) {
+      if (!admin && t.name().equals("dead_letters")) {
+        continue;
+      }
       ObjectNode table = tables.addObject();
       table.put("name", t.name());
       ArrayNode columns = table.putArray("columns");

@@ -135,7 +135,16 @@ final class SqlSandbox {
       long elapsedMs) {}
 
   /** SQL that passed the checks: what to run, and whether {@code LIMIT} was added to it. */
-  record Checked(String sql, boolean limitApplied) {}
+  /** A checked statement, and the tables it names as written (lower case, with any schema). */
+  record Checked(String sql, boolean limitApplied, Set<String> tables) {}
+
+  /**
+   * Whose data a statement may read: the events of one project (empty: of all), and the dead
+   * letters (which hold raw payloads of every project) or not.
+   */
+  record Reach(Optional<String> project, boolean deadLetters) {
+    static final Reach ALL = new Reach(Optional.empty(), true);
+  }
 
   private final Warehouse warehouse;
   private final Duration timeout;
@@ -168,13 +177,34 @@ final class SqlSandbox {
 
   /** Checks and runs {@code sql} within {@code limit} (at most the sandbox's own time limit). */
   Result run(String sql, Duration limit) {
+    return run(sql, limit, Reach.ALL);
+  }
+
+  /**
+   * Checks and runs {@code sql} within {@code limit}, reading only what {@code reach} allows: with a
+   * project, {@code events} is that project's events (the statement runs inside a CTE of that name,
+   * so it must name the table without a schema).
+   */
+  Result run(String sql, Duration limit, Reach reach) {
     long start = System.nanoTime();
     Duration within = limit.compareTo(timeout) < 0 ? limit : timeout;
     long deadline = start + within.toNanos();
     Checked checked = check(sql, deadline, within);
+    if (!reach.deadLetters() && checked.tables().stream().anyMatch(t -> t.endsWith("dead_letters"))) {
+      throw refused("dead_letters holds raw payloads of every project and is only for admins");
+    }
+    String statement = checked.sql();
+    List<Object> params = List.of();
+    if (reach.project().isPresent()) {
+      if (checked.tables().stream().anyMatch(t -> t.endsWith(".events"))) {
+        throw refused("name the events table without a schema (events, not main.events)");
+      }
+      statement = "WITH events AS (SELECT * FROM main.events WHERE app_id = ?)\nSELECT * FROM (\n" + checked.sql() + "\n) AS q";
+      params = List.of(reach.project().get());
+    }
     QueryResult r;
     try {
-      r = warehouse.queryReadOnly(checked.sql(), List.of(), checked.limitApplied() ? LIMIT : rowCap, left(deadline, within));
+      r = warehouse.queryReadOnly(statement, params, checked.limitApplied() ? LIMIT : rowCap, left(deadline, within));
     } catch (QueryTimeoutException e) {
       throw timedOut(within);
     } catch (WarehouseException e) {
@@ -212,16 +242,17 @@ final class SqlSandbox {
       throw refused("the SQL is " + sql.length() + " characters long; at most " + MAX_SQL_CHARS + " are allowed");
     }
     JsonNode tree = parse(sql, deadline, within);
-    JsonNode node = checkTree(sql, tree);
+    Set<String> tables = new HashSet<>();
+    JsonNode node = checkTree(sql, tree, tables);
     if (hasLimit(node)) {
-      return new Checked(sql, false);
+      return new Checked(sql, false, Set.copyOf(tables));
     }
     String limited = SqlText.withoutTail(sql) + "\nLIMIT " + LIMIT;
-    JsonNode limitedNode = checkTree(limited, parse(limited, deadline, within));
+    JsonNode limitedNode = checkTree(limited, parse(limited, deadline, within), new HashSet<>());
     if (!withoutLocations(node).equals(withoutAddedLimit(withoutLocations(limitedNode)))) {
       throw refused("LIMIT " + LIMIT + " could not be added to this statement; end it with a LIMIT of your own");
     }
-    return new Checked(limited, true);
+    return new Checked(limited, true, Set.copyOf(tables));
   }
 
   private JsonNode parse(String sql, long deadline, Duration within) {
@@ -268,7 +299,7 @@ final class SqlSandbox {
   }
 
   /** Checks the one statement of {@code tree}; returns its top query node. */
-  private static JsonNode checkTree(String sql, JsonNode tree) {
+  private static JsonNode checkTree(String sql, JsonNode tree, Set<String> tables) {
     JsonNode statements = tree.path("statements");
     if (statements.isEmpty()) {
       throw refused("the SQL holds no statement (only blanks, comments or semicolons); write one SELECT statement");
@@ -277,7 +308,9 @@ final class SqlSandbox {
       throw refused("only one SELECT statement is allowed; found " + statements.size() + " statements");
     }
     JsonNode node = statements.get(0).path("node");
-    new Walk().visit(node, Scope.NONE);
+    Walk walk = new Walk();
+    walk.visit(node, Scope.NONE);
+    tables.addAll(walk.tables);
     return node;
   }
 
@@ -355,6 +388,7 @@ final class SqlSandbox {
   /** One pass over a parse tree, refusing at the first thing not allowed. */
   private static final class Walk {
     private int relations;
+    private final Set<String> tables = new HashSet<>();
 
     void visit(JsonNode n, Scope scope) {
       if (n.isArray()) {
@@ -424,7 +458,7 @@ final class SqlSandbox {
       }
     }
 
-    private static void baseTable(JsonNode n, Scope scope) {
+    private void baseTable(JsonNode n, Scope scope) {
       String catalog = n.path("catalog_name").asText("");
       String schema = n.path("schema_name").asText("");
       String name = n.path("table_name").asText("");
@@ -433,6 +467,7 @@ final class SqlSandbox {
       }
       if (catalog.isEmpty() && (schema.isEmpty() || schema.equalsIgnoreCase("main"))
           && TABLES.contains(name.toLowerCase(Locale.ROOT))) {
+        tables.add(((schema.isEmpty() ? "" : schema + ".") + name).toLowerCase(Locale.ROOT));
         return;
       }
       String full = (catalog.isEmpty() ? "" : catalog + ".") + (schema.isEmpty() ? "" : schema + ".") + name;

@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.causality.auth.AdminToken;
+import dev.causality.auth.AccessControl;
+import dev.causality.auth.AccountRoutes;
+import dev.causality.auth.Accounts;
+import dev.causality.auth.SqliteAccountStore;
 import dev.causality.dashboards.DashboardRoutes;
 import dev.causality.dashboards.Dashboards;
 import dev.causality.dashboards.SqliteDashboardStore;
@@ -55,6 +58,8 @@ public final class CausalityServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger inFlight = new AtomicInteger();
   private SqliteMetadataStore metadata;
+  private SqliteAccountStore accountStore;
+  private Accounts accounts;
   private Projects projects;
   private FileEventLog log;
   private DuckDbWarehouse warehouse;
@@ -94,6 +99,10 @@ public final class CausalityServer implements AutoCloseable {
     metadata = SqliteMetadataStore.open(config.metadataFile());
     projects = Projects.of(metadata);
     bootstrap(console);
+    accountStore = SqliteAccountStore.open(config.metadataFile());
+    accounts = new Accounts(accountStore, sessionSecret(), InstantSource.system(), new SecureRandom());
+    accounts.bootstrap(config.accounts().adminEmail(), config.accounts().adminPassword(), console);
+    config.adminToken().ifPresent(accounts::ensureAdminToken);
     log = FileEventLog.open(config.logDir(), config.logSegmentBytes());
     warehouse = DuckDbWarehouse.open(config.warehouseFile(), config.warehouseMemory());
     InstantSource clock = InstantSource.system();
@@ -118,7 +127,7 @@ public final class CausalityServer implements AutoCloseable {
       ingestionHealth.accepted(key, events);
       live.publish(events);
     });
-    AdminToken adminToken = new AdminToken(config.adminToken());
+    AccessControl access = new AccessControl(accounts, config.trustProxy());
     Gauge.builder("causality_log_bytes", log, FileEventLog::sizeBytes).description("Bytes held by the event log").register(registry);
     Gauge.builder("causality_dead_letters", warehouse, w -> w.deadLetterCount())
         .description("Records in the dead-letter table")
@@ -135,7 +144,8 @@ public final class CausalityServer implements AutoCloseable {
       cfg.router.ignoreTrailingSlashes = true;
       cfg.jetty.modifyServer(server -> server.setStopTimeout(5000));
       cfg.routes.before(this::beforeRequest);
-      cfg.routes.before(adminToken::check);
+      cfg.routes.before(access::headers);
+      cfg.routes.beforeMatched(access::check);
       cfg.routes.after(ctx -> {
         if (ctx.attribute("counted") != null) {
           ctx.attribute("counted", null);
@@ -146,8 +156,9 @@ public final class CausalityServer implements AutoCloseable {
       cfg.routes.get("/ready", this::readiness);
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
       IngestRoutes.register(cfg.routes, ingestion, config.trustProxy());
+      AccountRoutes.register(cfg.routes, accounts, projects, config.accounts().secureCookies());
       QueryRoutes.register(cfg.routes, queries, warehouse.catalog());
-      SqlRoutes.register(cfg.routes, warehouse);
+      SqlRoutes.register(cfg.routes, warehouse, accounts);
       DashboardRoutes.register(cfg.routes, dashboards);
       LiveRoutes.register(cfg.routes, live);
       HealthRoutes.register(cfg.routes, ingestionHealth, registry, warehouse, loader::running, loader::lastError);
@@ -155,7 +166,12 @@ public final class CausalityServer implements AutoCloseable {
       cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
         var body = JsonNodeFactory.instance.objectNode();
         body.put("success", false);
-        body.put("code", e.getStatus() == 401 ? "unauthorized" : "http_" + e.getStatus());
+        body.put("code", switch (e.getStatus()) {
+          case 401 -> "unauthorized";
+          case 403 -> "forbidden";
+          case 404 -> "not_found";
+          default -> "http_" + e.getStatus();
+        });
         body.put("message", e.getMessage());
         ctx.status(e.getStatus()).contentType("application/json").result(body.toString());
       });
@@ -202,6 +218,54 @@ public final class CausalityServer implements AutoCloseable {
         LOG.info("created the ingestion key given by CAUSALITY_INGEST_KEY for project '{}'", DEFAULT_PROJECT);
       }
     });
+  }
+
+  /** The access-token signing secret: configured, or made once and kept in the data dir (mode 600). */
+  private byte[] sessionSecret() {
+    if (config.accounts().sessionSecret().isPresent()) {
+      return config.accounts().sessionSecret().get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Path file = config.dataDir().resolve("session.key");
+    try {
+      if (Files.exists(file)) {
+        byte[] key = java.util.HexFormat.of().parseHex(Files.readString(file).strip());
+        if (key.length >= 32) {
+          return key;
+        }
+      }
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      Path tmp = config.dataDir().resolve("session.key.tmp");
+      Files.deleteIfExists(tmp);
+      Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(tmp, java.util.HexFormat.of().formatHex(key));
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return key;
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new IllegalStateException("cannot read or create the session key " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Accounts accounts() {
+    return accounts;
+  }
+
+  /** A route of the HTTP API: its method, path pattern and the roles it declares. */
+  public record Endpoint(String method, String path, java.util.Set<String> roles) {}
+
+  /** Every HTTP route this server answers, for the access-matrix test and the docs. */
+  public java.util.List<Endpoint> endpoints() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(h -> {
+          io.javalin.security.Roles roles = h.endpoint.metadata(io.javalin.security.Roles.class);
+          java.util.Set<String> names = new java.util.TreeSet<>();
+          if (roles != null) {
+            roles.getRoles().forEach(r -> names.add(r.toString()));
+          }
+          return new Endpoint(h.endpoint.method.name(), h.endpoint.path, names);
+        })
+        .toList();
   }
 
   private void beforeRequest(Context ctx) {
@@ -339,6 +403,9 @@ public final class CausalityServer implements AutoCloseable {
     }
     if (dashboardStore != null) {
       dashboardStore.close();
+    }
+    if (accountStore != null) {
+      accountStore.close();
     }
     if (metadata != null) {
       metadata.close();

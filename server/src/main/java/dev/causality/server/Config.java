@@ -25,7 +25,34 @@ public record Config(
     long logSegmentBytes,
     String warehouseMemory,
     Duration maxFuture,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Accounts accounts) {
+
+  /**
+   * Settings of people and sessions.
+   *
+   * @param adminEmail the first admin's email (CAUSALITY_ADMIN_EMAIL), used when there are no users
+   * @param adminPassword their password (CAUSALITY_ADMIN_PASSWORD); generated and printed once when absent
+   * @param secureCookies whether session cookies are {@code Secure} (CAUSALITY_COOKIE_SECURE; turn off
+   *     only for plain http on a host other than localhost)
+   * @param sessionSecret the HMAC secret signing access tokens (CAUSALITY_SESSION_SECRET, at least 32
+   *     bytes; every node of a cluster needs the same); generated into the data dir when absent
+   */
+  public record Accounts(Optional<String> adminEmail, Optional<String> adminPassword, boolean secureCookies,
+      Optional<String> sessionSecret) {
+    public Accounts {
+      requireNonNull(adminEmail, "adminEmail is null");
+      requireNonNull(adminPassword, "adminPassword is null");
+      requireNonNull(sessionSecret, "sessionSecret is null");
+      sessionSecret.ifPresent(s -> {
+        if (s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+          throw new IllegalArgumentException("CAUSALITY_SESSION_SECRET must be at least 32 bytes");
+        }
+      });
+    }
+
+    static final Accounts DEFAULTS = new Accounts(Optional.empty(), Optional.empty(), true, Optional.empty());
+  }
 
   public Config {
     requireNonNull(dataDir, "dataDir is null");
@@ -39,6 +66,7 @@ public record Config(
     requireNonNull(warehouseMemory, "warehouseMemory is null");
     requireNonNull(maxFuture, "maxFuture is null");
     requireNonNull(shutdownTimeout, "shutdownTimeout is null");
+    requireNonNull(accounts, "accounts is null");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port (CAUSALITY_PORT) must be 0-65535, was " + port);
     }
@@ -52,37 +80,42 @@ public record Config(
     return new Config(
         dataDir, "0.0.0.0", 8080, Optional.empty(), Optional.empty(), 1000, IngestLimits.DEFAULTS, Duration.ofHours(24),
         10_000_000, "truncate", Optional.empty(), false, 64L * 1024 * 1024, "512MB",
-        Duration.ofMinutes(10), Duration.ofSeconds(25));
+        Duration.ofMinutes(10), Duration.ofSeconds(25), Accounts.DEFAULTS);
   }
 
   public Config withPort(int p) {
     return new Config(dataDir, host, p, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts);
   }
 
   public Config withIngestKey(String key) {
     return new Config(dataDir, host, port, Optional.of(key), adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts);
   }
 
   public Config withRateLimit(int r) {
     return new Config(dataDir, host, port, ingestKey, adminToken, r, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts);
   }
 
   public Config withIpMode(String mode) {
     return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, mode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts);
   }
 
   public Config withGeoIpDatabase(Path file) {
     return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        Optional.of(file), trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+        Optional.of(file), trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts);
   }
 
   public Config withAdminToken(String token) {
     return new Config(dataDir, host, port, ingestKey, Optional.of(token), rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts);
+  }
+
+  public Config withAccounts(Accounts a) {
+    return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, a);
   }
 
   public Path logDir() {

@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     version = "causality 0.1.0",
     description = "Self-hosted behavioural analytics.",
-    subcommands = {Main.Serve.class, Main.Keys.class, Main.ProjectsCommand.class, Main.Sql.class, Main.Demo.class})
+    subcommands = {Main.Serve.class, Main.Keys.class, Main.ProjectsCommand.class, Main.Users.class, Main.Sql.class, Main.Demo.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -79,8 +79,20 @@ public final class Main implements Runnable {
     @Option(names = "--ingest-key", defaultValue = "${env:CAUSALITY_INGEST_KEY}", description = "Preset ingestion key of project 'default' (CAUSALITY_INGEST_KEY).")
     String ingestKey;
 
-    @Option(names = "--admin-token", defaultValue = "${env:CAUSALITY_ADMIN_TOKEN}", description = "Bearer token for the query and SQL APIs until accounts exist (CAUSALITY_ADMIN_TOKEN).")
+    @Option(names = "--admin-token", defaultValue = "${env:CAUSALITY_ADMIN_TOKEN}", description = "A personal access token of the first admin, for automation (CAUSALITY_ADMIN_TOKEN, 16+ characters).")
     String adminToken;
+
+    @Option(names = "--admin-email", defaultValue = "${env:CAUSALITY_ADMIN_EMAIL}", description = "Email of the first admin, created when there are no users (CAUSALITY_ADMIN_EMAIL, default admin@localhost).")
+    String adminEmail;
+
+    @Option(names = "--admin-password", defaultValue = "${env:CAUSALITY_ADMIN_PASSWORD}", description = "Password of the first admin (CAUSALITY_ADMIN_PASSWORD); generated and printed once when absent.")
+    String adminPassword;
+
+    @Option(names = "--cookie-secure", defaultValue = "${env:CAUSALITY_COOKIE_SECURE:-true}", description = "Mark session cookies Secure (CAUSALITY_COOKIE_SECURE; false only for plain http away from localhost).")
+    boolean cookieSecure;
+
+    @Option(names = "--session-secret", defaultValue = "${env:CAUSALITY_SESSION_SECRET}", description = "HMAC secret for access tokens, 32+ bytes, the same on every node (CAUSALITY_SESSION_SECRET); generated into the data dir when absent.")
+    String sessionSecret;
 
     @Option(names = "--rate-limit", defaultValue = "${env:CAUSALITY_RATE_LIMIT:-1000}", description = "Default events/s per key, 0 = unlimited (CAUSALITY_RATE_LIMIT).")
     int rateLimit;
@@ -135,7 +147,12 @@ public final class Main implements Runnable {
           logSegmentBytes,
           warehouseMemory,
           Config.duration("CAUSALITY_MAX_FUTURE", maxFuture),
-          java.time.Duration.ofSeconds(25));
+          java.time.Duration.ofSeconds(25),
+          new Config.Accounts(
+              Optional.ofNullable(adminEmail).filter(k -> !k.isBlank()),
+              Optional.ofNullable(adminPassword).filter(k -> !k.isBlank()),
+              cookieSecure,
+              Optional.ofNullable(sessionSecret).filter(k -> !k.isBlank())));
     }
   }
 
@@ -237,6 +254,111 @@ public final class Main implements Runnable {
         }
         spec.commandLine().getOut().println("Revoked " + id);
         return 0;
+      }
+    }
+  }
+
+  static <T> T withAccounts(Settings s, java.util.function.Function<dev.causality.auth.Accounts, T> f) {
+    return withProjects(s, projects -> {
+      try (dev.causality.auth.SqliteAccountStore store =
+          dev.causality.auth.SqliteAccountStore.open(s.dataDir.resolve("metadata.sqlite"))) {
+        byte[] unused = new byte[32];
+        new java.security.SecureRandom().nextBytes(unused); // the CLI issues no sessions
+        return f.apply(new dev.causality.auth.Accounts(store, unused, java.time.InstantSource.system(), new java.security.SecureRandom()));
+      }
+    });
+  }
+
+  @Command(name = "users", description = "People who sign in: create, list, reset-password.",
+      subcommands = {Users.Create.class, Users.ListUsers.class, Users.ResetPassword.class})
+  static final class Users implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "create", description = "Create a user; prints a generated password once unless --password is given.")
+    static final class Create implements Callable<Integer> {
+      @Mixin Settings settings;
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+      @Parameters(index = "0", description = "Email") String email;
+      @Option(names = "--role", defaultValue = "viewer", description = "viewer, editor or admin (default viewer)") String role;
+      @Option(names = "--project", description = "A project the user may see (repeatable; admins see all)") List<String> projects;
+      @Option(names = "--password", description = "8-64 characters; generated when absent") String password;
+
+      @Override
+      public Integer call() {
+        dev.causality.auth.Role r;
+        try {
+          r = dev.causality.auth.Role.valueOf(role.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          r = dev.causality.auth.Role.ANYONE;
+        }
+        if (r == dev.causality.auth.Role.ANYONE) {
+          spec.commandLine().getErr().println("error: --role must be viewer, editor or admin, was '" + role + "'");
+          return 2;
+        }
+        dev.causality.auth.Role chosen = r;
+        String p = password != null ? password
+            : java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes());
+        try {
+          dev.causality.auth.User u = withAccounts(settings, a -> a.createUser("cli", email, p, chosen,
+              java.util.Set.copyOf(projects == null ? List.of() : projects), ""));
+          spec.commandLine().getOut().println("Created " + u.role().name().toLowerCase(java.util.Locale.ROOT) + " " + u.email()
+              + (password == null ? " with this password (shown once):" : ""));
+          if (password == null) {
+            spec.commandLine().getOut().println(p);
+          }
+          return 0;
+        } catch (dev.causality.auth.AuthException e) {
+          spec.commandLine().getErr().println("error: " + e.getMessage());
+          return 1;
+        }
+      }
+
+      private static byte[] randomBytes() {
+        byte[] b = new byte[18];
+        new java.security.SecureRandom().nextBytes(b);
+        return b;
+      }
+    }
+
+    @Command(name = "list", description = "List users.")
+    static final class ListUsers implements Callable<Integer> {
+      @Mixin Settings settings;
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+      @Override
+      public Integer call() {
+        List<List<Object>> rows = new ArrayList<>();
+        for (dev.causality.auth.User u : withAccounts(settings, dev.causality.auth.Accounts::users)) {
+          rows.add(List.of(u.id(), u.email(), u.role().name().toLowerCase(java.util.Locale.ROOT),
+              String.join(",", new java.util.TreeSet<>(u.projects())), u.active() ? "active" : "disabled"));
+        }
+        Tables.print(spec.commandLine().getOut(), List.of("id", "email", "role", "projects", "status"), rows);
+        return 0;
+      }
+    }
+
+    @Command(name = "reset-password", description = "Set a new password (printed once), end the user's sessions, lift a lock-out.")
+    static final class ResetPassword implements Callable<Integer> {
+      @Mixin Settings settings;
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+      @Parameters(index = "0", description = "Email") String email;
+
+      @Override
+      public Integer call() {
+        try {
+          String p = withAccounts(settings, a -> a.resetPassword("cli", email, Optional.empty()));
+          spec.commandLine().getOut().println("New password for " + email + " (shown once):");
+          spec.commandLine().getOut().println(p);
+          return 0;
+        } catch (dev.causality.auth.AuthException e) {
+          spec.commandLine().getErr().println("error: " + e.getMessage());
+          return 1;
+        }
       }
     }
   }

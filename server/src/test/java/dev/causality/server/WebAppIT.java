@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,18 +15,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The web app end to end: the real server serves the app built into its classes, and
- * {@code web/e2e/e2e.mjs} drives Debian's Chromium through it with playwright-core (sign in, send
+ * {@code web/e2e/e2e.mjs} drives Debian's Chromium through it with playwright-core (sign in with a password, send
  * events, trend with a filter and a breakdown, SQL, dashboard, live view). Fails when Chromium or
  * Node.js is missing; screenshots land in {@code server/target/screenshots}.
  */
 class WebAppIT {
-  private static final String TOKEN = "webapp-admin-token-0123456789";
+  private static final String EMAIL = "ada@example.com";
+  private static final String PASSWORD = "webapp-e2e-password";
   private static final Path WEB = Path.of("..", "web").toAbsolutePath().normalize();
   private static TestServer server;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(c -> c.withAdminToken(TOKEN));
+    server = TestServer.start(c -> c.withAccounts(
+        new Config.Accounts(Optional.of(EMAIL), Optional.of(PASSWORD), false, Optional.empty())));
   }
 
   @AfterAll
@@ -62,7 +65,8 @@ class WebAppIT {
         .redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("BASE_URL", "http://127.0.0.1:" + server.server().port());
     pb.environment().put("WRITE_KEY", TestServer.KEY);
-    pb.environment().put("ACCESS_TOKEN", TOKEN);
+    pb.environment().put("LOGIN_EMAIL", EMAIL);
+    pb.environment().put("LOGIN_PASSWORD", PASSWORD);
     pb.environment().put("SCREENSHOT_DIR", shots.toString());
     Process p = pb.start();
     boolean done = p.waitFor(5, TimeUnit.MINUTES);
