@@ -10,7 +10,8 @@ import type { ProjectRef, Session } from './types'
  */
 export async function loadSession(): Promise<Session> {
   try {
-    return await api<Session>('/api/me', undefined, { signOutOn401: false })
+    const s = await api<Session>('/api/me', undefined, { signOutOn401: false })
+    return { ...s, user: { ...s.user, role: String(s.user.role).toUpperCase() as Session['user']['role'] } }
   } catch (e) {
     if (e instanceof ApiError && e.status === 404 && accessToken()) {
       let projects: ProjectRef[] = [{ id: 'default', name: 'Default project' }]

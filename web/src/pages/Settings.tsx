@@ -82,7 +82,7 @@ export function Settings() {
           )}
         </Section>
         <Section<UserRow> title="Users" path="/api/users" actions={
-          <form className="flex flex-wrap gap-2" onSubmit={(e) => { e.preventDefault(); act.mutate(async () => { await post('/api/users', { ...newUser, projects: [project] }); setNewUser({ email: '', password: '', role: 'VIEWER' }); refresh('/api/users') }) }}>
+          <form className="flex flex-wrap gap-2" onSubmit={(e) => { e.preventDefault(); act.mutate(async () => { await post('/api/users', { ...newUser, role: newUser.role.toLowerCase(), projects: [project] }); setNewUser({ email: '', password: '', role: 'VIEWER' }); refresh('/api/users') }) }}>
             <Input aria-label="New user email" placeholder="email" type="email" className="h-8 w-44" value={newUser.email} onChange={(e) => setNewUser({ ...newUser, email: e.target.value })} required />
             <Input aria-label="New user password" placeholder="password" type="password" className="h-8 w-32" value={newUser.password} onChange={(e) => setNewUser({ ...newUser, password: e.target.value })} required />
             <Select aria-label="New user role" className="h-8" value={newUser.role} onChange={(e) => setNewUser({ ...newUser, role: e.target.value as Role })}>{['VIEWER', 'EDITOR', 'ADMIN'].map((r) => <option key={r}>{r}</option>)}</Select>
@@ -91,7 +91,7 @@ export function Settings() {
         }>
           {(rows) => (
             <Table><thead><tr><th>Email</th><th>Role</th><th>Projects</th><th>Status</th></tr></thead><tbody>
-              {rows.map((u) => <tr key={u.id}><td>{u.email}</td><td><Select aria-label={`Role of ${u.email}`} className="h-7" value={u.role} onChange={(e) => act.mutate(async () => { await patch(`/api/users/${u.id}`, { role: e.target.value }); refresh('/api/users') })}>{['VIEWER', 'EDITOR', 'ADMIN'].map((r) => <option key={r}>{r}</option>)}</Select></td><td className="text-xs">{u.projects?.join(', ')}</td><td><Button size="sm" variant="ghost" onClick={() => act.mutate(async () => { await patch(`/api/users/${u.id}`, { disabled: !u.disabled }); refresh('/api/users') })}>{u.disabled ? 'Enable' : 'Disable'}</Button></td></tr>)}
+              {rows.map((u) => <tr key={u.id}><td>{u.email}</td><td><Select aria-label={`Role of ${u.email}`} className="h-7" value={String(u.role).toUpperCase()} onChange={(e) => act.mutate(async () => { await patch(`/api/users/${u.id}`, { role: e.target.value.toLowerCase() }); refresh('/api/users') })}>{['VIEWER', 'EDITOR', 'ADMIN'].map((r) => <option key={r}>{r}</option>)}</Select></td><td className="text-xs">{u.projects?.join(', ')}</td><td><Button size="sm" variant="ghost" onClick={() => act.mutate(async () => { await patch(`/api/users/${u.id}`, { disabled: !u.disabled }); refresh('/api/users') })}>{u.disabled ? 'Enable' : 'Disable'}</Button></td></tr>)}
             </tbody></Table>
           )}
         </Section>

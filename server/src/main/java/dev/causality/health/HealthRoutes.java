@@ -69,7 +69,7 @@ public final class HealthRoutes {
     ArrayNode series = out.putArray("perSecond");
     for (int i = 0; i < perSecond.length; i++) {
       total += perSecond[i];
-      series.addObject().put("second", now - perSecond.length + i).put("events", perSecond[i]);
+      series.addObject().put("second", now - perSecond.length + 1 + i).put("events", perSecond[i]);
     }
     out.put("eventsPerSecond", total / 60.0);
     out.put("accepted", (long) counter("causality_events_accepted"));

@@ -47,12 +47,12 @@ public final class IngestionHealth {
         (a, b) -> new KeyActivity(a.keyId(), a.name(), a.project(), a.events() + b.events(), b.lastEventAt()));
   }
 
-  /** Events per second for each of the last {@code n} whole seconds (≤ 60), oldest first. */
+  /** Events per second for each of the last {@code n} seconds (≤ 60, the current one last), oldest first. */
   public long[] perSecond(int n) {
     long now = clock.instant().getEpochSecond();
     long[] out = new long[n];
     for (int i = 0; i < n; i++) {
-      long second = now - n + i;
+      long second = now - n + 1 + i;
       int slot = (int) (second % SLOTS);
       out[i] = seconds.get(slot) == second ? counts.get(slot) : 0;
     }
