@@ -49,7 +49,8 @@ function valueText(v: unknown): string {
 }
 
 /** A list of property filters: field, operator, value. */
-export function FilterEditor({ filters, fields, onChange }: { filters: Filter[]; fields: string[]; onChange: (f: Filter[]) => void }) {
+export function FilterEditor({ filters, fields, onChange, values = {} }: { filters: Filter[]; fields: string[]; onChange: (f: Filter[]) => void; values?: Record<string, string[]> }) {
+  const listId = React.useId()
   const set = (i: number, f: Filter) => onChange(filters.map((x, j) => (j === i ? f : x)))
   return (
     <div className="space-y-2">
@@ -62,7 +63,10 @@ export function FilterEditor({ filters, fields, onChange }: { filters: Filter[];
               {OPERATORS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
             </Select>
             {op?.needsValue !== false && (
-              <Input aria-label={`Filter ${i + 1} value`} className="w-44" value={valueText(f.value)} onChange={(e) => set(i, { ...f, value: parseValue(f.op, e.target.value) })} />
+              <>
+                <Input aria-label={`Filter ${i + 1} value`} list={`${listId}-${i}`} className="w-44" value={valueText(f.value)} onChange={(e) => set(i, { ...f, value: parseValue(f.op, e.target.value) })} />
+                <datalist id={`${listId}-${i}`}>{(values[f.field] ?? []).map((v) => <option key={v} value={v} />)}</datalist>
+              </>
             )}
             <Button variant="ghost" size="icon" aria-label={`Remove filter ${i + 1}`} onClick={() => onChange(filters.filter((_, j) => j !== i))}><X className="h-4 w-4" /></Button>
           </div>

@@ -22,3 +22,13 @@ export function fieldOptions(a: PropertiesAnswer | undefined, event?: string): s
   const prefix = event === '$identify' ? 'traits.' : 'properties.'
   return [...a.properties.map((p) => prefix + p.key), ...a.columns]
 }
+
+/** The most frequent values of each property path, for filter value suggestions. */
+export function valueOptions(a: PropertiesAnswer | undefined, event?: string): Record<string, string[]> {
+  const prefix = event === '$identify' ? 'traits.' : 'properties.'
+  const out: Record<string, string[]> = {}
+  for (const p of a?.properties ?? []) {
+    out[prefix + p.key] = (p.topValues ?? []).map((v) => (v && typeof v === 'object' ? Object.keys(v as object)[0] : String(v))).filter((v): v is string => v !== undefined)
+  }
+  return out
+}

@@ -5,7 +5,7 @@ export interface Session { user: User; projects: ProjectRef[] }
 
 export interface Filter { field: string; op: string; value?: unknown }
 export interface EventInfo { event: string; count: number; lastSeenMicros: number }
-export interface PropertyInfo { key: string; types: string[]; count: number; highCardinality: boolean; topValues: unknown[] }
+export interface PropertyInfo { key: string; types: Record<string, number>; count: number; highCardinality: boolean; topValues: unknown[] }
 
 export interface Series { event: string; metric: string; property?: string; filters?: Filter[] }
 export type DateRangeSpec = string | { last: number; unit: string } | { from: string; to: string }

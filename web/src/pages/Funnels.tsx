@@ -4,7 +4,7 @@ import { useNavigate, useSearch } from '@tanstack/react-router'
 import { Plus, Save, X } from 'lucide-react'
 import { post } from '../lib/api'
 import { useSession } from '../lib/session'
-import { fieldOptions, useEvents, useProperties } from '../lib/queries'
+import { fieldOptions, useEvents, useProperties, valueOptions } from '../lib/queries'
 import type { DateRangeSpec, Filter } from '../lib/types'
 import { DateRangePicker, EventSelect, FieldSelect, FilterEditor } from '../components/controls'
 import { FunnelView, type FunnelResult } from '../components/charts'
@@ -50,7 +50,7 @@ export function Funnels() {
           ))}
           {f.steps.length < 10 && <Button variant="outline" size="sm" onClick={() => set({ steps: [...f.steps, { event: names[0] ?? '$any' }] })}><Plus className="h-3.5 w-3.5" /> Step</Button>}
         </div>
-        <div className="space-y-2"><Label>Filters (every step)</Label><FilterEditor filters={f.filters} fields={fields} onChange={(filters) => set({ filters })} /></div>
+        <div className="space-y-2"><Label>Filters (every step)</Label><FilterEditor values={valueOptions(props.data, f.steps[0]?.event)} filters={f.filters} fields={fields} onChange={(filters) => set({ filters })} /></div>
         <div className="flex flex-wrap items-end gap-4">
           <div className="space-y-1"><Label htmlFor="window">Conversion window</Label><Input id="window" className="w-24" value={f.window} onChange={(e) => set({ window: e.target.value })} /></div>
           <div className="space-y-1"><Label>Breakdown</Label><div><FieldSelect label="Breakdown" placeholder="none" value={f.breakdown} fields={fields} onChange={(breakdown) => set({ breakdown })} /></div></div>

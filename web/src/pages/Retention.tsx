@@ -4,7 +4,7 @@ import { useNavigate, useSearch } from '@tanstack/react-router'
 import { Save } from 'lucide-react'
 import { post } from '../lib/api'
 import { useSession } from '../lib/session'
-import { fieldOptions, useEvents, useProperties } from '../lib/queries'
+import { fieldOptions, useEvents, useProperties, valueOptions } from '../lib/queries'
 import type { DateRangeSpec, Filter } from '../lib/types'
 import { DateRangePicker, EventSelect, FilterEditor } from '../components/controls'
 import { RetentionView, type RetentionResult } from '../components/charts'
@@ -45,7 +45,7 @@ export function Retention() {
           <div className="space-y-1"><Label htmlFor="period">Period</Label><Select id="period" value={r.period} onChange={(e) => set({ period: e.target.value })}>{['day', 'week', 'month'].map((p) => <option key={p}>{p}</option>)}</Select></div>
           <div className="space-y-1"><Label htmlFor="periods">Periods</Label><Input id="periods" type="number" min={1} max={52} className="w-20" value={r.periods} onChange={(e) => set({ periods: Number(e.target.value) || 1 })} /></div>
         </div>
-        <div className="space-y-2"><Label>Filters</Label><FilterEditor filters={r.filters} fields={fieldOptions(props.data)} onChange={(filters) => set({ filters })} /></div>
+        <div className="space-y-2"><Label>Filters</Label><FilterEditor values={valueOptions(props.data, r.cohort)} filters={r.filters} fields={fieldOptions(props.data)} onChange={(filters) => set({ filters })} /></div>
         <DateRangePicker value={r.dateRange} onChange={(dateRange) => set({ dateRange })} />
       </Card>
       <Card className="p-3">{result.isPending ? <Loading /> : result.error ? <ErrorState error={result.error} retry={() => result.refetch()} /> : <RetentionView result={result.data} />}</Card>

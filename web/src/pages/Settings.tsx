@@ -9,7 +9,8 @@ import { Badge, Button, Card, CardHeader, Empty, ErrorState, Input, Loading, Pag
 interface UserRow { id: string; email: string; role: Role; disabled?: boolean; projects?: string[] }
 interface ProjectRow { id: string; name: string }
 interface KeyRow { id: string; name: string; prefix?: string; rateLimit?: number | null; createdAt?: string; revokedAt?: string | null; secret?: string }
-interface TokenRow { id: string; name: string; createdAt?: string; lastUsedAt?: string | null; token?: string }
+interface TokenRow { id: string; name: string; createdAt?: string; lastUsedAt?: string | null; revokedAt?: string | null; token?: string }
+interface AuditRow { seq: number; at: string; actor: string; action: string; target: string; detail: string; ip: string }
 
 function asList<T>(v: T[] | Record<string, T[]>): T[] {
   return Array.isArray(v) ? v : (Object.values(v).find(Array.isArray) ?? [])
@@ -62,11 +63,11 @@ export function Settings() {
           <Button size="sm" type="submit"><Plus className="h-3.5 w-3.5" /> Create</Button>
         </form>
       }>
-        {(rows) => rows.length === 0 ? <Empty title="No tokens" /> : (
+        {(all) => { const rows = all.filter((t) => !t.revokedAt); return rows.length === 0 ? <Empty title="No tokens" /> : (
           <Table><thead><tr><th>Name</th><th>Created</th><th>Last used</th><th /></tr></thead><tbody>
             {rows.map((t) => <tr key={t.id}><td>{t.name}</td><td className="text-xs">{t.createdAt?.slice(0, 10)}</td><td className="text-xs">{t.lastUsedAt?.slice(0, 16) ?? 'never'}</td><td className="text-right"><Button size="icon" variant="ghost" aria-label={`Revoke ${t.name}`} onClick={() => act.mutate(async () => { await del(`/api/tokens/${t.id}`); refresh('/api/tokens') })}><Trash2 className="h-4 w-4" /></Button></td></tr>)}
           </tbody></Table>
-        )}
+        ) }}
       </Section>
       {isAdmin && <>
         <Section<KeyRow> title={`Ingestion keys of ${project}`} path={keysPath} actions={
@@ -103,6 +104,13 @@ export function Settings() {
           </form>
         }>
           {(rows) => <Table><thead><tr><th>Id</th><th>Name</th></tr></thead><tbody>{rows.map((p) => <tr key={p.id}><td className="font-mono text-xs">{p.id}</td><td>{p.name}</td></tr>)}</tbody></Table>}
+        </Section>
+        <Section<AuditRow> title="Audit log (last 50)" path="/api/audit?limit=50">
+          {(rows) => rows.length === 0 ? <Empty title="Nothing recorded yet" /> : (
+            <div className="max-h-80 overflow-auto"><Table><thead><tr><th>When</th><th>Who</th><th>What</th><th>Target</th><th>IP</th></tr></thead><tbody>
+              {rows.map((a) => <tr key={a.seq}><td className="whitespace-nowrap text-xs">{new Date(a.at).toLocaleString()}</td><td className="text-xs">{a.actor}</td><td className="font-mono text-xs">{a.action}</td><td className="text-xs">{a.target} {a.detail}</td><td className="text-xs">{a.ip}</td></tr>)}
+            </tbody></Table></div>
+          )}
         </Section>
       </>}
     </div>

@@ -4,7 +4,7 @@ import { useNavigate, useSearch } from '@tanstack/react-router'
 import { Plus, Save, X } from 'lucide-react'
 import { post } from '../lib/api'
 import { useSession } from '../lib/session'
-import { fieldOptions, useEvents, useProperties } from '../lib/queries'
+import { fieldOptions, useEvents, useProperties, valueOptions } from '../lib/queries'
 import { METRICS, decodeTrend, encodeTrend, trendBody } from '../lib/trend'
 import type { ChartKind, TrendQuery, TrendResult } from '../lib/types'
 import { DateRangePicker, EventSelect, FieldSelect, FilterEditor } from '../components/controls'
@@ -51,7 +51,7 @@ export function Trends() {
         </div>
         <div className="space-y-2">
           <Label>Filters</Label>
-          <FilterEditor filters={t.filters} fields={fields} onChange={(filters) => set({ filters })} />
+          <FilterEditor values={valueOptions(props.data, t.series[0]?.event)} filters={t.filters} fields={fields} onChange={(filters) => set({ filters })} />
         </div>
         <div className="flex flex-wrap items-end gap-4">
           <div className="space-y-1">
