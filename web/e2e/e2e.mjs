@@ -112,6 +112,7 @@ try {
   const sqlText = await page.getByTestId('result-table').innerText()
   if (!/pro\s+20/.test(sqlText)) throw new Error(`unexpected SQL result:\n${sqlText}`)
   await page.getByText('LIMIT 1000 added').waitFor()
+  await editor.click()
   await page.keyboard.press('Control+S')
   await page.getByLabel('Name').fill('Sign-ups by plan')
   await page.getByLabel('Description').fill('from the e2e test')

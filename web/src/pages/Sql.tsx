@@ -37,6 +37,17 @@ export function Sql() {
   const textRef = React.useRef(text)
   textRef.current = text
   const runNow = React.useCallback(() => run.mutate(textRef.current), [run])
+  // Ctrl/⌘+S saves anywhere on the page, not only inside the editor.
+  React.useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+        e.preventDefault()
+        if (canEdit) setSaving(true)
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [canEdit])
   const completion = React.useMemo(() => Object.fromEntries((schema.data?.tables ?? []).map((t) => [t.name, t.columns.map((c) => c.name)])), [schema.data])
 
   return (
