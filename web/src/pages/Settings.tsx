@@ -122,8 +122,10 @@ export function FirstEvent({ origin }: { origin: string }) {
   -u YOUR_WRITE_KEY: \\
   -H 'Content-Type: application/json' \\
   -d '{"event":"Signed Up","userId":"u1","properties":{"plan":"pro"}}'`
-  const java = `Causality causality = Causality.builder(writeKey).endpoint("${origin}").build();
-causality.track("u1", "Signed Up", Map.of("plan", "pro"));`
+  const java = `// dev.causality:causality-sdk-java
+try (AnalyticsClient client = Causality.builder(writeKey).endpoint("${origin}").build()) {
+  client.track("u1", "Signed Up", Map.of("plan", "pro"));
+}`
   return (
     <Card className="mb-4">
       <CardHeader title="Send your first event" />
