@@ -9,6 +9,7 @@ import type { DateRangeSpec, Filter } from '../lib/types'
 import { DateRangePicker, EventSelect, FieldSelect, FilterEditor } from '../components/controls'
 import { FunnelView, type FunnelResult } from '../components/charts'
 import { SaveDialog } from '../components/SaveDialog'
+import { SavedPicker } from '../components/SavedPicker'
 import { Button, Card, ErrorState, Input, Label, Loading, PageHeader } from '../components/ui'
 
 export interface FunnelQuery { steps: { event: string; filters?: Filter[] }[]; window: string; dateRange: DateRangeSpec; breakdown: string; filters: Filter[] }
@@ -37,7 +38,7 @@ export function Funnels() {
   const [saving, setSaving] = React.useState(false)
   return (
     <div>
-      <PageHeader title="Funnels" description="How many users go through steps in order." actions={canEdit && <Button variant="outline" onClick={() => setSaving(true)}><Save className="h-4 w-4" /> Save</Button>} />
+      <PageHeader title="Funnels" description="How many users go through steps in order." actions={<><SavedPicker project={project} kind="funnels" onPick={(q) => void navigate({ to: '/funnels', search: { q: JSON.stringify(q) } })} />{canEdit && <Button variant="outline" onClick={() => setSaving(true)}><Save className="h-4 w-4" /> Save</Button>}</>} />
       <Card className="mb-4 space-y-4 p-4">
         <div className="space-y-2">
           <Label>Steps</Label>

@@ -9,6 +9,7 @@ import type { DateRangeSpec, Filter } from '../lib/types'
 import { DateRangePicker, EventSelect, FilterEditor } from '../components/controls'
 import { RetentionView, type RetentionResult } from '../components/charts'
 import { SaveDialog } from '../components/SaveDialog'
+import { SavedPicker } from '../components/SavedPicker'
 import { Button, Card, ErrorState, Input, Label, Loading, PageHeader, Select } from '../components/ui'
 
 export interface RetentionQuery { cohort: string; returning: string; period: string; periods: number; dateRange: DateRangeSpec; filters: Filter[] }
@@ -37,7 +38,7 @@ export function Retention() {
   const [saving, setSaving] = React.useState(false)
   return (
     <div>
-      <PageHeader title="Retention" description="Of the users who did something, how many came back." actions={canEdit && <Button variant="outline" onClick={() => setSaving(true)}><Save className="h-4 w-4" /> Save</Button>} />
+      <PageHeader title="Retention" description="Of the users who did something, how many came back." actions={<><SavedPicker project={project} kind="retention" onPick={(q) => void navigate({ to: '/retention', search: { q: JSON.stringify(q) } })} />{canEdit && <Button variant="outline" onClick={() => setSaving(true)}><Save className="h-4 w-4" /> Save</Button>}</>} />
       <Card className="mb-4 space-y-4 p-4">
         <div className="flex flex-wrap items-end gap-4">
           <div className="space-y-1"><Label>Cohort: first did</Label><div><EventSelect label="Cohort event" value={r.cohort} events={names} onChange={(cohort) => set({ cohort })} /></div></div>

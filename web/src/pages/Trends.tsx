@@ -10,6 +10,7 @@ import type { ChartKind, TrendQuery, TrendResult } from '../lib/types'
 import { DateRangePicker, EventSelect, FieldSelect, FilterEditor } from '../components/controls'
 import { TrendChart } from '../components/charts'
 import { SaveDialog } from '../components/SaveDialog'
+import { SavedPicker } from '../components/SavedPicker'
 import { Button, Card, CardHeader, ErrorState, Label, Loading, PageHeader, Segmented, Select } from '../components/ui'
 
 export function Trends() {
@@ -28,7 +29,7 @@ export function Trends() {
 
   return (
     <div>
-      <PageHeader title="Trends" description="How often events happen over time, by any property." actions={canEdit && <Button variant="outline" onClick={() => setSaving(true)}><Save className="h-4 w-4" /> Save</Button>} />
+      <PageHeader title="Trends" description="How often events happen over time, by any property." actions={<><SavedPicker project={project} kind="trends" onPick={(q) => void navigate({ to: '/trends', search: { q: JSON.stringify(q) } })} />{canEdit && <Button variant="outline" onClick={() => setSaving(true)}><Save className="h-4 w-4" /> Save</Button>}</>} />
       <Card className="mb-4 space-y-4 p-4">
         <div className="space-y-2">
           <Label>Series</Label>

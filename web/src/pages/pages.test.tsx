@@ -52,3 +52,20 @@ describe('Dashboards', () => {
     expect(await screen.findByText('Growth')).toBeInTheDocument()
   })
 })
+
+describe('SavedPicker', () => {
+  it('offers the saved queries of its kind and hands over the chosen query', async () => {
+    const { SavedPicker } = await import('../components/SavedPicker')
+    fakeFetch({ 'GET /api/saved-queries': () => json([
+      { id: 'q1', project: 'default', kind: 'trends', name: 'Signups', description: '', query: { series: [] }, author: 'ada', createdAt: '', updatedAt: '' },
+      { id: 'q2', project: 'default', kind: 'sql', name: 'Raw', description: '', query: { sql: 'SELECT 1' }, author: 'ada', createdAt: '', updatedAt: '' },
+    ]) })
+    let picked: unknown = null
+    await renderPage(<SavedPicker project="default" kind="trends" onPick={(q) => (picked = q)} />)
+    const select = await screen.findByLabelText('Open a saved query')
+    expect(select).toHaveTextContent('Signups')
+    expect(select).not.toHaveTextContent('Raw')
+    fireEvent.change(select, { target: { value: 'q1' } })
+    expect(picked).toEqual({ series: [] })
+  })
+})
