@@ -19,6 +19,12 @@ import dev.causality.ingest.IngestRoutes;
 import dev.causality.query.QueryEngine;
 import dev.causality.query.QueryRoutes;
 import dev.causality.query.SqlRoutes;
+import dev.causality.telemetry.Dialect;
+import dev.causality.telemetry.Migrations;
+import dev.causality.telemetry.PostgresDatabase;
+import dev.causality.telemetry.Rollups;
+import dev.causality.telemetry.TelemetryRoutes;
+import dev.causality.telemetry.TelemetryWorker;
 import dev.causality.ingest.Ingestion;
 import dev.causality.load.Loader;
 import dev.causality.log.FileEventLog;
@@ -38,6 +44,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -68,6 +75,7 @@ public final class CausalityServer implements AutoCloseable {
   private QueryEngine queries;
   private SqliteDashboardStore dashboardStore;
   private LiveEvents live;
+  private TelemetryWorker telemetry;
   private Javalin app;
   private volatile boolean ready;
   private volatile boolean draining;
@@ -127,6 +135,7 @@ public final class CausalityServer implements AutoCloseable {
       ingestionHealth.accepted(key, events);
       live.publish(events);
     });
+    telemetry = startTelemetry(clock);
     AccessControl access = new AccessControl(accounts, config.trustProxy());
     Gauge.builder("causality_log_bytes", log, FileEventLog::sizeBytes).description("Bytes held by the event log").register(registry);
     Gauge.builder("causality_dead_letters", warehouse, w -> w.deadLetterCount())
@@ -163,6 +172,7 @@ public final class CausalityServer implements AutoCloseable {
       LiveRoutes.register(cfg.routes, live);
       HealthRoutes.register(cfg.routes, ingestionHealth, registry, warehouse, loader::running, loader::lastError);
       WebApp.register(cfg.routes);
+      TelemetryRoutes.register(cfg.routes, telemetry.rollups(), clock);
       cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
         var body = JsonNodeFactory.instance.objectNode();
         body.put("success", false);
@@ -191,6 +201,24 @@ public final class CausalityServer implements AutoCloseable {
         app.port(),
         config.dataDir().toAbsolutePath(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+  }
+
+  /**
+   * Migrates the warehouse's telemetry schema (one process holds the DuckDB file, so the server
+   * does it; a PostgreSQL of DATABASE_URL is migrated by `causality migrate`) and starts the worker
+   * that refreshes the rollups of whichever database serves telemetry.
+   */
+  private TelemetryWorker startTelemetry(InstantSource clock) {
+    new Migrations(Dialect.DUCKDB, warehouse::newConnection).migrate(List.of(Migrations.Phase.PRE, Migrations.Phase.POST));
+    Rollups rollups;
+    if (config.databaseUrl().isPresent()) {
+      PostgresDatabase db = PostgresDatabase.parse("DATABASE_URL", config.databaseUrl().get());
+      rollups = new Rollups(db.detectDialect(), db, clock);
+      LOG.info("service telemetry from {} ({})", db, rollups.dialect().id());
+    } else {
+      rollups = new Rollups(Dialect.DUCKDB, warehouse::newConnection, clock);
+    }
+    return TelemetryWorker.start(rollups, Duration.ofSeconds(30), Duration.ofHours(1));
   }
 
   private void bootstrap(PrintStream console) {
@@ -347,6 +375,11 @@ public final class CausalityServer implements AutoCloseable {
     return warehouse;
   }
 
+  /** The telemetry worker (its {@code runOnce()} refreshes the rollups now). */
+  public TelemetryWorker telemetry() {
+    return telemetry;
+  }
+
   /**
    * Graceful stop: readiness turns 503 and new requests are refused at once, requests in flight
    * finish, then the log is flushed and fully loaded before the files are closed.
@@ -403,6 +436,9 @@ public final class CausalityServer implements AutoCloseable {
     }
     if (ingestion != null) {
       ingestion.close();
+    }
+    if (telemetry != null) {
+      telemetry.close();
     }
     if (warehouse != null) {
       warehouse.close();

@@ -26,7 +26,8 @@ public record Config(
     String warehouseMemory,
     Duration maxFuture,
     Duration shutdownTimeout,
-    Accounts accounts) {
+    Accounts accounts,
+    Optional<String> databaseUrl) {
 
   /**
    * Settings of people and sessions.
@@ -67,6 +68,7 @@ public record Config(
     requireNonNull(maxFuture, "maxFuture is null");
     requireNonNull(shutdownTimeout, "shutdownTimeout is null");
     requireNonNull(accounts, "accounts is null");
+    requireNonNull(databaseUrl, "databaseUrl is null");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port (CAUSALITY_PORT) must be 0-65535, was " + port);
     }
@@ -80,42 +82,48 @@ public record Config(
     return new Config(
         dataDir, "0.0.0.0", 8080, Optional.empty(), Optional.empty(), 1000, IngestLimits.DEFAULTS, Duration.ofHours(24),
         10_000_000, "truncate", Optional.empty(), false, 64L * 1024 * 1024, "512MB",
-        Duration.ofMinutes(10), Duration.ofSeconds(25), Accounts.DEFAULTS);
+        Duration.ofMinutes(10), Duration.ofSeconds(25), Accounts.DEFAULTS, Optional.empty());
   }
 
   public Config withPort(int p) {
     return new Config(dataDir, host, p, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
   }
 
   public Config withIngestKey(String key) {
     return new Config(dataDir, host, port, Optional.of(key), adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
   }
 
   public Config withRateLimit(int r) {
     return new Config(dataDir, host, port, ingestKey, adminToken, r, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
   }
 
   public Config withIpMode(String mode) {
     return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, mode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
   }
 
   public Config withGeoIpDatabase(Path file) {
     return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        Optional.of(file), trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts);
+        Optional.of(file), trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
   }
 
   public Config withAdminToken(String token) {
     return new Config(dataDir, host, port, ingestKey, Optional.of(token), rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
+  }
+
+  /** Telemetry in a PostgreSQL database ({@code DATABASE_URL}) instead of the embedded warehouse. */
+  public Config withDatabaseUrl(String url) {
+    return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, Optional.of(url));
   }
 
   public Config withAccounts(Accounts a) {
     return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, a);
+        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, a, databaseUrl);
   }
 
   public Path logDir() {

@@ -33,13 +33,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The {@code causality} command line: serve, keys, projects, sql, demo. */
+/** The {@code causality} command line: serve, keys, projects, sql, demo, migrate. */
 @Command(
     name = "causality",
     mixinStandardHelpOptions = true,
     version = "causality 0.1.0",
     description = "Self-hosted behavioural analytics.",
-    subcommands = {Main.Serve.class, Main.Keys.class, Main.ProjectsCommand.class, Main.Users.class, Main.Sql.class, Main.Demo.class})
+    subcommands = {Main.Serve.class, Main.Keys.class, Main.ProjectsCommand.class, Main.Users.class, Main.Sql.class, Main.Demo.class,
+        MigrateCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -130,6 +131,15 @@ public final class Main implements Runnable {
     @Option(names = "--max-future", defaultValue = "${env:CAUSALITY_MAX_FUTURE:-10m}", description = "Corrected timestamps later than this past receipt are clamped.")
     String maxFuture;
 
+    @Option(names = "--database-url", defaultValue = "${env:DATABASE_URL}", description = "PostgreSQL for service telemetry (DATABASE_URL, else PLATFORM_DATABASE_URL); default: the embedded warehouse.")
+    String databaseUrl;
+
+    /** The telemetry database URL: the flag, DATABASE_URL, then PLATFORM_DATABASE_URL. */
+    Optional<String> databaseUrl() {
+      return Optional.ofNullable(databaseUrl).filter(u -> !u.isBlank())
+          .or(() -> Optional.ofNullable(System.getenv("PLATFORM_DATABASE_URL")).filter(u -> !u.isBlank()));
+    }
+
     Config config() {
       return new Config(
           dataDir,
@@ -152,7 +162,8 @@ public final class Main implements Runnable {
               Optional.ofNullable(adminEmail).filter(k -> !k.isBlank()),
               Optional.ofNullable(adminPassword).filter(k -> !k.isBlank()),
               cookieSecure,
-              Optional.ofNullable(sessionSecret).filter(k -> !k.isBlank())));
+              Optional.ofNullable(sessionSecret).filter(k -> !k.isBlank())),
+          databaseUrl());
     }
   }
 

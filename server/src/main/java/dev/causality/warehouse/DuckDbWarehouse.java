@@ -669,6 +669,19 @@ public final class DuckDbWarehouse implements Warehouse {
     return file;
   }
 
+  /**
+   * A new connection to this warehouse, for work that runs its own statements and transactions
+   * (the telemetry migrations and rollups); the caller closes it. It shares the locked-down
+   * configuration: no SET, no file access.
+   */
+  public Connection newConnection() {
+    try {
+      return ((DuckDBConnection) writer).duplicate();
+    } catch (SQLException e) {
+      throw new WarehouseException("cannot open a connection to " + file + ": " + e.getMessage(), e, true);
+    }
+  }
+
   @Override
   public void close() {
     try {

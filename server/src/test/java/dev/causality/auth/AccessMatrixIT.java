@@ -73,6 +73,8 @@ class AccessMatrixIT {
     expect("GET /api/live", Role.VIEWER, true, "?project=alpha&follow=false", null);
     expect("GET /api/ingestion/health", Role.VIEWER, false, "", null);
     expect("GET /api/ingestion/dead-letters", Role.ADMIN, false, "", null);
+    expect("GET /api/telemetry", Role.VIEWER, false, "", null);
+    expect("GET /api/telemetry/{rollup}", Role.VIEWER, true, "?project=alpha", null);
     expect("POST /api/auth/login", Role.ANYONE, false, "", "{}");
     expect("POST /api/auth/refresh", Role.ANYONE, false, "", null);
     expect("POST /api/auth/logout", Role.ANYONE, false, "", null);
@@ -136,7 +138,8 @@ class AccessMatrixIT {
       String route = e.method() + " " + e.path();
       Expect x = EXPECTED.get(route);
       assertThat(e.roles()).as(route + " declares its role").containsExactly(x.role().name());
-      String path = e.path().replace("/api/projects/{id}", "/api/projects/alpha").replace("{id}", "no-such-id") + x.query();
+      String path = e.path().replace("/api/projects/{id}", "/api/projects/alpha").replace("{id}", "no-such-id")
+          .replace("{rollup}", "errors") + x.query();
       for (Map.Entry<String, Client> c : callers.entrySet()) {
         HttpResponse<String> r = c.getValue().send(e.method(), path, x.body());
         calls++;

@@ -78,6 +78,11 @@ public final class Events {
     return this;
   }
 
+  public Events service(String service) {
+    b.service = service;
+    return this;
+  }
+
   public Events properties(String json) {
     b.properties = json;
     return this;
