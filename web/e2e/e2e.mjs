@@ -64,6 +64,8 @@ try {
     batch.push({ type: 'track', event: 'Signed Up', userId: `${run}-u${i}`, timestamp: t, properties: { plan, source, run } })
     if (i % 2 === 0) batch.push({ type: 'track', event: 'Purchase', userId: `${run}-u${i}`, timestamp: new Date(Date.parse(t) + 3600e3).toISOString(), properties: { revenue: 10 + i, plan } })
     batch.push({ type: 'page', name: 'Home', userId: `${run}-u${i}`, timestamp: t, properties: { path: '/', url: 'https://example.com/' } })
+    batch.push({ type: 'track', event: 'api_request', userId: `${run}-u${i}`, timestamp: t, context: { service: 'api' },
+      properties: { method: 'GET', route: '/v1/things', status_code: i % 10 === 0 ? 500 : 200, latency_ms: 5 + (i % 20) } })
   }
   await ingest(batch)
   for (let i = 0; ; i++) {
@@ -175,7 +177,9 @@ try {
   await shot('09-settings')
   await page.getByRole('link', { name: 'Service telemetry' }).click()
   await page.getByRole('heading', { name: 'Service telemetry' }).waitFor()
-  await page.waitForTimeout(500)
+  await page.getByRole('radio', { name: 'api latency' }).click()
+  await page.getByTestId('telemetry-chart').locator('.recharts-line').waitFor()
+  await page.waitForTimeout(300)
   await shot('10-telemetry')
 
   step('dark mode and a phone-sized screen')
