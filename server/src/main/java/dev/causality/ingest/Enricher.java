@@ -49,7 +49,8 @@ final class Enricher {
     b.utmCampaign = str(campaign, "name");
     b.utmTerm = str(campaign, "term");
     b.utmContent = str(campaign, "content");
-    if (b.pageUrl != null && b.utmSource == null && b.utmMedium == null && b.utmCampaign == null) {
+    if (b.pageUrl != null && b.utmSource == null && b.utmMedium == null && b.utmCampaign == null
+        && b.pageUrl.contains("utm_")) {
       utmFromUrl(b);
     }
 
@@ -142,12 +143,29 @@ final class Enricher {
     }
   }
 
-  private static final java.util.regex.Pattern IPV4 =
-      java.util.regex.Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+  /** Four groups of one to three ASCII digits separated by dots. */
+  private static boolean dottedQuad(String s) {
+    int groups = 0;
+    int digits = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (++digits > 3) {
+          return false;
+        }
+      } else if (c == '.' && digits > 0 && groups < 3) {
+        groups++;
+        digits = 0;
+      } else {
+        return false;
+      }
+    }
+    return groups == 3 && digits > 0;
+  }
 
   /** Zeroes the host part: IPv4 to /24, IPv6 to /48; {@code null} when it is not an IP address. */
   static String truncate(String ip) {
-    if (IPV4.matcher(ip).matches()) {
+    if (dottedQuad(ip)) {
       return ip.substring(0, ip.lastIndexOf('.')) + ".0";
     }
     if (ip.indexOf(':') < 0 || !ip.matches("[0-9A-Fa-f:.]+")) {

@@ -198,9 +198,21 @@ final class Pipeline {
       return new Outcome.Rejected(
           i, Reason.INVALID_NUMBER, "the batch 'context' holds a number outside the range of a double");
     }
-    ObjectNode context = request.batchContext().deepCopy();
+    // The item's own context is this item's alone (parsed for it), so it is completed in place
+    // with the batch keys it lacks; batch values are shared between items and never modified.
+    ObjectNode context;
     if (msg.get("context") instanceof ObjectNode own) {
-      context.setAll(own);
+      context = own;
+      if (!request.batchContext().isEmpty()) {
+        for (Map.Entry<String, JsonNode> f : request.batchContext().properties()) {
+          if (!own.has(f.getKey())) {
+            own.set(f.getKey(), f.getValue());
+          }
+        }
+      }
+    } else {
+      context = mapper.createObjectNode();
+      context.setAll(request.batchContext());
     }
     ObjectNode properties = msg.get("properties") instanceof ObjectNode p ? p : mapper.createObjectNode();
     ObjectNode traits = msg.get("traits") instanceof ObjectNode t ? t : mapper.createObjectNode();
@@ -238,9 +250,9 @@ final class Pipeline {
     }
     enricher.enrich(b, context, properties, info);
     context.remove("ip");
-    b.properties = properties.toString();
-    b.traits = traits.toString();
-    b.context = context.toString();
+    b.properties = JsonText.of(properties);
+    b.traits = JsonText.of(traits);
+    b.context = JsonText.of(context);
     return null;
   }
 
@@ -266,6 +278,13 @@ final class Pipeline {
       return Optional.empty();
     }
     String s = value.get();
+    long fast = IsoTimes.epochMicros(s);
+    if (fast != IsoTimes.NOT_SIMPLE) {
+      if (fast < MIN_MICROS || fast > MAX_MICROS) {
+        throw outOfRange(field, s);
+      }
+      return Optional.of(fast);
+    }
     Instant at;
     try {
       TemporalAccessor t =
@@ -290,6 +309,10 @@ final class Pipeline {
   static final Instant MIN_TIME = Instant.parse("0001-01-01T00:00:00Z");
 
   static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+  private static final long MIN_MICROS = TimeUnit.SECONDS.toMicros(MIN_TIME.getEpochSecond());
+
+  private static final long MAX_MICROS = TimeUnit.SECONDS.toMicros(MAX_TIME.getEpochSecond()) + MAX_TIME.getNano() / 1000;
 
   private static DateTimeParseException outOfRange(String field, String value) {
     return new DateTimeParseException(

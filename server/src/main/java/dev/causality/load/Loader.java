@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,15 +41,35 @@ public final class Loader implements AutoCloseable {
    * events table; so then, as when the dead letter cannot be written either, the warehouse is
    * unavailable: the loader backs off and retries from the same position, never moving past a
    * record it has not stored somewhere.
+   *
+   * A batch is never held in memory whole: records are read and decoded a few megabytes at a
+   * time while the warehouse appends them inside the open transaction (Pending), so rows die
+   * young instead of filling the old generation; only the ids for the dedup window are kept
+   * until the commit. A retry re-reads the same range of the log.
    */
 
   private static final Logger LOG = LoggerFactory.getLogger(Loader.class);
   private static final int ATTEMPTS = 3;
 
+  /**
+   * Rows per load transaction when the log holds that many: one DuckDB row group, which DuckDB
+   * writes straight to the database file instead of through its write-ahead log.
+   */
+  public static final int ROW_GROUP_ROWS = 122_880;
+
+  /**
+   * How long a batch keeps taking in records before it commits, so that the first rows of a
+   * batch are not kept waiting for a full row group when the loader is behind (freshness).
+   */
+  private static final long MAX_BATCH_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  /** Log bytes read and decoded at a time while a batch streams into the warehouse. */
+  private static final int READ_CHUNK_BYTES = 4 * 1024 * 1024;
+
   private final EventLog log;
   private final Warehouse warehouse;
   private final InstantSource clock;
-  private final int maxBatchBytes;
+  private final int maxBatchRows;
   private final DedupWindow dedup;
   private final long dedupWindowMicros;
   private final Thread thread;
@@ -71,13 +91,16 @@ public final class Loader implements AutoCloseable {
       Warehouse warehouse,
       Duration dedupWindow,
       int dedupMaxIds,
-      int maxBatchBytes,
+      int maxBatchRows,
       InstantSource clock,
       MeterRegistry registry) {
     this.log = requireNonNull(log, "log is null");
     this.warehouse = requireNonNull(warehouse, "warehouse is null");
     this.clock = requireNonNull(clock, "clock is null");
-    this.maxBatchBytes = maxBatchBytes;
+    if (maxBatchRows < 1) {
+      throw new IllegalArgumentException("maxBatchRows must be positive, was " + maxBatchRows);
+    }
+    this.maxBatchRows = maxBatchRows;
     this.dedupWindowMicros = TimeUnit.MILLISECONDS.toMicros(dedupWindow.toMillis());
     this.dedup = new DedupWindow(dedupWindowMicros, dedupMaxIds);
     this.thread = Thread.ofPlatform().name("loader").unstarted(this::run);
@@ -120,21 +143,21 @@ public final class Loader implements AutoCloseable {
   private void run() {
     try {
       while (true) {
-        List<LogRecord> batch;
-        try {
-          batch = log.read(position, maxBatchBytes);
-        } catch (RuntimeException e) {
-          fail("cannot read the log: " + e.getMessage(), e);
-          return;
-        }
-        if (batch.isEmpty()) {
+        if (log.end() <= position) {
           if (stopping) {
             return;
           }
           log.awaitBeyond(position, 100);
           continue;
         }
-        if (!loadWithRetries(batch)) {
+        boolean loaded;
+        try {
+          loaded = loadWithRetries(new Pending(position, -1, maxBatchRows));
+        } catch (LogReadFailure e) {
+          fail("cannot read the log: " + e.getCause().getMessage(), (Exception) e.getCause());
+          return;
+        }
+        if (!loaded) {
           if (stopping) {
             LOG.warn("loader: stopping with the warehouse unavailable; the log from position {} loads at the next start",
                 position);
@@ -152,58 +175,133 @@ public final class Loader implements AutoCloseable {
 
   private void fail(String message, Exception e) {
     lastError = message;
-    LOG.error("loader stopped: {}", message, e);
+    LOG.error("loader: stopped: {}", message, e);
   }
 
-  private record Decoded(List<Event> rows, List<DeadLetter> dead, long next) {}
-
-  private Decoded decode(List<LogRecord> batch) {
-    List<Event> rows = new ArrayList<>(batch.size());
-    List<DeadLetter> dead = new ArrayList<>();
-    Set<String> inBatch = new HashSet<>();
-    long dup = 0;
-    for (LogRecord r : batch) {
-      Event e;
-      try {
-        e = EventCodec.decode(r.payload());
-      } catch (IOException | RuntimeException ex) {
-        dead.add(deadLetter(r, "undecodable record: " + ex.getMessage()));
-        continue;
-      }
-      String key = DedupWindow.key(e.appId(), e.eventId());
-      if (dedup.contains(key) || !inBatch.add(key)) {
-        dup++;
-        continue;
-      }
-      rows.add(e);
+  /** A failure to read the log, carried out of a batch's row callback: it stops the loader. */
+  private static final class LogReadFailure extends RuntimeException {
+    LogReadFailure(RuntimeException cause) {
+      super(cause);
     }
-    deduplicated.increment(dup);
-    return new Decoded(rows, dead, batch.getLast().nextPosition());
+  }
+
+  /**
+   * The records of one load transaction, from {@code from} on, decoded as the warehouse asks for
+   * them, a few megabytes of the log at a time. The first complete pass fixes where the batch
+   * ends (at {@code maxRows} rows, after {@link #MAX_BATCH_NANOS}, or where the log ended then); a
+   * retry produces the same rows.
+   */
+  private final class Pending implements Warehouse.Batch {
+    final long from;
+    final int maxRows;
+    /** Where the batch ends; -1 until a pass has completed. */
+    long end;
+    /** The furthest position a pass has reached, complete or not. */
+    long reached;
+    final List<String> keys = new ArrayList<>();
+    final List<Long> receivedAt = new ArrayList<>();
+    final List<DeadLetter> dead = new ArrayList<>();
+    long duplicates;
+
+    Pending(long from, long end, int maxRows) {
+      this.from = from;
+      this.end = end;
+      this.reached = from;
+      this.maxRows = maxRows;
+    }
+
+    @Override
+    public void rows(Consumer<Event> sink) {
+      keys.clear();
+      receivedAt.clear();
+      dead.clear();
+      duplicates = 0;
+      Set<String> inBatch = new HashSet<>();
+      long pos = from;
+      long started = System.nanoTime();
+      while (end < 0
+          ? keys.size() + duplicates + dead.size() < maxRows && System.nanoTime() - started < MAX_BATCH_NANOS
+          : pos < end) {
+        List<LogRecord> chunk;
+        try {
+          chunk = log.read(pos, READ_CHUNK_BYTES);
+        } catch (RuntimeException e) {
+          throw new LogReadFailure(e);
+        }
+        if (chunk.isEmpty()) {
+          break;
+        }
+        for (LogRecord r : chunk) {
+          if (end >= 0 && r.position() >= end) {
+            break;
+          }
+          pos = r.nextPosition();
+          Event e;
+          try {
+            e = EventCodec.decode(r.payload());
+          } catch (IOException | RuntimeException ex) {
+            dead.add(deadLetter(r, "undecodable record: " + ex.getMessage()));
+            continue;
+          }
+          String key = DedupWindow.key(e.appId(), e.eventId());
+          if (dedup.contains(key) || !inBatch.add(key)) {
+            duplicates++;
+            continue;
+          }
+          sink.accept(e);
+          keys.add(key);
+          receivedAt.add(e.receivedAt());
+          reached = Math.max(reached, pos);
+        }
+        reached = Math.max(reached, pos);
+      }
+      end = pos;
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters() {
+      return dead;
+    }
+
+    @Override
+    public long nextPosition() {
+      return end;
+    }
   }
 
   private DeadLetter deadLetter(LogRecord r, String error) {
-    return new DeadLetter(r.position(), error, new String(r.payload(), StandardCharsets.UTF_8), micros());
+    return new DeadLetter(r.position(), error, EventCodec.describe(r.payload()), micros());
   }
 
   /** Returns false when the warehouse is unavailable and nothing could be stored. */
-  private boolean loadWithRetries(List<LogRecord> batch) throws InterruptedException {
-    Decoded d = decode(batch);
+  private boolean loadWithRetries(Pending batch) throws InterruptedException {
     RuntimeException last = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       try {
-        commit(d.rows, d.dead, d.next);
+        commit(batch);
         return true;
+      } catch (LogReadFailure e) {
+        throw e;
       } catch (RuntimeException e) {
         last = e;
         Thread.sleep(50L << (2 * attempt));
       }
     }
-    LOG.warn("loader: a batch of {} records failed {} times ({}); loading it record by record",
-        batch.size(), ATTEMPTS, last.getMessage());
-    for (LogRecord r : batch) {
-      Decoded one = decode(List.of(r));
+    long until = batch.end >= 0 ? batch.end : batch.reached;
+    LOG.warn("loader: a batch from position {} failed {} times ({}); loading it record by record",
+        batch.from, ATTEMPTS, last.getMessage());
+    long pos = batch.from;
+    do {
+      LogRecord r;
       try {
-        commit(one.rows, one.dead, one.next);
+        r = log.read(pos, 1).getFirst();
+      } catch (RuntimeException e) {
+        throw new LogReadFailure(e);
+      }
+      try {
+        commit(new Pending(r.position(), r.nextPosition(), 1));
+      } catch (LogReadFailure e) {
+        throw e;
       } catch (RuntimeException e) {
         if (e instanceof WarehouseException w && w.retriable()) {
           lastError = "warehouse unavailable: " + e.getMessage();
@@ -211,32 +309,40 @@ public final class Loader implements AutoCloseable {
           return false;
         }
         try {
-          commit(List.of(), List.of(deadLetter(r, "load failed: " + e.getMessage())), one.next);
+          warehouse.load(List.of(), List.of(deadLetter(r, "load failed: " + e.getMessage())), r.nextPosition());
           deadLettered.increment();
+          advance(r.nextPosition());
         } catch (RuntimeException unavailable) {
           lastError = "warehouse unavailable: " + unavailable.getMessage();
           LOG.warn("loader: warehouse unavailable, retrying from position {}: {}", position, unavailable.getMessage());
           return false;
         }
       }
-    }
+      pos = r.nextPosition();
+    } while (pos < until);
     return true;
   }
 
-  private void commit(List<Event> rows, List<DeadLetter> dead, long next) {
+  private void commit(Pending batch) {
     long start = System.nanoTime();
-    warehouse.load(rows, dead, next);
+    warehouse.load(batch);
     batchDuration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     long now = micros();
-    for (Event e : rows) {
-      dedup.add(DedupWindow.key(e.appId(), e.eventId()), e.receivedAt());
-      freshness.record(Math.max(0, now - e.receivedAt()), TimeUnit.MICROSECONDS);
+    for (int i = 0; i < batch.keys.size(); i++) {
+      long received = batch.receivedAt.get(i);
+      dedup.add(batch.keys.get(i), received);
+      freshness.record(Math.max(0, now - received), TimeUnit.MICROSECONDS);
     }
-    dedup.expire(now);
+    deduplicated.increment(batch.duplicates);
+    loaded.increment(batch.keys.size());
+    deadLettered.increment(batch.dead.size());
+    batchSize.record(batch.keys.size());
+    advance(batch.end);
+  }
+
+  private void advance(long next) {
+    dedup.expire(micros());
     dedupSize = dedup.size();
-    loaded.increment(rows.size());
-    deadLettered.increment(dead.size());
-    batchSize.record(rows.size());
     position = next;
     lastError = "";
     log.release(next);

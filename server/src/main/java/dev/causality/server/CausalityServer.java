@@ -64,6 +64,7 @@ public final class CausalityServer implements AutoCloseable {
   private final Config config;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final java.util.concurrent.ConcurrentHashMap<String, Timer> requestTimers = new java.util.concurrent.ConcurrentHashMap<>();
   private SqliteMetadataStore metadata;
   private SqliteAccountStore accountStore;
   private Accounts accounts;
@@ -115,7 +116,8 @@ public final class CausalityServer implements AutoCloseable {
     warehouse = DuckDbWarehouse.open(config.warehouseFile(), config.warehouseMemory());
     InstantSource clock = InstantSource.system();
     loader =
-        new Loader(log, warehouse, config.dedupWindow(), config.dedupMaxIds(), 32 * 1024 * 1024, clock, registry);
+        new Loader(log, warehouse, config.dedupWindow(), dedupMaxIds(config.dedupMaxIds(), Runtime.getRuntime().maxMemory()),
+            Loader.ROW_GROUP_ROWS, clock, registry);
     loader.start();
     ingestion =
         new Ingestion(
@@ -248,6 +250,23 @@ public final class CausalityServer implements AutoCloseable {
     });
   }
 
+  /** Heap bytes one id of the dedup window holds (key string, map entry, boxed time, FIFO entry). */
+  static final int DEDUP_BYTES_PER_ID = 200;
+
+  /**
+   * The dedup window's id cap: the configured one, but never more than a quarter of the heap holds,
+   * so a long run at a high rate forgets old ids early (counted) instead of running out of memory.
+   */
+  static int dedupMaxIds(int configured, long maxHeapBytes) {
+    long fits = Math.max(10_000, maxHeapBytes / 4 / DEDUP_BYTES_PER_ID);
+    if (configured > fits) {
+      LOG.info("dedup window capped at {} ids (a quarter of the {} MB heap) instead of the configured {}", fits,
+          maxHeapBytes >> 20, configured);
+      return (int) fits;
+    }
+    return configured;
+  }
+
   /** The access-token signing secret: configured, or made once and kept in the data dir (mode 600). */
   private byte[] sessionSecret() {
     if (config.accounts().sessionSecret().isPresent()) {
@@ -314,13 +333,15 @@ public final class CausalityServer implements AutoCloseable {
     int status = ctx.statusCode();
     Long start = ctx.attribute("startNanos");
     long nanos = start == null ? (long) (ms * 1_000_000) : System.nanoTime() - start;
-    Timer.builder("causality_http_requests")
-        .description("HTTP requests by route and status")
-        .tag("route", route)
-        .tag("status", Integer.toString(status))
-        .publishPercentileHistogram()
-        .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofMillis(100))
-        .register(registry)
+    // registering looks the meter up by name and tags, which profiling found costly per request
+    requestTimers
+        .computeIfAbsent(route + ' ' + status, k -> Timer.builder("causality_http_requests")
+            .description("HTTP requests by route and status")
+            .tag("route", route)
+            .tag("status", Integer.toString(status))
+            .publishPercentileHistogram()
+            .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofMillis(100))
+            .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
     MDC.put("requestId", String.valueOf((Object) ctx.attribute("requestId")));
     MDC.put("status", Integer.toString(status));

@@ -1,13 +1,13 @@
 package dev.causality.warehouse;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.causality.event.Event;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +28,7 @@ public final class Catalog {
 
   static final int MAX_VALUES = 100;
   static final int MAX_KEYS_PER_EVENT = 500;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
   /** An event name with how often and when it was last seen (epoch micros). */
   public record EventInfo(String event, long count, long lastSeenMicros) {}
@@ -64,6 +64,11 @@ public final class Catalog {
   public synchronized List<Row> delta(List<Event> rows) {
     Catalog batch = new Catalog();
     batch.count(rows);
+    return deltaOf(batch);
+  }
+
+  /** The increments of a catalog that counted only new rows (see {@link #count(Event)}). */
+  synchronized List<Row> deltaOf(Catalog batch) {
     List<Row> out = new ArrayList<>();
     for (Row r : batch.rows()) {
       if (r.kind().equals("value")) {
@@ -109,6 +114,13 @@ public final class Catalog {
 
   private void count(List<Event> rows) {
     for (Event e : rows) {
+      count(e);
+    }
+  }
+
+  /** Counts one row into this catalog (a fresh one per load, see {@link #deltaOf}). */
+  void count(Event e) {
+    {
       String name = switch (e.type()) {
         case "page" -> "$pageview";
         case "screen" -> "$screen";
@@ -122,8 +134,10 @@ public final class Catalog {
       s.lastSeen = Math.max(s.lastSeen, e.timestamp());
       String json = e.type().equals("identify") || e.type().equals("group") ? e.traits() : e.properties();
       if (json.length() > 2) {
-        try {
-          walk(s, "", JSON.readTree(json), 0);
+        try (JsonParser p = JSON_FACTORY.createParser(json)) {
+          if (p.nextToken() == JsonToken.START_OBJECT) {
+            walk(s, "", p, 0);
+          }
         } catch (IOException ignored) {
           // stored JSON always parses; a row that does not simply adds no keys
         }
@@ -131,49 +145,56 @@ public final class Catalog {
     }
   }
 
-  private static void walk(EventStats s, String prefix, JsonNode node, int depth) {
-    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
-      String key = prefix + f.getKey();
-      JsonNode v = f.getValue();
-      if (v.isObject() && depth < 2) {
-        walk(s, key + ".", v, depth + 1);
+  /**
+   * Counts the fields of the object the parser is in, read as tokens rather than as a tree (the
+   * stored JSON was written from a tree, so numbers read back as the text a tree would give).
+   */
+  private static void walk(EventStats s, String prefix, JsonParser p, int depth) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = prefix.isEmpty() ? p.currentName() : prefix + p.currentName();
+      JsonToken t = p.nextToken();
+      if (t == JsonToken.START_OBJECT && depth < 2) {
+        walk(s, key + ".", p, depth + 1);
         continue;
       }
       KeyStats k = s.keys.get(key);
       if (k == null) {
         if (s.keys.size() >= MAX_KEYS_PER_EVENT) {
+          p.skipChildren();
           continue;
         }
         k = new KeyStats();
         s.keys.put(key, k);
       }
       k.count++;
-      k.types.merge(type(v), 1L, Long::sum);
-      if (v.isValueNode() && !v.isNull()) {
-        String value = v.asText();
-        if (value.length() <= 100) {
-          if (k.values.containsKey(value)) {
-            k.values.merge(value, 1L, Long::sum);
-          } else if (k.values.size() < MAX_VALUES) {
-            k.values.put(value, 1L);
-          } else {
-            k.highCardinality = true;
+      k.types.merge(type(t), 1L, Long::sum);
+      switch (t) {
+        case START_OBJECT, START_ARRAY -> p.skipChildren();
+        case VALUE_NULL -> {}
+        default -> {
+          String value = p.getText();
+          if (value.length() <= 100) {
+            if (k.values.containsKey(value)) {
+              k.values.merge(value, 1L, Long::sum);
+            } else if (k.values.size() < MAX_VALUES) {
+              k.values.put(value, 1L);
+            } else {
+              k.highCardinality = true;
+            }
           }
         }
       }
     }
   }
 
-  private static String type(JsonNode v) {
-    return switch (v.getNodeType()) {
-      case STRING -> "string";
-      case NUMBER -> "number";
-      case BOOLEAN -> "boolean";
-      case ARRAY -> "array";
-      case OBJECT -> "object";
-      case NULL -> "null";
+  private static String type(JsonToken t) {
+    return switch (t) {
+      case VALUE_STRING -> "string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+      case VALUE_TRUE, VALUE_FALSE -> "boolean";
+      case START_ARRAY -> "array";
+      case START_OBJECT -> "object";
+      case VALUE_NULL -> "null";
       default -> "other";
     };
   }

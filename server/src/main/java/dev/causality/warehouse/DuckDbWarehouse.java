@@ -281,26 +281,68 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public void load(List<Event> rows, List<DeadLetter> deadLetters, long nextPosition) {
+    load(
+        new Batch() {
+          @Override
+          public void rows(java.util.function.Consumer<Event> sink) {
+            rows.forEach(sink);
+          }
+
+          @Override
+          public List<DeadLetter> deadLetters() {
+            return deadLetters;
+          }
+
+          @Override
+          public long nextPosition() {
+            return nextPosition;
+          }
+        });
+  }
+
+  /** Thrown through the batch's row callback to carry the Appender's checked exception out. */
+  private static final class AppendFailure extends RuntimeException {
+    AppendFailure(SQLException cause) {
+      super(cause);
+    }
+  }
+
+  @Override
+  public void load(Batch batch) {
     synchronized (writer) {
-      List<Catalog.Row> catalogDelta = catalog.delta(rows);
+      Catalog counted = new Catalog();
+      int[] rowCount = {0};
       try (Statement tx = writer.createStatement()) {
         tx.execute("BEGIN TRANSACTION");
         try {
+          // a statement first, so that the Appender below joins this transaction (DEVELOPMENT.md)
+          tx.execute("UPDATE load_state SET updated_at = now() WHERE id = 1");
+          try (DuckDBAppender appender = ((DuckDBConnection) writer).createAppender("main", "events")) {
+            try {
+              batch.rows(
+                  e -> {
+                    try {
+                      appendRow(appender, e);
+                    } catch (SQLException ex) {
+                      throw new AppendFailure(ex);
+                    }
+                    counted.count(e);
+                    rowCount[0]++;
+                  });
+            } catch (AppendFailure f) {
+              throw (SQLException) f.getCause();
+            }
+            appender.flush();
+          }
+          List<DeadLetter> deadLetters = batch.deadLetters();
+          long nextPosition = batch.nextPosition();
           try (PreparedStatement ps =
               writer.prepareStatement(
                   "UPDATE load_state SET log_position = ?, updated_at = now() WHERE id = 1")) {
             ps.setLong(1, nextPosition);
             ps.execute();
           }
-          if (!rows.isEmpty()) {
-            try (DuckDBAppender appender =
-                ((DuckDBConnection) writer).createAppender("main", "events")) {
-              for (Event e : rows) {
-                appendRow(appender, e);
-              }
-              appender.flush();
-            }
-          }
+          List<Catalog.Row> catalogDelta = catalog.deltaOf(counted);
           if (!catalogDelta.isEmpty()) {
             try (DuckDBAppender appender = ((DuckDBConnection) writer).createAppender("main", "catalog_increments")) {
               for (Catalog.Row r : catalogDelta) {
@@ -331,7 +373,7 @@ public final class DuckDbWarehouse implements Warehouse {
         }
       } catch (SQLException e) {
         throw new WarehouseException(
-            "cannot load " + rows.size() + " events: " + e.getMessage(), e, !isDataError(e));
+            "cannot load " + rowCount[0] + " events: " + e.getMessage(), e, !isDataError(e));
       }
     }
   }

@@ -17,6 +17,31 @@ public interface Warehouse extends AutoCloseable {
    */
   void load(List<Event> rows, List<DeadLetter> deadLetters, long nextPosition);
 
+  /**
+   * Like {@link #load(List, List, long)}, with rows produced while the transaction is open, so
+   * that a large batch is never held in memory at once. The default collects the rows first.
+   */
+  default void load(Batch batch) {
+    List<Event> rows = new java.util.ArrayList<>();
+    batch.rows(rows::add);
+    load(rows, batch.deadLetters(), batch.nextPosition());
+  }
+
+  /** The rows of one load transaction, produced on demand. */
+  interface Batch {
+    /**
+     * Passes every row to {@code sink}, in order. Called again, from the start, when the load is
+     * tried again; each call produces the same rows.
+     */
+    void rows(java.util.function.Consumer<Event> sink);
+
+    /** The dead letters found by the last call of {@link #rows}. */
+    List<DeadLetter> deadLetters();
+
+    /** The log position after the rows, once {@link #rows} has returned. */
+    long nextPosition();
+  }
+
   /** Calls {@code sink} with every (appId, eventId, receivedAt) received at or after {@code sinceMicros}. */
   void recentEventIds(long sinceMicros, RecentId sink);
 

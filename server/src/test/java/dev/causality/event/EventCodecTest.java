@@ -1,7 +1,10 @@
 package dev.causality.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -68,18 +71,42 @@ class EventCodecTest {
   }
 
   @Test
-  void absentColumnsAreLeftOutAndReadBackAsNull() throws Exception {
+  void absentColumnsReadBackAsNull() throws Exception {
     Event sparse = Events.track("X").build();
     byte[] bytes = EventCodec.encode(sparse);
-    assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("null").doesNotContain("pageUrl");
     assertThat(EventCodec.decode(bytes)).isEqualTo(sparse);
+    assertThat(EventCodec.toJson(sparse)).doesNotContain("null").doesNotContain("pageUrl");
   }
 
   @Test
-  void readsRecordsWrittenByTheEarlierDatabindEncoding() throws Exception {
+  void theBinaryRecordIsSmallerThanTheJsonOne() {
+    Event e = full();
+    assertThat(EventCodec.encode(e).length).isLessThan(EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8).length);
+  }
+
+  @Test
+  void readsRecordsWrittenInTheEarlierJsonFormats() throws Exception {
     Event e = full();
     assertThat(EventCodec.decode(encodeWithDatabind(e))).isEqualTo(e);
-    assertThat(EventCodec.encode(e).length).isLessThanOrEqualTo(encodeWithDatabind(e).length);
-    assertThat(Arrays.equals(EventCodec.encode(e), encodeWithDatabind(e))).isTrue();
+    assertThat(EventCodec.decode(EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8))).isEqualTo(e);
+    assertThat(EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8)).isEqualTo(encodeWithDatabind(e));
+  }
+
+  @Test
+  void truncatedOrCorruptRecordsFailToDecode() {
+    byte[] bytes = EventCodec.encode(full());
+    for (int cut : new int[] {1, 2, 10, bytes.length / 2, bytes.length - 1}) {
+      assertThatThrownBy(() -> EventCodec.decode(Arrays.copyOf(bytes, cut))).isInstanceOf(IOException.class);
+    }
+    byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
+    assertThatThrownBy(() -> EventCodec.decode(longer)).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void deadLettersDescribeRecordsAsReadableText() {
+    Event e = full();
+    assertThat(EventCodec.describe(EventCodec.encode(e))).isEqualTo(EventCodec.toJson(e));
+    assertThat(EventCodec.describe("{not json".getBytes(StandardCharsets.UTF_8))).isEqualTo("{not json");
+    assertThat(EventCodec.describe(new byte[] {1, (byte) 0xFF})).startsWith("base64:");
   }
 }

@@ -33,6 +33,30 @@ class CatalogTest {
   }
 
   @Test
+  void flattensThreeLevelsAndCountsScalarsOnly() {
+    Catalog c = new Catalog();
+    c.observe(List.of(Events.track("E")
+        .properties("{\"a\":{\"b\":{\"c\":{\"d\":1}},\"e\":\"x\"},\"arr\":[1,{\"x\":2}],\"n\":null,\"t\":true,"
+            + "\"f\":1.5,\"big\":1.0E300,\"long\":\"" + "y".repeat(101) + "\"}")
+        .build()));
+    Map<String, Catalog.PropertyInfo> byKey = new java.util.HashMap<>();
+    c.properties("default", "E", 10).forEach(p -> byKey.put(p.key(), p));
+    assertThat(byKey).containsOnlyKeys("a.b.c", "a.e", "arr", "n", "t", "f", "big", "long");
+    assertThat(byKey.get("a.b.c").types()).isEqualTo(Map.of("object", 1L));
+    assertThat(byKey.get("a.b.c").topValues()).isEmpty();
+    assertThat(byKey.get("arr").types()).isEqualTo(Map.of("array", 1L));
+    assertThat(byKey.get("arr").topValues()).isEmpty();
+    assertThat(byKey.get("n").types()).isEqualTo(Map.of("null", 1L));
+    assertThat(byKey.get("n").topValues()).isEmpty();
+    assertThat(byKey.get("t").topValues()).containsExactly(Map.entry("true", 1L));
+    assertThat(byKey.get("f").topValues()).containsExactly(Map.entry("1.5", 1L));
+    assertThat(byKey.get("big").topValues()).containsExactly(Map.entry("1.0E300", 1L));
+    assertThat(byKey.get("a.e").topValues()).containsExactly(Map.entry("x", 1L));
+    assertThat(byKey.get("long").types()).isEqualTo(Map.of("string", 1L));
+    assertThat(byKey.get("long").topValues()).isEmpty();
+  }
+
+  @Test
   void manyDistinctValuesMarkAKeyHighCardinalityAndStayBounded() {
     Catalog c = new Catalog();
     for (int batch = 0; batch < 3; batch++) {
