@@ -55,6 +55,11 @@ public final class Ingestion implements AutoCloseable {
       boolean fromBrowser,
       Optional<String> sentAtHeader) {}
 
+  /** Told about the events of each request once they are durable; must be quick and never throw. */
+  public interface Listener {
+    void accepted(IngestKey key, List<dev.causality.event.Event> events);
+  }
+
   /** Status, JSON body and an optional Retry-After in seconds. */
   public record Response(int status, String body, OptionalLong retryAfterSeconds) {}
 
@@ -70,6 +75,7 @@ public final class Ingestion implements AutoCloseable {
   private final Counter accepted;
   private final Optional<GeoIp> geoIp;
   private volatile boolean draining;
+  private volatile Listener listener;
 
   public Ingestion(
       Settings settings,
@@ -115,6 +121,11 @@ public final class Ingestion implements AutoCloseable {
   @Override
   public void close() {
     geoIp.ifPresent(GeoIp::close);
+  }
+
+  /** Sets the one listener of accepted events (the live stream and ingestion health). */
+  public void onAccepted(Listener l) {
+    this.listener = l;
   }
 
   /** From now on, refuse new requests with 503 so clients retry elsewhere or later. */
@@ -185,6 +196,12 @@ public final class Ingestion implements AutoCloseable {
     }
     append(payloads);
     accepted.increment(payloads.size());
+    Listener l = listener;
+    if (l != null && !payloads.isEmpty()) {
+      l.accepted(k, outcomes.stream().<dev.causality.event.Event>mapMulti((o, sink) -> {
+        if (o instanceof Outcome.Accepted a) sink.accept(a.event());
+      }).toList());
+    }
     for (Outcome.Rejected r : rejected) {
       rejectedCounter(r.reason().code()).increment();
     }

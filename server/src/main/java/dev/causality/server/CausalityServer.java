@@ -8,6 +8,13 @@ import dev.causality.auth.AccessControl;
 import dev.causality.auth.AccountRoutes;
 import dev.causality.auth.Accounts;
 import dev.causality.auth.SqliteAccountStore;
+import dev.causality.dashboards.DashboardRoutes;
+import dev.causality.dashboards.Dashboards;
+import dev.causality.dashboards.SqliteDashboardStore;
+import dev.causality.health.HealthRoutes;
+import dev.causality.health.IngestionHealth;
+import dev.causality.live.LiveEvents;
+import dev.causality.live.LiveRoutes;
 import dev.causality.ingest.IngestRoutes;
 import dev.causality.query.QueryEngine;
 import dev.causality.query.QueryRoutes;
@@ -67,6 +74,8 @@ public final class CausalityServer implements AutoCloseable {
   private Loader loader;
   private Ingestion ingestion;
   private QueryEngine queries;
+  private SqliteDashboardStore dashboardStore;
+  private LiveEvents live;
   private TelemetryWorker telemetry;
   private Javalin app;
   private volatile boolean ready;
@@ -120,6 +129,14 @@ public final class CausalityServer implements AutoCloseable {
             new SecureRandom(),
             registry);
     queries = new QueryEngine(warehouse, clock, Duration.ofSeconds(30));
+    dashboardStore = SqliteDashboardStore.open(config.metadataFile());
+    Dashboards dashboards = new Dashboards(dashboardStore, clock, new SecureRandom());
+    live = new LiveEvents(2000, Duration.ofSeconds(60), clock);
+    IngestionHealth ingestionHealth = new IngestionHealth(clock);
+    ingestion.onAccepted((key, events) -> {
+      ingestionHealth.accepted(key, events);
+      live.publish(events);
+    });
     telemetry = startTelemetry(clock);
     AccessControl access = new AccessControl(accounts, config.trustProxy());
     Gauge.builder("causality_log_bytes", log, FileEventLog::sizeBytes).description("Bytes held by the event log").register(registry);
@@ -153,6 +170,10 @@ public final class CausalityServer implements AutoCloseable {
       AccountRoutes.register(cfg.routes, accounts, projects, config.accounts().secureCookies());
       QueryRoutes.register(cfg.routes, queries, warehouse.catalog());
       SqlRoutes.register(cfg.routes, warehouse, accounts);
+      DashboardRoutes.register(cfg.routes, dashboards);
+      LiveRoutes.register(cfg.routes, live);
+      HealthRoutes.register(cfg.routes, ingestionHealth, registry, warehouse, loader::running, loader::lastError);
+      WebApp.register(cfg.routes);
       TelemetryRoutes.register(cfg.routes, telemetry.rollups(), clock);
       cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
         var body = JsonNodeFactory.instance.objectNode();
@@ -392,6 +413,9 @@ public final class CausalityServer implements AutoCloseable {
     stopped = true;
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
     draining = true;
+    if (live != null) {
+      live.close();
+    }
     if (ingestion != null) {
       ingestion.startDraining();
     }
@@ -439,6 +463,9 @@ public final class CausalityServer implements AutoCloseable {
     }
     if (warehouse != null) {
       warehouse.close();
+    }
+    if (dashboardStore != null) {
+      dashboardStore.close();
     }
     if (accountStore != null) {
       accountStore.close();

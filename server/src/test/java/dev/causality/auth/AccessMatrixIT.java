@@ -58,6 +58,21 @@ class AccessMatrixIT {
         "{" + ALPHA + ",\"cohort\":{\"event\":\"A\"},\"returning\":{\"event\":\"$any\"},\"period\":\"day\",\"periods\":3,"
             + "\"dateRange\":{\"last\":7,\"unit\":\"days\"}}");
     expect("POST /v1/analytics/query", Role.VIEWER, true, "", "{" + ALPHA + ",\"metrics\":[\"count\"],\"dimensions\":[\"event_name\"]}");
+    expect("GET /api/saved-queries", Role.VIEWER, true, "?project=alpha", null);
+    expect("POST /api/saved-queries", Role.EDITOR, true, "",
+        "{" + ALPHA + ",\"kind\":\"sql\",\"name\":\"matrix\",\"query\":{\"sql\":\"SELECT 1\"}}");
+    expect("GET /api/saved-queries/{id}", Role.VIEWER, false, "", null);
+    expect("PUT /api/saved-queries/{id}", Role.EDITOR, false, "", "{\"kind\":\"sql\",\"name\":\"m\",\"query\":{\"sql\":\"SELECT 1\"}}");
+    expect("DELETE /api/saved-queries/{id}", Role.EDITOR, false, "", null);
+    expect("GET /api/dashboards", Role.VIEWER, true, "?project=alpha", null);
+    expect("POST /api/dashboards", Role.EDITOR, true, "", "{" + ALPHA + ",\"name\":\"matrix\"}");
+    expect("GET /api/dashboards/{id}", Role.VIEWER, false, "", null);
+    expect("PATCH /api/dashboards/{id}", Role.EDITOR, false, "", "{\"name\":\"matrix\"}");
+    expect("DELETE /api/dashboards/{id}", Role.EDITOR, false, "", null);
+    expect("GET /api/sql/history", Role.VIEWER, false, "", null);
+    expect("GET /api/live", Role.VIEWER, true, "?project=alpha&follow=false", null);
+    expect("GET /api/ingestion/health", Role.VIEWER, false, "", null);
+    expect("GET /api/ingestion/dead-letters", Role.ADMIN, false, "", null);
     expect("GET /api/telemetry", Role.VIEWER, false, "", null);
     expect("GET /api/telemetry/{rollup}", Role.VIEWER, true, "?project=alpha", null);
     expect("POST /api/auth/login", Role.ANYONE, false, "", "{}");
