@@ -1,7 +1,8 @@
 package dev.causality.load;
 
-import java.util.ArrayDeque;
-import java.util.HashMap;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * The event ids stored within the last {@code window}, per project: a duplicate inside the window
@@ -9,18 +10,30 @@ import java.util.HashMap;
  */
 final class DedupWindow {
   /*
-   * Implementation note. Ids arrive in (nearly) received-at order, so expiry walks a FIFO from the
-   * head while entries are older than the window. `seen` maps the key to the received time of the
-   * entry in the FIFO, so an id stored again after it expired gets a fresh entry and the stale
-   * FIFO entry does not remove it. Past `maxIds` the oldest ids are forgotten early and counted.
+   * Implementation note. An id is kept as the first 64 bits of the SHA-256 of (project, event id):
+   * 8 bytes instead of a String, a map node and a boxed time (~200 B). Two different ids share a
+   * hash with probability ~n/2^64 per lookup (n ids in the window: 5e-14 at a million), and nobody
+   * can make an id collide with a given other one (that takes a second preimage of SHA-256), so a
+   * false duplicate is not a practical risk.
+   *
+   * `hashes`/`times` are an open-addressing table (linear probing, at most half full, 0 marks an
+   * empty slot, so a hash of 0 is stored as 1) mapping the hash to the received time of its newest
+   * FIFO entry. Ids arrive in (nearly) received-at order, so expiry walks the FIFO ring
+   * (`fifoHashes`/`fifoTimes`) from the head while entries are older than the window; a stale FIFO
+   * entry (the id was stored again later) does not remove the newer one. Removal shifts later
+   * entries of the same probe run back, so lookups never need tombstones. Past `maxIds` the oldest
+   * ids are forgotten early and counted. 48 to 96 bytes per id, depending on how full the arrays are.
    */
-
-  private record Entry(String key, long receivedAtMicros) {}
 
   private final long windowMicros;
   private final int maxIds;
-  private final HashMap<String, Long> seen = new HashMap<>();
-  private final ArrayDeque<Entry> order = new ArrayDeque<>();
+  private long[] hashes = new long[1024];
+  private long[] times = new long[1024];
+  private int size;
+  private long[] fifoHashes = new long[512];
+  private long[] fifoTimes = new long[512];
+  private int fifoHead;
+  private int fifoSize;
   private long evictedEarly;
 
   DedupWindow(long windowMicros, int maxIds) {
@@ -38,17 +51,32 @@ final class DedupWindow {
     return appId + '\u0000' + eventId;
   }
 
+  static long hash(String key) {
+    byte[] d;
+    try {
+      d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+    long h = 0;
+    for (int i = 0; i < 8; i++) {
+      h = (h << 8) | (d[i] & 0xff);
+    }
+    return h == 0 ? 1 : h;
+  }
+
   boolean contains(String key) {
-    return seen.containsKey(key);
+    return slot(hash(key)) >= 0;
   }
 
   void add(String key, long receivedAtMicros) {
     if (windowMicros == 0) {
       return;
     }
-    seen.put(key, receivedAtMicros);
-    order.addLast(new Entry(key, receivedAtMicros));
-    while (seen.size() > maxIds && !order.isEmpty()) {
+    long h = hash(key);
+    put(h, receivedAtMicros);
+    pushFifo(h, receivedAtMicros);
+    while (size > maxIds && fifoSize > 0) {
       if (removeHead()) {
         evictedEarly++;
       }
@@ -57,26 +85,125 @@ final class DedupWindow {
 
   void expire(long nowMicros) {
     long cutoff = nowMicros - windowMicros;
-    while (!order.isEmpty() && order.peekFirst().receivedAtMicros() < cutoff) {
+    while (fifoSize > 0 && fifoTimes[fifoHead] < cutoff) {
       removeHead();
     }
   }
 
-  private boolean removeHead() {
-    Entry head = order.pollFirst();
-    Long current = seen.get(head.key());
-    if (current != null && current == head.receivedAtMicros()) {
-      seen.remove(head.key());
-      return true;
-    }
-    return false;
-  }
-
   int size() {
-    return seen.size();
+    return size;
   }
 
   long evictedEarly() {
     return evictedEarly;
+  }
+
+  // ---- the table
+
+  private int home(long h) {
+    return (int) (Long.hashCode(h * 0x9E3779B97F4A7C15L) & (hashes.length - 1));
+  }
+
+  /** The slot holding {@code h}, or -1. */
+  private int slot(long h) {
+    int mask = hashes.length - 1;
+    for (int i = home(h); hashes[i] != 0; i = (i + 1) & mask) {
+      if (hashes[i] == h) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void put(long h, long time) {
+    if ((size + 1) * 2 > hashes.length) {
+      grow();
+    }
+    int mask = hashes.length - 1;
+    int i = home(h);
+    while (hashes[i] != 0 && hashes[i] != h) {
+      i = (i + 1) & mask;
+    }
+    if (hashes[i] == 0) {
+      size++;
+      hashes[i] = h;
+    }
+    times[i] = time;
+  }
+
+  private void grow() {
+    long[] oldHashes = hashes;
+    long[] oldTimes = times;
+    hashes = new long[oldHashes.length * 2];
+    times = new long[oldHashes.length * 2];
+    int mask = hashes.length - 1;
+    for (int j = 0; j < oldHashes.length; j++) {
+      if (oldHashes[j] != 0) {
+        int i = home(oldHashes[j]);
+        while (hashes[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        hashes[i] = oldHashes[j];
+        times[i] = oldTimes[j];
+      }
+    }
+  }
+
+  /** Removes slot {@code i}, shifting back later entries of its probe run (no tombstones). */
+  private void removeSlot(int i) {
+    int mask = hashes.length - 1;
+    hashes[i] = 0;
+    size--;
+    int j = i;
+    while (true) {
+      j = (j + 1) & mask;
+      if (hashes[j] == 0) {
+        return;
+      }
+      int k = home(hashes[j]);
+      // Move j back to i when its home is not in the cyclic range (i, j].
+      boolean stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+      if (!stays) {
+        hashes[i] = hashes[j];
+        times[i] = times[j];
+        hashes[j] = 0;
+        i = j;
+      }
+    }
+  }
+
+  // ---- the FIFO
+
+  private void pushFifo(long h, long time) {
+    if (fifoSize == fifoHashes.length) {
+      long[] nh = new long[fifoHashes.length * 2];
+      long[] nt = new long[fifoHashes.length * 2];
+      for (int k = 0; k < fifoSize; k++) {
+        int from = (fifoHead + k) & (fifoHashes.length - 1);
+        nh[k] = fifoHashes[from];
+        nt[k] = fifoTimes[from];
+      }
+      fifoHashes = nh;
+      fifoTimes = nt;
+      fifoHead = 0;
+    }
+    int tail = (fifoHead + fifoSize) & (fifoHashes.length - 1);
+    fifoHashes[tail] = h;
+    fifoTimes[tail] = time;
+    fifoSize++;
+  }
+
+  /** Pops the oldest FIFO entry; true when it removed its id (it was the id's newest entry). */
+  private boolean removeHead() {
+    long h = fifoHashes[fifoHead];
+    long time = fifoTimes[fifoHead];
+    fifoHead = (fifoHead + 1) & (fifoHashes.length - 1);
+    fifoSize--;
+    int i = slot(h);
+    if (i >= 0 && times[i] == time) {
+      removeSlot(i);
+      return true;
+    }
+    return false;
   }
 }

@@ -250,8 +250,11 @@ public final class CausalityServer implements AutoCloseable {
     });
   }
 
-  /** Heap bytes one id of the dedup window holds (key string, map entry, boxed time, FIFO entry). */
-  static final int DEDUP_BYTES_PER_ID = 200;
+  /**
+   * Heap bytes one id of the dedup window holds at most: its table is a quarter to half full (32-64
+   * B per id) and its FIFO ring up to half empty (16-32 B per id).
+   */
+  static final int DEDUP_BYTES_PER_ID = 96;
 
   /**
    * The dedup window's id cap: the configured one, but never more than a quarter of the heap holds,

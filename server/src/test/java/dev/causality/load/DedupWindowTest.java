@@ -63,4 +63,78 @@ class DedupWindowTest {
     assertThatThrownBy(() -> new DedupWindow(-1, 10)).hasMessageContaining("window");
     assertThatThrownBy(() -> new DedupWindow(1, 0)).hasMessageContaining("maxIds");
   }
+
+  /** The plain model the compact window must agree with: a map of key to newest time and a FIFO. */
+  private static final class Model {
+    final long window;
+    final int max;
+    final java.util.HashMap<String, Long> seen = new java.util.HashMap<>();
+    final java.util.ArrayDeque<java.util.Map.Entry<String, Long>> order = new java.util.ArrayDeque<>();
+    long evicted;
+
+    Model(long window, int max) {
+      this.window = window;
+      this.max = max;
+    }
+
+    void add(String k, long t) {
+      seen.put(k, t);
+      order.addLast(java.util.Map.entry(k, t));
+      while (seen.size() > max && !order.isEmpty()) {
+        if (removeHead()) {
+          evicted++;
+        }
+      }
+    }
+
+    void expire(long now) {
+      while (!order.isEmpty() && order.peekFirst().getValue() < now - window) {
+        removeHead();
+      }
+    }
+
+    boolean removeHead() {
+      var e = order.pollFirst();
+      Long cur = seen.get(e.getKey());
+      if (cur != null && cur.longValue() == e.getValue()) {
+        seen.remove(e.getKey());
+        return true;
+      }
+      return false;
+    }
+  }
+
+  @Test
+  void agreesWithAPlainMapOverAMillionRandomOperations() {
+    java.util.Random r = new java.util.Random(42);
+    for (int cap : new int[] {50, 5_000, 1_000_000}) {
+      DedupWindow w = new DedupWindow(1_000, cap);
+      Model m = new Model(1_000, cap);
+      long now = 0;
+      for (int op = 0; op < 350_000; op++) {
+        now += r.nextInt(3);
+        String key = DedupWindow.key("p" + r.nextInt(3), "e" + r.nextInt(20_000));
+        switch (r.nextInt(10)) {
+          case 0 -> {
+            w.expire(now);
+            m.expire(now);
+          }
+          case 1, 2, 3, 4 -> {
+            w.add(key, now);
+            m.add(key, now);
+          }
+          default -> assertThat(w.contains(key)).as("contains %s at op %d (cap %d)", key, op, cap)
+              .isEqualTo(m.seen.containsKey(key));
+        }
+        if (op % 10_000 == 0) {
+          assertThat(w.size()).isEqualTo(m.seen.size());
+        }
+      }
+      assertThat(w.size()).isEqualTo(m.seen.size());
+      assertThat(w.evictedEarly()).isEqualTo(m.evicted);
+      for (String k : m.seen.keySet()) {
+        assertThat(w.contains(k)).isTrue();
+      }
+    }
+  }
 }
