@@ -45,12 +45,13 @@ final class RealServer implements AutoCloseable {
     return server.port();
   }
 
-  /** Waits until everything acknowledged so far is in the warehouse (at most 10 s). */
+  /** Waits until everything acknowledged before this call is in the warehouse (at most 30 s). */
   void awaitLoaded() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (server.loader().position() < server.log().end()) {
+    long target = server.log().end();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (server.loader().position() < target) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("loader did not catch up: " + server.loader().position() + " < " + server.log().end());
+        throw new AssertionError("loader did not catch up: " + server.loader().position() + " < " + target);
       }
       try {
         Thread.sleep(5);
