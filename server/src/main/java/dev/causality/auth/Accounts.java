@@ -49,8 +49,11 @@ public final class Accounts implements AuditLog {
   private static final String NOBODY = "$2a$12$pyAzO311QXxP.x2u63cbUO4NdAMcYfjcCjxFDfr1ZJ.xxW61bcalS";
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
-  /** A signed-in session: the two secrets for the cookies and when they lapse. */
-  public record Session(String accessToken, Instant accessExpires, String refreshToken, Instant refreshExpires, String familyId) {}
+  /**
+   * A signed-in session: the two secrets for the cookies (valid {@link #ACCESS_TTL} and
+   * {@link #REFRESH_TTL}) and the family they belong to.
+   */
+  public record Session(String accessToken, String refreshToken, String familyId) {}
 
   /** The answer to a sign-in. */
   public sealed interface SignIn {
@@ -155,7 +158,7 @@ public final class Accounts implements AuditLog {
     Instant now = clock.instant();
     String refresh = secret(32);
     store.insertRefresh(sha256(refresh), family, userId, now, now.plus(REFRESH_TTL));
-    return new Session(sessions.issue(userId, family), now.plus(sessions.ttl()), refresh, now.plus(REFRESH_TTL), family);
+    return new Session(sessions.issue(userId, family), refresh, family);
   }
 
   /**

@@ -36,7 +36,7 @@ final class SessionTokens {
   static final String AUDIENCE = "causality-api";
 
   /** What a valid access token says: the user and the sign-in session it belongs to. */
-  record Claims(String userId, String familyId, Instant expiresAt) {}
+  record Claims(String userId, String familyId) {}
 
   private final byte[] secret;
   private final InstantSource clock;
@@ -64,10 +64,6 @@ final class SessionTokens {
         };
     claims.setMaxClockSkew(5);
     processor.setJWTClaimsSetVerifier(claims);
-  }
-
-  Duration ttl() {
-    return ttl;
   }
 
   String issue(String userId, String familyId) {
@@ -103,7 +99,7 @@ final class SessionTokens {
       if (!(sid instanceof String family)) {
         return Optional.empty();
       }
-      return Optional.of(new Claims(c.getSubject(), family, c.getExpirationTime().toInstant()));
+      return Optional.of(new Claims(c.getSubject(), family));
     } catch (ParseException | BadJOSEException | JOSEException | RuntimeException e) {
       return Optional.empty();
     }

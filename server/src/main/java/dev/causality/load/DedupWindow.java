@@ -35,6 +35,8 @@ final class DedupWindow {
   private int fifoHead;
   private int fifoSize;
   private long evictedEarly;
+  /** One digest for the window's lifetime: the window is used by one thread, the loader. */
+  private final MessageDigest sha256;
 
   DedupWindow(long windowMicros, int maxIds) {
     if (windowMicros < 0) {
@@ -45,19 +47,20 @@ final class DedupWindow {
     }
     this.windowMicros = windowMicros;
     this.maxIds = maxIds;
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
   }
 
   static String key(String appId, String eventId) {
     return appId + '\u0000' + eventId;
   }
 
-  static long hash(String key) {
-    byte[] d;
-    try {
-      d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-    }
+  /** The 64-bit id this window keeps for {@code key} (never 0, which marks an empty slot). */
+  long hash(String key) {
+    byte[] d = sha256.digest(key.getBytes(StandardCharsets.UTF_8));
     long h = 0;
     for (int i = 0; i < 8; i++) {
       h = (h << 8) | (d[i] & 0xff);

@@ -301,17 +301,16 @@ public final class Main implements Runnable {
 
       @Override
       public Integer call() {
-        dev.causality.auth.Role r;
-        try {
-          r = dev.causality.auth.Role.valueOf(role.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-          r = dev.causality.auth.Role.ANYONE;
-        }
-        if (r == dev.causality.auth.Role.ANYONE) {
+        dev.causality.auth.Role chosen = switch (role.toLowerCase(java.util.Locale.ROOT)) {
+          case "viewer" -> dev.causality.auth.Role.VIEWER;
+          case "editor" -> dev.causality.auth.Role.EDITOR;
+          case "admin" -> dev.causality.auth.Role.ADMIN;
+          default -> null;
+        };
+        if (chosen == null) {
           spec.commandLine().getErr().println("error: --role must be viewer, editor or admin, was '" + role + "'");
           return 2;
         }
-        dev.causality.auth.Role chosen = r;
         String p = password != null ? password
             : java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes());
         try {
