@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causality.http.ErrorBody;
 import dev.causality.projects.CreatedKey;
 import dev.causality.projects.IngestKey;
 import dev.causality.projects.MetadataException;
@@ -56,16 +57,7 @@ public final class AccountRoutes {
     routes.get("/api/projects/{id}/keys", r::keys, Role.ADMIN);
     routes.post("/api/projects/{id}/keys", r::createKey, Role.ADMIN);
     routes.delete("/api/keys/{id}", r::revokeKey, Role.ADMIN);
-    routes.exception(AuthException.class, (e, ctx) -> {
-      ObjectNode out = JSON.createObjectNode();
-      out.put("success", false);
-      out.put("code", e.code());
-      if (!e.field().isEmpty()) {
-        out.put("field", e.field());
-      }
-      out.put("message", e.getMessage());
-      ctx.status(e.status()).contentType("application/json").result(out.toString());
-    });
+    routes.exception(AuthException.class, (e, ctx) -> ErrorBody.write(ctx, e));
   }
 
   // ---- sessions

@@ -60,7 +60,11 @@ public interface AccountStore extends AutoCloseable {
 
   void insertFailure(String email, Instant at);
 
+  /** The failed sign-ins of {@code email} after {@code since} (at millisecond precision). */
   int failuresSince(String email, Instant since);
+
+  /** Deletes the failed sign-ins of every email at or before {@code until}; returns how many. */
+  int deleteFailuresUpTo(Instant until);
 
   void clearFailures(String email);
 

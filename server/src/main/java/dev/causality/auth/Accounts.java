@@ -5,15 +5,13 @@ import static java.util.Objects.requireNonNull;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.causality.projects.Projects;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -112,7 +110,7 @@ public final class Accounts implements AuditLog {
     if (secret.length() < 16) {
       throw new IllegalArgumentException("CAUSALITY_ADMIN_TOKEN must be at least 16 characters, was " + secret.length());
     }
-    if (store.tokenByHash(sha256(secret)).isPresent()) {
+    if (store.tokenByHash(Projects.hash(secret)).isPresent()) {
       return;
     }
     User admin = store.users().stream()
@@ -121,7 +119,7 @@ public final class Accounts implements AuditLog {
         .orElseThrow(() -> new IllegalStateException("no active admin to own CAUSALITY_ADMIN_TOKEN"));
     AccessToken t = new AccessToken("tok_" + secret(9), admin.id(), "CAUSALITY_ADMIN_TOKEN", secret.substring(0, 4),
         clock.instant(), Optional.empty(), Optional.empty());
-    store.insertToken(t, sha256(secret));
+    store.insertToken(t, Projects.hash(secret));
     record("system", "token.create", admin.id(), "CAUSALITY_ADMIN_TOKEN", "");
   }
 
@@ -138,6 +136,8 @@ public final class Accounts implements AuditLog {
     boolean passwordOk = verify(password, found.map(AccountStore.StoredUser::passwordHash).orElse(NOBODY));
     if (found.isEmpty() || !passwordOk || !found.get().user().active()) {
       store.insertFailure(who, now);
+      // failures at or before the window's start never count again: the table holds only the window
+      store.deleteFailuresUpTo(now.minus(FAILURE_WINDOW));
       record(who, "user.sign_in_failed", found.map(u -> u.user().id()).orElse(""), "", ip);
       return new SignIn.Refused();
     }
@@ -157,7 +157,7 @@ public final class Accounts implements AuditLog {
   private Session issue(String userId, String family) {
     Instant now = clock.instant();
     String refresh = secret(32);
-    store.insertRefresh(sha256(refresh), family, userId, now, now.plus(REFRESH_TTL));
+    store.insertRefresh(Projects.hash(refresh), family, userId, now, now.plus(REFRESH_TTL));
     return new Session(sessions.issue(userId, family), refresh, family);
   }
 
@@ -169,7 +169,7 @@ public final class Accounts implements AuditLog {
     if (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > 200) {
       return Optional.empty();
     }
-    String hash = sha256(refreshToken);
+    String hash = Projects.hash(refreshToken);
     Optional<AccountStore.RefreshToken> row = store.refresh(hash);
     if (row.isEmpty()) {
       return Optional.empty();
@@ -191,7 +191,7 @@ public final class Accounts implements AuditLog {
 
   /** Ends the session of {@code refreshToken} (or of {@code accessToken} when that is all there is). */
   public void signOut(Optional<String> refreshToken, Optional<String> accessToken, String ip) {
-    Optional<String> family = refreshToken.filter(t -> t.length() <= 200).flatMap(t -> store.refresh(sha256(t)))
+    Optional<String> family = refreshToken.filter(t -> t.length() <= 200).flatMap(t -> store.refresh(Projects.hash(t)))
         .map(AccountStore.RefreshToken::familyId)
         .or(() -> accessToken.flatMap(sessions::verify).map(SessionTokens.Claims::familyId));
     family.ifPresent(f -> {
@@ -212,7 +212,7 @@ public final class Accounts implements AuditLog {
     if (secret == null || secret.length() < 16 || secret.length() > 200) {
       return Optional.empty();
     }
-    String hash = sha256(secret);
+    String hash = Projects.hash(secret);
     return principals.get("t:" + hash, k -> store.tokenByHash(hash).filter(AccessToken::active).flatMap(t -> {
       store.touchToken(t.id(), clock.instant());
       return activeUser(t.userId());
@@ -348,7 +348,7 @@ public final class Accounts implements AuditLog {
     String secret = TOKEN_PREFIX + secret(32);
     AccessToken t = new AccessToken("tok_" + secret(9), userId, name.strip(), secret.substring(0, 8), clock.instant(),
         Optional.empty(), Optional.empty());
-    store.insertToken(t, sha256(secret));
+    store.insertToken(t, Projects.hash(secret));
     record(userId, "token.create", t.id(), t.name(), ip);
     return new CreatedToken(t, secret);
   }
@@ -388,13 +388,5 @@ public final class Accounts implements AuditLog {
     byte[] b = new byte[bytes];
     random.nextBytes(b);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-  }
-
-  static String sha256(String secret) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-    }
   }
 }

@@ -1,19 +1,14 @@
 package dev.causality.auth;
 
+import dev.causality.http.ApiException;
+
 /**
  * A refused account operation with a stable {@code code} that reaches clients and the HTTP status
  * that goes with it; {@code field} names the request field at fault, when there is one.
  */
-public final class AuthException extends RuntimeException {
-  private final int status;
-  private final String code;
-  private final String field;
-
+public final class AuthException extends ApiException {
   public AuthException(int status, String code, String field, String message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.field = field;
+    super(status, code, field, message, null);
   }
 
   static AuthException invalid(String field, String message) {
@@ -22,17 +17,5 @@ public final class AuthException extends RuntimeException {
 
   static AuthException notFound(String what) {
     return new AuthException(404, "not_found", "", what + " not found");
-  }
-
-  public int status() {
-    return status;
-  }
-
-  public String code() {
-    return code;
-  }
-
-  public String field() {
-    return field;
   }
 }

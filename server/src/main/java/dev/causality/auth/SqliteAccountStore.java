@@ -357,17 +357,21 @@ public final class SqliteAccountStore implements AccountStore {
   public void insertFailure(String email, Instant at) {
     update("record failed sign-in", "INSERT INTO sign_in_failures (email, at) VALUES (?, ?)", ps -> {
       ps.setString(1, email);
-      ps.setString(2, at.toString());
+      ps.setLong(2, at.toEpochMilli());
     });
   }
 
   @Override
   public int failuresSince(String email, Instant since) {
-    // ISO-8601 instants from Instant.toString() compare correctly as text only at equal precision;
-    // every row is written by Instant.toString() and read back here, so compare parsed values.
-    List<String> ats = query("count failed sign-ins", "SELECT at FROM sign_in_failures WHERE email = ?",
-        ps -> ps.setString(1, email), rs -> rs.getString(1));
-    return (int) ats.stream().map(Instant::parse).filter(t -> t.isAfter(since)).count();
+    return query("count failed sign-ins", "SELECT count(*) FROM sign_in_failures WHERE email = ? AND at > ?", ps -> {
+      ps.setString(1, email);
+      ps.setLong(2, since.toEpochMilli());
+    }, rs -> rs.getInt(1)).getFirst();
+  }
+
+  @Override
+  public int deleteFailuresUpTo(Instant until) {
+    return update("forget old failed sign-ins", "DELETE FROM sign_in_failures WHERE at <= ?", ps -> ps.setLong(1, until.toEpochMilli()));
   }
 
   @Override

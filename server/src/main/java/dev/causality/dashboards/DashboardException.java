@@ -1,23 +1,18 @@
 package dev.causality.dashboards;
 
+import dev.causality.http.ApiException;
+
 /**
  * A request about saved queries or dashboards that cannot be done. {@code code} is stable:
  * {@code invalid} (with the field), {@code not_found}, {@code storage}.
  */
-public final class DashboardException extends RuntimeException {
-  private final int status;
-  private final String code;
-
+public final class DashboardException extends ApiException {
   public DashboardException(int status, String code, String message) {
-    super(message);
-    this.status = status;
-    this.code = code;
+    super(status, code, "", message, null);
   }
 
   public DashboardException(String message, Throwable cause) {
-    super(message, cause);
-    this.status = 500;
-    this.code = "storage";
+    super(500, "storage", "", message, cause);
   }
 
   static DashboardException invalid(String field, String why) {
@@ -26,13 +21,5 @@ public final class DashboardException extends RuntimeException {
 
   static DashboardException notFound(String what, String id) {
     return new DashboardException(404, "not_found", "no " + what + " '" + id + "'");
-  }
-
-  public int status() {
-    return status;
-  }
-
-  public String code() {
-    return code;
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causality.auth.Principal;
 import dev.causality.auth.Role;
+import dev.causality.http.ErrorBody;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -58,11 +59,7 @@ public final class DashboardRoutes {
       try {
         h.handle(ctx);
       } catch (DashboardException e) {
-        ObjectNode out = JSON.createObjectNode();
-        out.put("success", false);
-        out.put("code", e.code());
-        out.put("message", e.getMessage());
-        ctx.status(e.status()).contentType("application/json").result(out.toString());
+        ErrorBody.write(ctx, e);
       }
     };
   }

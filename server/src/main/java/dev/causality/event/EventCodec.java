@@ -28,7 +28,7 @@ public final class EventCodec {
    * way. Numbers and their evidence: docs/benchmarks.md.
    */
 
-  private static final byte VERSION = 1;
+  static final byte VERSION = 1;
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final ObjectReader READER = MAPPER.readerFor(Event.class);
 

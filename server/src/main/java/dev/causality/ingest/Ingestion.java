@@ -60,6 +60,14 @@ public final class Ingestion implements AutoCloseable {
     void accepted(IngestKey key, List<dev.causality.event.Event> events);
   }
 
+  /**
+   * Where the loader stands: how many bytes of the log it has not read yet, or 0 when that should
+   * not hold requests back (the warehouse is unavailable: then the log is the buffer it exists to be).
+   */
+  public interface LoadLag {
+    long bytes();
+  }
+
   /** Status, JSON body and an optional Retry-After in seconds. */
   public record Response(int status, String body, OptionalLong retryAfterSeconds) {}
 
@@ -76,6 +84,9 @@ public final class Ingestion implements AutoCloseable {
   private final Optional<GeoIp> geoIp;
   private volatile boolean draining;
   private volatile Listener listener;
+  private volatile LoadLag loadLag = () -> 0;
+  private final Counter throttled;
+  private final io.micrometer.core.instrument.Timer throttleWait;
 
   public Ingestion(
       Settings settings,
@@ -107,6 +118,48 @@ public final class Ingestion implements AutoCloseable {
         Counter.builder("causality_events_accepted").description("Events made durable and acknowledged").register(registry);
     for (Outcome.Reason r : Outcome.Reason.values()) {
       rejectedCounter(r.code());
+    }
+    this.throttled =
+        Counter.builder("causality_ingest_throttled")
+            .description("Requests held back because the loader was more than the maximum load lag behind")
+            .register(registry);
+    this.throttleWait =
+        io.micrometer.core.instrument.Timer.builder("causality_ingest_throttle_wait")
+            .description("How long held-back requests waited for the loader")
+            .register(registry);
+  }
+
+  /** Sets where the loader stands, for the wait of {@link IngestLimits#maxLoadLagBytes()}. */
+  public void loadLag(LoadLag lag) {
+    this.loadLag = requireNonNull(lag, "lag is null");
+  }
+
+  /** The longest a request waits for the loader before it is taken in anyway. */
+  static final long MAX_THROTTLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  /**
+   * Backpressure: while the loader is more than {@code maxLoadLagBytes} behind the log, a new
+   * request waits (its body still unread, so clients slow down through TCP) until the loader has
+   * caught up, for at most {@link #MAX_THROTTLE_NANOS}, and is then taken in anyway. Nothing is
+   * refused for this: the log stays the buffer. Without it, requests outrun the loader on a
+   * saturated machine (both share the cores) and freshness and memory grow without bound.
+   */
+  private void awaitLoader() {
+    long max = limits.maxLoadLagBytes();
+    LoadLag lag = loadLag;
+    if (max == 0 || lag.bytes() <= max) {
+      return;
+    }
+    throttled.increment();
+    long start = System.nanoTime();
+    try {
+      while (lag.bytes() > max && System.nanoTime() - start < MAX_THROTTLE_NANOS) {
+        Thread.sleep(5);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      throttleWait.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -162,6 +215,7 @@ public final class Ingestion implements AutoCloseable {
     if (req.headerKey().isPresent()) {
       key = Optional.of(authenticate(req.headerKey().get()));
     }
+    awaitLoader();
     long receivedAt = TimeUnit.MILLISECONDS.toMicros(clock.millis());
     byte[] body = RequestBody.read(req.body(), req.contentEncoding().orElse(null), limits.maxRequestBytes());
     ParsedRequest parsed = parser.parse(body, route);

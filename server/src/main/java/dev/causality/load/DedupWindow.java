@@ -1,5 +1,6 @@
 package dev.causality.load;
 
+import dev.causality.event.EventRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -60,7 +61,23 @@ final class DedupWindow {
 
   /** The 64-bit id this window keeps for {@code key} (never 0, which marks an empty slot). */
   long hash(String key) {
-    byte[] d = sha256.digest(key.getBytes(StandardCharsets.UTF_8));
+    return first64(sha256.digest(key.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** {@link #hash(String)} of {@link #key}{@code (appId, eventId)}. */
+  long hash(String appId, String eventId) {
+    return hash(key(appId, eventId));
+  }
+
+  /** {@link #hash(String, String)} of a record's project and event id, from its UTF-8 bytes. */
+  long hash(EventRecord r) {
+    sha256.update(r.array(), r.offset(EventRecord.APP_ID), r.length(EventRecord.APP_ID));
+    sha256.update((byte) 0);
+    sha256.update(r.array(), r.offset(EventRecord.EVENT_ID), r.length(EventRecord.EVENT_ID));
+    return first64(sha256.digest());
+  }
+
+  private static long first64(byte[] d) {
     long h = 0;
     for (int i = 0; i < 8; i++) {
       h = (h << 8) | (d[i] & 0xff);
@@ -69,14 +86,21 @@ final class DedupWindow {
   }
 
   boolean contains(String key) {
-    return slot(hash(key)) >= 0;
+    return contains(hash(key));
+  }
+
+  boolean contains(long hash) {
+    return slot(hash) >= 0;
   }
 
   void add(String key, long receivedAtMicros) {
+    add(hash(key), receivedAtMicros);
+  }
+
+  void add(long h, long receivedAtMicros) {
     if (windowMicros == 0) {
       return;
     }
-    long h = hash(key);
     put(h, receivedAtMicros);
     pushFifo(h, receivedAtMicros);
     while (size > maxIds && fifoSize > 0) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -44,6 +45,9 @@ public final class FileEventLog implements EventLog {
 
   static final byte MAGIC = (byte) 0xCA;
   static final int HEADER_BYTES = 9;
+
+  /** The least a read asks the file for at once (records are read in windows, not one by one). */
+  private static final int WINDOW_BYTES = 64 * 1024;
   static final int MAX_RECORD_BYTES = 64 * 1024 * 1024;
   static final String PROBE_FILE = "write-probe.tmp";
   private static final int PROBE_BYTES = 64 * 1024;
@@ -347,7 +351,6 @@ public final class FileEventLog implements EventLog {
     }
     long read = 0;
     long pos = position;
-    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
     try {
       while (pos < end && (out.isEmpty() || read < maxBytes)) {
         Map.Entry<Long, Path> seg = segments.floorEntry(pos);
@@ -360,25 +363,43 @@ public final class FileEventLog implements EventLog {
           }
           continue;
         }
-        long local = pos - seg.getKey();
-        header.clear();
-        readFully(ch, header, local);
-        header.flip();
-        byte magic = header.get();
-        int length = header.getInt();
-        int crc = header.getInt();
-        if (magic != MAGIC || length < 0 || length > MAX_RECORD_BYTES || pos + HEADER_BYTES + length > segEnd) {
-          throw corrupt(seg.getValue(), local, "bad record header");
+        // One read for many records: the rest of the request (at least a small window), cut at the
+        // segment's end; a record longer than the window is read on its own below.
+        long wanted = Math.max(WINDOW_BYTES, maxBytes - read + HEADER_BYTES);
+        ByteBuffer window = ByteBuffer.allocate((int) Math.min(segEnd - pos, Math.min(wanted, Integer.MAX_VALUE - 16)));
+        long windowStart = pos;
+        readFully(ch, window, pos - seg.getKey());
+        byte[] w = window.array();
+        while (pos < segEnd && (out.isEmpty() || read < maxBytes)) {
+          int at = (int) (pos - windowStart);
+          long local = pos - seg.getKey();
+          if (at + HEADER_BYTES > w.length) {
+            break; // the header runs past the window: the next window starts here
+          }
+          ByteBuffer header = ByteBuffer.wrap(w, at, HEADER_BYTES);
+          byte magic = header.get();
+          int length = header.getInt();
+          int crc = header.getInt();
+          if (magic != MAGIC || length < 0 || length > MAX_RECORD_BYTES || pos + HEADER_BYTES + length > segEnd) {
+            throw corrupt(seg.getValue(), local, "bad record header");
+          }
+          byte[] payload;
+          if (at + HEADER_BYTES + length <= w.length) {
+            payload = Arrays.copyOfRange(w, at + HEADER_BYTES, at + HEADER_BYTES + length);
+          } else if (at == 0) {
+            payload = new byte[length];
+            readFully(ch, ByteBuffer.wrap(payload), local + HEADER_BYTES);
+          } else {
+            break; // the record runs past the window: the next window starts here
+          }
+          if (crc32c(payload) != crc) {
+            throw corrupt(seg.getValue(), local, "checksum mismatch");
+          }
+          long next = pos + HEADER_BYTES + length;
+          out.add(new LogRecord(pos, next, payload));
+          read += length;
+          pos = next;
         }
-        byte[] payload = new byte[length];
-        readFully(ch, ByteBuffer.wrap(payload), local + HEADER_BYTES);
-        if (crc32c(payload) != crc) {
-          throw corrupt(seg.getValue(), local, "checksum mismatch");
-        }
-        long next = pos + HEADER_BYTES + length;
-        out.add(new LogRecord(pos, next, payload));
-        read += length;
-        pos = next;
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read event log at position " + pos, e);

@@ -104,7 +104,12 @@ public final class Projects {
     return byHash.get(hash(secret)).filter(IngestKey::active);
   }
 
-  static String hash(String secret) {
+  /**
+   * The hex SHA-256 of {@code secret} (UTF-8): how ingestion keys, personal tokens and refresh
+   * tokens are stored and looked up, never the secret itself. The secrets are long and random, so
+   * a plain, fast digest is enough (no password hashing).
+   */
+  public static String hash(String secret) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(sha.digest(secret.getBytes(StandardCharsets.UTF_8)));

@@ -5,6 +5,7 @@ import dev.causality.auth.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causality.http.ErrorBody;
 import dev.causality.warehouse.Catalog;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -90,13 +91,6 @@ public final class QueryRoutes {
   }
 
   static void error(Context ctx, QueryException e) {
-    ObjectNode out = JSON.createObjectNode();
-    out.put("success", false);
-    out.put("code", e.code());
-    if (!e.field().isEmpty()) {
-      out.put("field", e.field());
-    }
-    out.put("message", e.getMessage());
-    ctx.status(e.status()).contentType("application/json").result(out.toString());
+    ErrorBody.write(ctx, e);
   }
 }

@@ -17,10 +17,12 @@ import dev.causality.live.LiveEvents;
 import dev.causality.live.LiveRoutes;
 import dev.causality.ingest.IngestRoutes;
 import dev.causality.query.QueryEngine;
+import dev.causality.http.ErrorBody;
 import dev.causality.query.QueryRoutes;
 import dev.causality.query.SqlRoutes;
 import dev.causality.telemetry.Dialect;
 import dev.causality.telemetry.Migrations;
+import dev.causality.telemetry.PostgresConnections;
 import dev.causality.telemetry.PostgresDatabase;
 import dev.causality.telemetry.Rollups;
 import dev.causality.telemetry.TelemetryRoutes;
@@ -77,6 +79,7 @@ public final class CausalityServer implements AutoCloseable {
   private SqliteDashboardStore dashboardStore;
   private LiveEvents live;
   private TelemetryWorker telemetry;
+  private PostgresConnections telemetryDatabase;
   private Javalin app;
   private volatile boolean ready;
   private volatile boolean draining;
@@ -128,6 +131,7 @@ public final class CausalityServer implements AutoCloseable {
             clock,
             new SecureRandom(),
             registry);
+    ingestion.loadLag(() -> loader.running() && loader.lastError().isEmpty() ? log.end() - loader.readPosition() : 0);
     queries = new QueryEngine(warehouse, clock, Duration.ofSeconds(30));
     dashboardStore = SqliteDashboardStore.open(config.metadataFile());
     Dashboards dashboards = new Dashboards(dashboardStore, clock, new SecureRandom());
@@ -175,23 +179,16 @@ public final class CausalityServer implements AutoCloseable {
       HealthRoutes.register(cfg.routes, ingestionHealth, registry, warehouse, loader::running, loader::lastError);
       WebApp.register(cfg.routes);
       TelemetryRoutes.register(cfg.routes, telemetry.rollups(), clock);
-      cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
-        var body = JsonNodeFactory.instance.objectNode();
-        body.put("success", false);
-        body.put("code", switch (e.getStatus()) {
-          case 401 -> "unauthorized";
-          case 403 -> "forbidden";
-          case 404 -> "not_found";
-          default -> "http_" + e.getStatus();
-        });
-        body.put("message", e.getMessage());
-        ctx.status(e.getStatus()).contentType("application/json").result(body.toString());
-      });
+      cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> ErrorBody.write(ctx, e.getStatus(),
+          switch (e.getStatus()) {
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            default -> "http_" + e.getStatus();
+          }, "", e.getMessage()));
       cfg.routes.exception(Exception.class, (e, ctx) -> {
         LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-        ctx.status(500).contentType("application/json")
-            .result("{\"success\":false,\"code\":\"internal\",\"message\":\"internal error; see the server log for request "
-                + ctx.attribute("requestId") + "\"}");
+        ErrorBody.write(ctx, 500, "internal", "", "internal error; see the server log for request " + ctx.attribute("requestId"));
       });
       cfg.requestLogger.http(this::afterRequest);
     });
@@ -215,7 +212,9 @@ public final class CausalityServer implements AutoCloseable {
     Rollups rollups;
     if (config.databaseUrl().isPresent()) {
       PostgresDatabase db = PostgresDatabase.parse("DATABASE_URL", config.databaseUrl().get());
-      rollups = new Rollups(db.detectDialect(), db, clock);
+      Dialect dialect = db.detectDialect();
+      telemetryDatabase = PostgresConnections.create(db);
+      rollups = new Rollups(dialect, telemetryDatabase, clock);
       LOG.info("service telemetry from {} ({})", db, rollups.dialect().id());
     } else {
       rollups = new Rollups(Dialect.DUCKDB, warehouse::newConnection, clock);
@@ -463,6 +462,9 @@ public final class CausalityServer implements AutoCloseable {
     }
     if (telemetry != null) {
       telemetry.close();
+    }
+    if (telemetryDatabase != null) {
+      telemetryDatabase.close();
     }
     if (warehouse != null) {
       warehouse.close();

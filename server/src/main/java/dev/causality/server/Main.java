@@ -107,6 +107,10 @@ public final class Main implements Runnable {
     @Option(names = "--max-batch-events", defaultValue = "${env:CAUSALITY_MAX_BATCH_EVENTS:-2500}")
     int maxBatchEvents;
 
+    @Option(names = "--max-load-lag-bytes", defaultValue = "${env:CAUSALITY_MAX_LOAD_LAG_BYTES:-100663296}",
+        description = "Log bytes the loader may be behind before new ingestion requests wait for it (up to 2 s); 0 = never wait (CAUSALITY_MAX_LOAD_LAG_BYTES).")
+    long maxLoadLagBytes;
+
     @Option(names = "--dedup-window", defaultValue = "${env:CAUSALITY_DEDUP_WINDOW:-24h}", description = "Duplicate event_id window (CAUSALITY_DEDUP_WINDOW, default 24h).")
     String dedupWindow;
 
@@ -148,7 +152,7 @@ public final class Main implements Runnable {
           Optional.ofNullable(ingestKey).filter(k -> !k.isBlank()),
           Optional.ofNullable(adminToken).filter(k -> !k.isBlank()),
           rateLimit,
-          new IngestLimits(maxEventBytes, maxRequestBytes, maxBatchEvents, IngestLimits.DEFAULTS.maxNestingDepth()),
+          new IngestLimits(maxEventBytes, maxRequestBytes, maxBatchEvents, IngestLimits.DEFAULTS.maxNestingDepth(), maxLoadLagBytes),
           Config.duration("CAUSALITY_DEDUP_WINDOW", dedupWindow),
           dedupMaxIds,
           ipMode,

@@ -3,7 +3,10 @@ package dev.causality.telemetry;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** Opens a new JDBC connection to the telemetry database; the caller closes it. */
+/**
+ * Gives a JDBC connection to the telemetry database, new or from a pool; the caller closes it
+ * (which returns a pooled one).
+ */
 @FunctionalInterface
 public interface ConnectionSource {
   Connection open() throws SQLException;

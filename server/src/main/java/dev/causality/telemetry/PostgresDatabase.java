@@ -21,6 +21,9 @@ import java.util.Properties;
  * {@link #toString()}.
  */
 public record PostgresDatabase(String jdbcUrl, Optional<String> user, Optional<String> password) implements ConnectionSource {
+  /** The {@code application_name} of Causality's sessions, as {@code pg_stat_activity} shows them. */
+  static final String APPLICATION_NAME = "causality";
+
   public PostgresDatabase {
     requireNonNull(jdbcUrl, "jdbcUrl is null");
     requireNonNull(user, "user is null");
@@ -81,12 +84,13 @@ public record PostgresDatabase(String jdbcUrl, Optional<String> user, Optional<S
     return url.replaceAll("//([^:/@]*):[^@/]*@", "//$1:***@");
   }
 
+  /** A new connection, which the caller closes; the server reads through {@link PostgresConnections} instead. */
   @Override
   public Connection open() throws SQLException {
     Properties props = new Properties();
     user.ifPresent(v -> props.setProperty("user", v));
     password.ifPresent(v -> props.setProperty("password", v));
-    props.setProperty("ApplicationName", "causality");
+    props.setProperty("ApplicationName", APPLICATION_NAME);
     Connection c = DriverManager.getConnection(jdbcUrl, props);
     try (Statement st = c.createStatement()) {
       st.execute("SET TIME ZONE 'UTC'");

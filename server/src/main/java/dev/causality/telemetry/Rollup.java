@@ -144,6 +144,14 @@ enum Rollup {
     return Stream.of(values()).map(r -> r.apiName).toList();
   }
 
+  /**
+   * The well-known telemetry event names: those the rollups count, and {@code database_query}
+   * (no rollup yet). On the embedded warehouse only these are subject to the telemetry retention.
+   */
+  static List<String> telemetryEvents() {
+    return Stream.concat(Stream.of(values()).flatMap(r -> r.events.stream()), Stream.of("database_query")).distinct().toList();
+  }
+
   private static Column text(String key) {
     return new Column(key, d -> "coalesce(" + d.text(key) + ", '')");
   }

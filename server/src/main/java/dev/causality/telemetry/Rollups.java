@@ -60,8 +60,11 @@ public final class Rollups {
   /** One rollup's refresh: buckets from {@code from} up to the new {@code watermark}, {@code rows} written. */
   public record Refreshed(String rollup, Instant from, Instant watermark, long rows) {}
 
-  /** What {@link #maintain()} did to the raw events' daily partitions. */
-  public record Maintenance(int partitionsCreated, int partitionsDropped) {}
+  /**
+   * What {@link #maintain()} did: daily partitions created and dropped (PostgreSQL), raw events
+   * deleted (the embedded warehouse).
+   */
+  public record Maintenance(int partitionsCreated, int partitionsDropped, long eventsDeleted) {}
 
   /** A read of one rollup: buckets starting in [from, to) of one project, optionally one service. */
   public record Request(String rollup, Instant from, Instant to, String project, Optional<String> service) {
@@ -155,15 +158,23 @@ public final class Rollups {
   }
 
   /**
-   * On plain PostgreSQL: creates the daily partitions of {@code analytics_events} from yesterday to
-   * the policy's days ahead and drops those past the retention (rows older than it in the default
-   * partition too). Elsewhere nothing: DuckDB keeps the warehouse's events, TimescaleDB has its own
-   * chunks and retention policy.
+   * Keeps the raw events' retention (the {@code retention} policy, 90 days by default), counted in
+   * whole UTC days as on PostgreSQL: on plain PostgreSQL it creates the daily partitions of
+   * {@code analytics_events} from yesterday to the policy's days ahead and drops those past the
+   * retention (rows older than it in the default partition too); on the embedded warehouse it
+   * deletes the telemetry events ({@link Rollup#telemetryEvents()}) older than the retention, and
+   * no other event (the warehouse's product analytics are not telemetry). TimescaleDB has its own
+   * chunks and retention policy. Rollup rows are kept everywhere.
    */
   public Maintenance maintain() {
-    if (dialect != Dialect.POSTGRESQL) {
-      return new Maintenance(0, 0);
-    }
+    return switch (dialect) {
+      case POSTGRESQL -> maintainPartitions();
+      case DUCKDB -> deleteExpiredEvents();
+      case TIMESCALEDB -> new Maintenance(0, 0, 0);
+    };
+  }
+
+  private Maintenance maintainPartitions() {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     try (Connection c = connections.open()) {
       Policies p = policies(c);
@@ -184,9 +195,25 @@ public final class Rollups {
           dropped = rs.getInt(1);
         }
       }
-      return new Maintenance(created, dropped);
+      return new Maintenance(created, dropped, 0);
     } catch (SQLException e) {
       throw TelemetryException.database("maintaining the partitions of analytics_events", e);
+    }
+  }
+
+  private Maintenance deleteExpiredEvents() {
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    try (Connection c = connections.open()) {
+      Policies p = policies(c);
+      Instant cutoff = today.minusDays(p.retention.toDays()).atStartOfDay(ZoneOffset.UTC).toInstant();
+      // the view analytics_events cannot be deleted from; its rows are the warehouse's events table
+      try (Statement st = c.createStatement()) {
+        long deleted = st.executeUpdate("DELETE FROM events WHERE \"timestamp\" < " + dialect.literal(cutoff) + " AND event IN ("
+            + String.join(", ", Rollup.telemetryEvents().stream().map(e -> "'" + e + "'").toList()) + ")");
+        return new Maintenance(0, 0, deleted);
+      }
+    } catch (SQLException e) {
+      throw TelemetryException.database("deleting telemetry events past the retention", e);
     }
   }
 

@@ -1,19 +1,14 @@
 package dev.causality.telemetry;
 
+import dev.causality.http.ApiException;
+
 /**
  * A telemetry operation failed. {@link #code()} is stable: {@code invalid_parameter} (with the
  * {@link #field()}), {@code unknown_rollup}, {@code not_migrated}, {@code database}.
  */
-public final class TelemetryException extends RuntimeException {
-  private final int status;
-  private final String code;
-  private final String field;
-
+public final class TelemetryException extends ApiException {
   TelemetryException(int status, String code, String field, String message, Throwable cause) {
-    super(message, cause);
-    this.status = status;
-    this.code = code;
-    this.field = field;
+    super(status, code, field, message, cause);
   }
 
   static TelemetryException invalid(String field, String message) {
@@ -28,19 +23,5 @@ public final class TelemetryException extends RuntimeException {
           what + ": the telemetry tables are missing; run `causality migrate all` (" + msg + ")", e);
     }
     return new TelemetryException(500, "database", "", what + ": " + msg, e);
-  }
-
-  /** The HTTP status this failure answers with. */
-  public int status() {
-    return status;
-  }
-
-  public String code() {
-    return code;
-  }
-
-  /** The request field that is wrong, or "" when none is. */
-  public String field() {
-    return field;
   }
 }

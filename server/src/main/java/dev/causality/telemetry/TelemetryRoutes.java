@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.causality.auth.Principal;
 import dev.causality.auth.Role;
+import dev.causality.http.ErrorBody;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Duration;
@@ -92,14 +93,7 @@ public final class TelemetryRoutes {
       }
       ctx.contentType("application/json").result(out.toString());
     } catch (TelemetryException e) {
-      ObjectNode out = JSON.createObjectNode();
-      out.put("success", false);
-      out.put("code", e.code());
-      if (!e.field().isEmpty()) {
-        out.put("field", e.field());
-      }
-      out.put("message", e.getMessage());
-      ctx.status(e.status()).contentType("application/json").result(out.toString());
+      ErrorBody.write(ctx, e);
     }
   }
 

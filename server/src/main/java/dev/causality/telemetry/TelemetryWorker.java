@@ -41,6 +41,9 @@ public final class TelemetryWorker implements AutoCloseable {
     if (m.partitionsCreated() + m.partitionsDropped() > 0) {
       LOG.info("telemetry partitions: {} created, {} dropped", m.partitionsCreated(), m.partitionsDropped());
     }
+    if (m.eventsDeleted() > 0) {
+      LOG.info("telemetry retention: {} raw events deleted", m.eventsDeleted());
+    }
     List<Rollups.Refreshed> refreshed = rollups.refresh();
     LOG.debug("telemetry rollups refreshed: {}", refreshed);
     return refreshed;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.causality.event.Event;
+import dev.causality.event.EventRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -120,27 +121,37 @@ public final class Catalog {
 
   /** Counts one row into this catalog (a fresh one per load, see {@link #deltaOf}). */
   void count(Event e) {
-    {
-      String name = switch (e.type()) {
+    count(EventRecord.of(e));
+  }
+
+  /** Counts one stored record, parsing its JSON column in place. */
+  void count(EventRecord r) {
+    String name;
+    if (r.textEquals(EventRecord.TYPE, "track")) {
+      name = r.present(EventRecord.EVENT) ? r.text(EventRecord.EVENT) : "$unnamed";
+    } else {
+      name = switch (r.text(EventRecord.TYPE)) {
         case "page" -> "$pageview";
         case "screen" -> "$screen";
         case "identify" -> "$identify";
         case "group" -> "$group";
         case "alias" -> "$alias";
-        default -> e.event() == null ? "$unnamed" : e.event();
+        default -> r.present(EventRecord.EVENT) ? r.text(EventRecord.EVENT) : "$unnamed";
       };
-      EventStats s = projects.computeIfAbsent(e.appId(), k -> new HashMap<>()).computeIfAbsent(name, k -> new EventStats());
-      s.count++;
-      s.lastSeen = Math.max(s.lastSeen, e.timestamp());
-      String json = e.type().equals("identify") || e.type().equals("group") ? e.traits() : e.properties();
-      if (json.length() > 2) {
-        try (JsonParser p = JSON_FACTORY.createParser(json)) {
-          if (p.nextToken() == JsonToken.START_OBJECT) {
-            walk(s, "", p, 0);
-          }
-        } catch (IOException ignored) {
-          // stored JSON always parses; a row that does not simply adds no keys
+    }
+    EventStats s = projects.computeIfAbsent(r.text(EventRecord.APP_ID), k -> new HashMap<>())
+        .computeIfAbsent(name, k -> new EventStats());
+    s.count++;
+    s.lastSeen = Math.max(s.lastSeen, r.time(EventRecord.TIMESTAMP));
+    int column = r.textEquals(EventRecord.TYPE, "identify") || r.textEquals(EventRecord.TYPE, "group")
+        ? EventRecord.TRAITS : EventRecord.PROPERTIES;
+    if (r.present(column) && r.length(column) > 2) {
+      try (JsonParser p = JSON_FACTORY.createParser(r.array(), r.offset(column), r.length(column))) {
+        if (p.nextToken() == JsonToken.START_OBJECT) {
+          walk(s, "", p, 0);
         }
+      } catch (IOException ignored) {
+        // stored JSON always parses; a row that does not simply adds no keys
       }
     }
   }

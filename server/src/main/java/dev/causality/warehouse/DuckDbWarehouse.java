@@ -3,6 +3,7 @@ package dev.causality.warehouse;
 import static java.util.Objects.requireNonNull;
 
 import dev.causality.event.Event;
+import dev.causality.event.EventRecord;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -284,8 +285,10 @@ public final class DuckDbWarehouse implements Warehouse {
     load(
         new Batch() {
           @Override
-          public void rows(java.util.function.Consumer<Event> sink) {
-            rows.forEach(sink);
+          public void rows(java.util.function.Consumer<EventRecord> sink) {
+            for (Event e : rows) {
+              sink.accept(EventRecord.of(e));
+            }
           }
 
           @Override
@@ -400,23 +403,34 @@ public final class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  private static void appendRow(DuckDBAppender a, Event e) throws SQLException {
+  private static void appendRow(DuckDBAppender a, EventRecord r) throws SQLException {
     a.beginRow();
-    for (EventColumns.Column c : EventColumns.ALL) {
-      Object v = c.value().apply(e);
-      if (v == null) {
-        a.appendNull();
-        continue;
-      }
-      switch (c.kind()) {
-        case TEXT, JSON -> a.append((String) v);
-        case TIME -> a.appendEpochMicros((Long) v);
-        case INT -> a.append((int) (Integer) v);
-        case BOOL -> a.append((boolean) (Boolean) v);
+    for (int c = 0; c < EventRecord.COLUMNS; c++) {
+      switch (COLUMN_KINDS[c]) {
+        case TEXT, JSON -> {
+          if (r.present(c)) {
+            a.append(r.utf8(c)); // VARCHAR from UTF-8 bytes: no String in between
+          } else {
+            a.appendNull();
+          }
+        }
+        case TIME -> a.appendEpochMicros(r.time(c));
+        case INT -> {
+          if (r.present(c)) {
+            a.append(r.int32(c));
+          } else {
+            a.appendNull();
+          }
+        }
+        case BOOL -> a.append(r.clamped());
       }
     }
     a.endRow();
   }
+
+  /** The kind of each column of {@code events}, in the order of {@link EventRecord}'s columns. */
+  private static final EventColumns.Kind[] COLUMN_KINDS =
+      EventColumns.ALL.stream().map(EventColumns.Column::kind).toArray(EventColumns.Kind[]::new);
 
   @Override
   public void recentEventIds(long sinceMicros, RecentId sink) {

@@ -1,6 +1,7 @@
 package dev.causality.warehouse;
 
 import dev.causality.event.Event;
+import dev.causality.event.EventRecord;
 import java.util.List;
 
 /** Where events are stored for analysis: write batches, run SQL, describe the schema. */
@@ -23,17 +24,17 @@ public interface Warehouse extends AutoCloseable {
    */
   default void load(Batch batch) {
     List<Event> rows = new java.util.ArrayList<>();
-    batch.rows(rows::add);
+    batch.rows(r -> rows.add(r.toEvent()));
     load(rows, batch.deadLetters(), batch.nextPosition());
   }
 
   /** The rows of one load transaction, produced on demand. */
   interface Batch {
     /**
-     * Passes every row to {@code sink}, in order. Called again, from the start, when the load is
+     * Passes every row to {@code sink}, in order, as the log record it was read from. Called again, from the start, when the load is
      * tried again; each call produces the same rows.
      */
-    void rows(java.util.function.Consumer<Event> sink);
+    void rows(java.util.function.Consumer<EventRecord> sink);
 
     /** The dead letters found by the last call of {@link #rows}. */
     List<DeadLetter> deadLetters();

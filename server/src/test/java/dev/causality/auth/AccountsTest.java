@@ -8,12 +8,21 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,5 +131,64 @@ class AccountsTest {
         .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.field()).isEqualTo("next"))
         .hasMessageContaining("72 bytes");
     assertThatThrownBy(() -> Accounts.checkPassword("password", null)).hasMessageContaining("required");
+  }
+
+  @Test
+  void failuresOutsideTheLockOutWindowArePrunedWhenAFailureIsRecorded() throws SQLException {
+    for (int i = 0; i < 5; i++) {
+      accounts.signIn("a@example.com", "wrong-" + i, "");
+    }
+    clock.advance(Duration.ofMinutes(10));
+    accounts.signIn("b@example.com", "wrong", "");
+    assertThat(failures()).as("all within 15 minutes").hasSize(6);
+
+    clock.advance(Duration.ofMinutes(5));
+    accounts.signIn("c@example.com", "wrong", "");
+    // a's failures are exactly 15 minutes old: they no longer count, so they go
+    assertThat(failures()).containsExactly("b@example.com " + Instant.parse("2026-11-23T10:10:00Z").toEpochMilli(),
+        "c@example.com " + Instant.parse("2026-11-23T10:15:00Z").toEpochMilli());
+    clock.advance(Duration.ofDays(1));
+    accounts.signIn("b@example.com", "wrong", "");
+    assertThat(failures()).hasSize(1);
+  }
+
+  @Test
+  void theEpochMillisMigrationKeepsTextFailuresOfEveryPrecision() throws SQLException {
+    String url = "jdbc:sqlite:" + dir.resolve("old.sqlite").toAbsolutePath();
+    Flyway.configure().dataSource(url, null, null).locations("classpath:db/metadata").target("20").load().migrate();
+    try (Connection c = DriverManager.getConnection(url);
+        PreparedStatement ps = c.prepareStatement("INSERT INTO sign_in_failures (email, at) VALUES ('u@example.com', ?)")) {
+      for (String at : List.of("2026-11-23T10:00:00Z", "2026-11-23T10:00:00.5Z", "2026-11-23T10:00:00.123Z",
+          "2026-11-23T10:00:00.123456Z", "2026-11-23T10:00:00.999999999Z")) {
+        ps.setString(1, at);
+        ps.executeUpdate();
+      }
+    }
+    SqliteMetadataStore.open(dir.resolve("old.sqlite")).close();
+    SqliteAccountStore old = SqliteAccountStore.open(dir.resolve("old.sqlite"));
+    try {
+      long base = Instant.parse("2026-11-23T10:00:00Z").toEpochMilli();
+      // truncated to the millisecond, as Instant.toEpochMilli() does for the rows written from now on
+      assertThat(failures(url)).containsExactly("u@example.com " + base, "u@example.com " + (base + 123), "u@example.com " + (base + 123),
+          "u@example.com " + (base + 500), "u@example.com " + (base + 999));
+      assertThat(old.failuresSince("U@example.com", Instant.parse("2026-11-23T10:00:00.123Z"))).isEqualTo(2);
+    } finally {
+      old.close();
+    }
+  }
+
+  List<String> failures() throws SQLException {
+    return failures("jdbc:sqlite:" + dir.resolve("m.sqlite").toAbsolutePath());
+  }
+
+  static List<String> failures(String url) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT email, at FROM sign_in_failures ORDER BY at, email")) {
+      while (rs.next()) {
+        out.add(rs.getString(1) + " " + rs.getLong(2));
+      }
+    }
+    return out;
   }
 }

@@ -137,4 +137,30 @@ class DedupWindowTest {
       }
     }
   }
+
+  @Test
+  void aRecordHashesLikeItsProjectAndIdAsStrings() throws Exception {
+    DedupWindow w = new DedupWindow(HOUR, 100);
+    dev.causality.event.Event e = dev.causality.event.Events.track("X").id("m-\u00e9-1").build();
+    dev.causality.event.EventRecord r = dev.causality.event.EventRecord.of(e);
+    assertThat(w.hash(r)).isEqualTo(w.hash(e.appId(), e.eventId())).isEqualTo(w.hash(DedupWindow.key(e.appId(), e.eventId())));
+    w.add(w.hash(r), 1);
+    assertThat(w.contains(DedupWindow.key(e.appId(), e.eventId()))).isTrue();
+    assertThat(w.contains(w.hash(e.appId(), "other"))).isFalse();
+  }
+
+  @Test
+  void theBatchSetKeepsEachHashOnce() {
+    IdSet s = new IdSet();
+    java.util.Set<Long> model = new java.util.HashSet<>();
+    java.util.Random r = new java.util.Random(3);
+    for (int i = 0; i < 50_000; i++) {
+      long h = 1 + r.nextInt(20_000);
+      assertThat(s.add(h)).isEqualTo(model.add(h));
+    }
+    assertThat(s.size()).isEqualTo(model.size());
+    s.clear();
+    assertThat(s.size()).isZero();
+    assertThat(s.add(5)).isTrue();
+  }
 }

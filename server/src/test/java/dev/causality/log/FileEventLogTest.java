@@ -54,6 +54,53 @@ class FileEventLogTest {
   }
 
   @Test
+  void readsRecordsOfAnySizeInWindowsAcrossSegments() throws Exception {
+    java.util.Random random = new java.util.Random(11);
+    List<byte[]> appended = new ArrayList<>();
+    try (FileEventLog log = FileEventLog.open(dir, 256 * 1024)) {
+      for (int i = 0; i < 60; i++) {
+        int size = switch (i % 4) {
+          case 0 -> 1 + random.nextInt(50);
+          case 1 -> 1_000 + random.nextInt(5_000);
+          case 2 -> 60_000 + random.nextInt(10_000); // around the 64 KB read window
+          default -> 100_000 + random.nextInt(100_000); // longer than the window
+        };
+        byte[] b = new byte[size];
+        random.nextBytes(b);
+        appended.add(b);
+        log.append(List.of(b)).get();
+      }
+      List<Long> positions = new ArrayList<>();
+      for (LogRecord r : log.read(0, Integer.MAX_VALUE)) {
+        positions.add(r.position());
+      }
+      assertThat(positions).hasSize(appended.size());
+      for (int maxBytes : new int[] {1, 1_000, 70_000, 300_000, Integer.MAX_VALUE}) {
+        for (int first = 0; first < appended.size(); first += 7) {
+          long pos = positions.get(first);
+          int expected = first;
+          while (pos < log.end()) {
+            List<LogRecord> chunk = log.read(pos, maxBytes);
+            assertThat(chunk).as("read(%d, %d)", pos, maxBytes).isNotEmpty();
+            long bytesBeforeLast = 0;
+            for (LogRecord r : chunk) {
+              assertThat(r.position()).isEqualTo(positions.get(expected));
+              assertThat(r.payload()).isEqualTo(appended.get(expected));
+              expected++;
+              pos = r.nextPosition();
+            }
+            for (int k = 0; k < chunk.size() - 1; k++) {
+              bytesBeforeLast += chunk.get(k).payload().length;
+            }
+            assertThat(bytesBeforeLast).as("a read stops once it has maxBytes").isLessThan(Math.max(1, maxBytes));
+          }
+          assertThat(expected).isEqualTo(appended.size());
+        }
+      }
+    }
+  }
+
+  @Test
   void survivesReopenAndContinuesPositions() throws Exception {
     long end;
     try (FileEventLog log = FileEventLog.open(dir, 1 << 20)) {

@@ -41,12 +41,13 @@ class MigrateCommandIT {
 
     Run pre = migrate("pre", "--data-dir", d);
     assertThat(pre.code()).as(pre.err()).isZero();
-    assertThat(pre.out()).contains("Applied 1 telemetry migration (pre)").contains("(duckdb)").contains("1 applied, 1 pending");
+    assertThat(pre.out()).contains("Applied 2 telemetry migrations (pre)").contains("(duckdb)").contains("2 applied, 1 pending");
 
     Run status = migrate("status", "--data-dir", d);
     assertThat(status.code()).as(status.err()).isZero();
     assertThat(status.out()).containsPattern("pre\\s+\\|?\\s*1\\s+\\|?\\s*analytics events and policies\\s+\\|?\\s*applied")
-        .containsPattern("post\\s+\\|?\\s*1\\s+\\|?\\s*rollups\\s+\\|?\\s*pending").contains("1 applied, 1 pending");
+        .containsPattern("pre\\s+\\|?\\s*2\\s+\\|?\\s*retention policy\\s+\\|?\\s*applied")
+        .containsPattern("post\\s+\\|?\\s*1\\s+\\|?\\s*rollups\\s+\\|?\\s*pending").contains("2 applied, 1 pending");
 
     Run dry = migrate("dry-run", "--data-dir", d);
     assertThat(dry.code()).as(dry.err()).isZero();
@@ -54,13 +55,13 @@ class MigrateCommandIT {
         .contains("-- post V1 rollups (db/telemetry/duckdb/post/V1__rollups.sql)")
         .contains("CREATE TABLE IF NOT EXISTS telemetry_api_latency_hourly")
         .doesNotContain("CREATE OR REPLACE VIEW analytics_events");
-    assertThat(migrate("status", "--data-dir", d).out()).as("dry-run changed nothing").contains("1 applied, 1 pending");
+    assertThat(migrate("status", "--data-dir", d).out()).as("dry-run changed nothing").contains("2 applied, 1 pending");
 
     Run all = migrate("all", "--data-dir", d);
-    assertThat(all.out()).contains("Applied 1 telemetry migration (all)").contains("2 applied, 0 pending");
+    assertThat(all.out()).contains("Applied 1 telemetry migration (all)").contains("3 applied, 0 pending");
     Run again = migrate("all", "--data-dir", d);
     assertThat(again.code()).isZero();
-    assertThat(again.out()).contains("Applied 0 telemetry migrations (all)").contains("2 applied, 0 pending");
+    assertThat(again.out()).contains("Applied 0 telemetry migrations (all)").contains("3 applied, 0 pending");
     assertThat(migrate("dry-run", "--data-dir", d).out()).contains("0 would run");
   }
 

@@ -2,8 +2,12 @@ package dev.causality.telemetry;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -45,6 +49,40 @@ final class PgTestDatabase implements AutoCloseable {
 
   String name() {
     return name;
+  }
+
+  /** The process ids of Causality's sessions (application_name causality) on this database now. */
+  List<Integer> sessions() {
+    List<Integer> out = new ArrayList<>();
+    try (Connection c = admin();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT pid FROM pg_stat_activity WHERE datname = ? AND application_name = 'causality' ORDER BY pid")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getInt(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+    return out;
+  }
+
+  /**
+   * Waits up to 10 s for Causality's sessions on this database to end (a backend leaves
+   * pg_stat_activity shortly after its client closed the connection); fails if some remain.
+   */
+  void awaitNoSessions() {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    List<Integer> left = sessions();
+    while (!left.isEmpty() && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+      left = sessions();
+    }
+    if (!left.isEmpty()) {
+      throw new AssertionError("sessions still open on " + name + ": " + left);
+    }
   }
 
   /** The database's URL in the postgres:// form the migrate command takes. */

@@ -10,16 +10,18 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 
-/** The rollups contract on the local PostgreSQL: a fresh database with daily partitions. */
+/** The rollups contract on the local PostgreSQL: a fresh database with daily partitions, read through the server's pool. */
 class PostgresRollupsIT extends RollupsContract {
   PgTestDatabase db;
+  PostgresConnections pool;
 
   @Override
   Rollups open(InstantSource clock) {
     db = PgTestDatabase.create();
     Dialect dialect = db.database().detectDialect();
     new Migrations(dialect, db.database()).migrate(List.of(Migrations.Phase.PRE, Migrations.Phase.POST));
-    return new Rollups(dialect, db.database(), clock);
+    pool = PostgresConnections.create(db.database());
+    return new Rollups(dialect, pool, clock);
   }
 
   @Override
@@ -61,6 +63,7 @@ class PostgresRollupsIT extends RollupsContract {
 
   @Override
   void close() {
+    pool.close();
     db.close();
   }
 }

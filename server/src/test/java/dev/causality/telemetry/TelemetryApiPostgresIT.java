@@ -29,7 +29,14 @@ class TelemetryApiPostgresIT {
         assertThat(body.path("rows")).hasSize(2);
         assertThat(body.path("rows").get(0).path("error_type").asText()).isEqualTo("TimeoutError");
         assertThat(body.path("rows").get(0).path("errors").asLong()).isEqualTo(3);
+
+        List<Integer> sessions = db.sessions();
+        for (int i = 0; i < 5; i++) {
+          assertThat(server.get("/api/telemetry/api_latency?from=2026-11-20", "Authorization", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+        }
+        assertThat(db.sessions()).as("reads reuse the pool's sessions").isEqualTo(sessions).isNotEmpty();
       }
+      db.awaitNoSessions();
     }
   }
 
