@@ -23,25 +23,35 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The query engine: compiles each {@link Query} kind to the warehouse's SQL (DuckDB's dialect),
- * runs it with a time limit, and shapes the answer (zero-filled buckets, top-N breakdowns,
- * funnel steps, retention triangles). The web app, the APIs, dashboards and the LLM all go
- * through here.
+ * runs it with a time limit, and shapes the answer (zero-filled buckets, top-N breakdowns, funnel
+ * steps, retention triangles). The web app, the APIs, dashboards and the LLM all go through here.
  */
 public final class QueryEngine {
 
   /** A trend: the bucket labels and one value list per series (and breakdown group). */
-  public record TrendsResult(List<String> buckets, List<String> compareBuckets, List<SeriesResult> series) {}
+  public record TrendsResult(
+      List<String> buckets, List<String> compareBuckets, List<SeriesResult> series) {}
 
   /** One line of a trend chart; {@code total} is the metric over the whole range. */
-  public record SeriesResult(String label, String event, String metric, List<String> breakdown, boolean compare,
-      List<Double> values, Double total) {}
+  public record SeriesResult(
+      String label,
+      String event,
+      String metric,
+      List<String> breakdown,
+      boolean compare,
+      List<Double> values,
+      Double total) {}
 
   /** A funnel, overall and per breakdown group. */
   public record FunnelResult(List<String> steps, List<FunnelGroup> groups) {}
 
   /** Counts per step; {@code medianSeconds[i]} is the median time from step i-1 to step i. */
-  public record FunnelGroup(String breakdown, List<Long> counts, List<Double> conversion,
-      List<Double> conversionFromPrevious, List<Double> medianSeconds) {}
+  public record FunnelGroup(
+      String breakdown,
+      List<Long> counts,
+      List<Double> conversion,
+      List<Double> conversionFromPrevious,
+      List<Double> medianSeconds) {}
 
   /** The retention triangle: one row per cohort, {@code null} for periods not yet elapsed. */
   public record RetentionResult(String period, List<Cohort> cohorts) {}
@@ -79,7 +89,8 @@ public final class QueryEngine {
     DateRange.Window w = window(q);
     List<LocalDateTime> buckets = buckets(w, q.granularity());
     List<SeriesResult> out = new ArrayList<>();
-    List<LocalDateTime> previous = q.compare() ? buckets(w.shiftedBack(), q.granularity()) : List.of();
+    List<LocalDateTime> previous =
+        q.compare() ? buckets(w.shiftedBack(), q.granularity()) : List.of();
     for (Query.Series s : q.series()) {
       out.addAll(series(q, s, w, buckets, false));
       if (q.compare()) {
@@ -89,16 +100,27 @@ public final class QueryEngine {
     return new TrendsResult(labels(buckets), labels(previous), out);
   }
 
-  private List<SeriesResult> series(Query.Trends q, Query.Series s, DateRange.Window w,
-      List<LocalDateTime> buckets, boolean compare) {
+  private List<SeriesResult> series(
+      Query.Trends q,
+      Query.Series s,
+      DateRange.Window w,
+      List<LocalDateTime> buckets,
+      boolean compare) {
     int nb = q.breakdowns().size();
     Sql sql = new Sql();
     // f holds only what the aggregates need: DuckDB materialises a CTE used twice, and a
     // `SELECT *` would copy every JSON column of every row in range
-    sql.append("WITH f AS (SELECT date_trunc('" + q.granularity().unit() + "', " + local(q.zone()) + ") AS __b, "
-        + s.metric().input() + " AS __v");
+    sql.append(
+        "WITH f AS (SELECT date_trunc('"
+            + q.granularity().unit()
+            + "', "
+            + local(q.zone())
+            + ") AS __b, "
+            + s.metric().input()
+            + " AS __v");
     for (int i = 0; i < nb; i++) {
-      sql.append(", coalesce(CAST(" + q.breakdowns().get(i).sql() + " AS VARCHAR), '(none)') AS __g" + i);
+      sql.append(
+          ", coalesce(CAST(" + q.breakdowns().get(i).sql() + " AS VARCHAR), '(none)') AS __g" + i);
     }
     sql.append(" FROM events WHERE ");
     where(sql, q, w);
@@ -107,11 +129,24 @@ public final class QueryEngine {
     sql.append("))");
     String agg = s.metric().aggregate("__v");
     if (nb == 0) {
-      sql.append(" SELECT __b, GROUPING(__b) AS __total, " + agg + " AS v FROM f GROUP BY GROUPING SETS ((__b), ())");
+      sql.append(
+          " SELECT __b, GROUPING(__b) AS __total, "
+              + agg
+              + " AS v FROM f GROUP BY GROUPING SETS ((__b), ())");
     } else {
       String gs = cols("__g", nb);
-      sql.append(", top AS (SELECT " + gs + " FROM f GROUP BY " + gs + " ORDER BY " + s.metric().ranking("__v") + " DESC NULLS LAST, "
-          + gs + " LIMIT " + q.breakdownLimit() + ")");
+      sql.append(
+          ", top AS (SELECT "
+              + gs
+              + " FROM f GROUP BY "
+              + gs
+              + " ORDER BY "
+              + s.metric().ranking("__v")
+              + " DESC NULLS LAST, "
+              + gs
+              + " LIMIT "
+              + q.breakdownLimit()
+              + ")");
       sql.append(", g AS (SELECT f.__b, f.__v");
       for (int i = 0; i < nb; i++) {
         sql.append(", CASE WHEN top.__g0 IS NULL THEN '$other' ELSE f.__g" + i + " END AS __k" + i);
@@ -121,8 +156,16 @@ public final class QueryEngine {
         sql.append((i > 0 ? " AND " : "") + "f.__g" + i + " = top.__g" + i);
       }
       String keys = cols("__k", nb);
-      sql.append(") SELECT __b, GROUPING(__b) AS __total, " + keys + ", " + agg + " AS v FROM g GROUP BY GROUPING SETS ((__b, "
-          + keys + "), (" + keys + "))");
+      sql.append(
+          ") SELECT __b, GROUPING(__b) AS __total, "
+              + keys
+              + ", "
+              + agg
+              + " AS v FROM g GROUP BY GROUPING SETS ((__b, "
+              + keys
+              + "), ("
+              + keys
+              + "))");
     }
     QueryResult r = execute(sql);
     Map<List<String>, Map<LocalDateTime, Double>> byGroup = new LinkedHashMap<>();
@@ -152,10 +195,11 @@ public final class QueryEngine {
       groups.add(List.of());
     }
     List<SeriesResult> out = new ArrayList<>();
-    boolean zeroIsEmpty = switch (s.metric().kind()) {
-      case COUNT, UNIQUE_USERS, SESSIONS -> true;
-      default -> false;
-    };
+    boolean zeroIsEmpty =
+        switch (s.metric().kind()) {
+          case COUNT, UNIQUE_USERS, SESSIONS -> true;
+          default -> false;
+        };
     for (List<String> group : groups) {
       Map<LocalDateTime, Double> values = byGroup.getOrDefault(group, Map.of());
       List<Double> filled = new ArrayList<>(buckets.size());
@@ -164,9 +208,19 @@ public final class QueryEngine {
         filled.add(v == null && zeroIsEmpty ? Double.valueOf(0) : v);
       }
       Double total = totals.get(group);
-      out.add(new SeriesResult(s.events().label() + " · " + s.metric().label() + (group.isEmpty() ? "" : " · " + String.join(" / ", group))
-          + (compare ? " (previous period)" : ""), s.events().event(), s.metric().label(), group, compare, filled,
-          total == null && zeroIsEmpty ? Double.valueOf(0) : total));
+      out.add(
+          new SeriesResult(
+              s.events().label()
+                  + " · "
+                  + s.metric().label()
+                  + (group.isEmpty() ? "" : " · " + String.join(" / ", group))
+                  + (compare ? " (previous period)" : ""),
+              s.events().event(),
+              s.metric().label(),
+              group,
+              compare,
+              filled,
+              total == null && zeroIsEmpty ? Double.valueOf(0) : total));
     }
     return out;
   }
@@ -183,14 +237,23 @@ public final class QueryEngine {
     long windowMicros = TimeUnit.MILLISECONDS.toMicros(q.window().toMillis());
     Sql sql = new Sql();
     sql.append("WITH e AS (SELECT " + Metric.ACTOR + " AS __a, \"timestamp\" AS __t, ");
-    sql.append(q.breakdown().map(b -> "coalesce(CAST(" + b.sql() + " AS VARCHAR), '(none)')").orElse("'all'") + " AS __g");
+    sql.append(
+        q.breakdown()
+                .map(b -> "coalesce(CAST(" + b.sql() + " AS VARCHAR), '(none)')")
+                .orElse("'all'")
+            + " AS __g");
     for (int i = 0; i < n; i++) {
       sql.append(", (");
       q.steps().get(i).appendSql(sql);
       sql.append(") AS __s" + i);
     }
-    sql.append(" FROM events WHERE \"app_id\" = ? AND \"timestamp\" >= make_timestamp(?) AND \"timestamp\" < make_timestamp(?) AND "
-        + Metric.ACTOR + " IS NOT NULL", q.projectId(), utcMicros(w.from(), q.zone()), utcMicros(w.to(), q.zone()) + windowMicros);
+    sql.append(
+        " FROM events WHERE \"app_id\" = ? AND \"timestamp\" >= make_timestamp(?) AND \"timestamp\" < make_timestamp(?) AND "
+            + Metric.ACTOR
+            + " IS NOT NULL",
+        q.projectId(),
+        utcMicros(w.from(), q.zone()),
+        utcMicros(w.to(), q.zone()) + windowMicros);
     sql.append(" AND (");
     for (int i = 0; i < n; i++) {
       sql.append(i > 0 ? " OR (" : "(");
@@ -203,18 +266,45 @@ public final class QueryEngine {
       f.appendSql(sql);
     }
     sql.append(")");
-    sql.append(", f0 AS (SELECT __a, min(__t) AS t0, arg_min(__g, __t) AS g FROM e WHERE __s0 AND __t < make_timestamp(?) GROUP BY __a)",
+    sql.append(
+        ", f0 AS (SELECT __a, min(__t) AS t0, arg_min(__g, __t) AS g FROM e WHERE __s0 AND __t < make_timestamp(?) GROUP BY __a)",
         utcMicros(w.to(), q.zone()));
     // each step keeps only the users who reached it (inner joins), carrying step 1's time and group
     for (int i = 1; i < n; i++) {
-      sql.append(", f" + i + " AS (SELECT p.__a, any_value(p.g) AS g, any_value(p.t0) AS t0, any_value(p.t" + (i - 1) + ") AS tp, min(e.__t) AS t"
-          + i + " FROM f" + (i - 1) + " p JOIN e ON e.__a = p.__a AND e.__s" + i
-          + " AND e.__t > p.t" + (i - 1) + " AND e.__t <= p.t0 + to_microseconds(?::BIGINT) GROUP BY p.__a)", windowMicros);
+      sql.append(
+          ", f"
+              + i
+              + " AS (SELECT p.__a, any_value(p.g) AS g, any_value(p.t0) AS t0, any_value(p.t"
+              + (i - 1)
+              + ") AS tp, min(e.__t) AS t"
+              + i
+              + " FROM f"
+              + (i - 1)
+              + " p JOIN e ON e.__a = p.__a AND e.__s"
+              + i
+              + " AND e.__t > p.t"
+              + (i - 1)
+              + " AND e.__t <= p.t0 + to_microseconds(?::BIGINT) GROUP BY p.__a)",
+          windowMicros);
     }
-    String grouping = q.breakdown().isPresent() ? " GROUP BY GROUPING SETS ((g), ())" : " GROUP BY g";
-    sql.append(" SELECT 0 AS step, g, " + (q.breakdown().isPresent() ? "GROUPING(g)" : "1") + " AS __total, count(*), NULL::DOUBLE FROM f0" + grouping);
+    String grouping =
+        q.breakdown().isPresent() ? " GROUP BY GROUPING SETS ((g), ())" : " GROUP BY g";
+    sql.append(
+        " SELECT 0 AS step, g, "
+            + (q.breakdown().isPresent() ? "GROUPING(g)" : "1")
+            + " AS __total, count(*), NULL::DOUBLE FROM f0"
+            + grouping);
     for (int i = 1; i < n; i++) {
-      sql.append(" UNION ALL SELECT " + i + ", g, " + (q.breakdown().isPresent() ? "GROUPING(g)" : "1") + ", count(*), median(epoch(t" + i + ") - epoch(tp)) FROM f" + i + grouping);
+      sql.append(
+          " UNION ALL SELECT "
+              + i
+              + ", g, "
+              + (q.breakdown().isPresent() ? "GROUPING(g)" : "1")
+              + ", count(*), median(epoch(t"
+              + i
+              + ") - epoch(tp)) FROM f"
+              + i
+              + grouping);
     }
     QueryResult r = execute(sql);
     Map<String, long[]> counts = new LinkedHashMap<>();
@@ -223,7 +313,8 @@ public final class QueryEngine {
       int step = ((Number) row.get(0)).intValue();
       String name = ((Number) row.get(2)).intValue() == 1 ? "$all" : (String) row.get(1);
       counts.computeIfAbsent(name, k -> new long[n])[step] = ((Number) row.get(3)).longValue();
-      medians.computeIfAbsent(name, k -> new Double[n])[step] = row.get(4) == null ? null : ((Number) row.get(4)).doubleValue();
+      medians.computeIfAbsent(name, k -> new Double[n])[step] =
+          row.get(4) == null ? null : ((Number) row.get(4)).doubleValue();
     }
     List<FunnelGroup> groups = new ArrayList<>();
     FunnelGroup overall = null;
@@ -271,18 +362,29 @@ public final class QueryEngine {
     q.cohort().appendSql(sql);
     sql.append(") AS __c, (");
     q.returning().appendSql(sql);
-    sql.append(") AS __r FROM events WHERE \"app_id\" = ? AND \"timestamp\" >= make_timestamp(?) AND " + Metric.ACTOR + " IS NOT NULL",
-        q.projectId(), utcMicros(w.from(), q.zone()));
+    sql.append(
+        ") AS __r FROM events WHERE \"app_id\" = ? AND \"timestamp\" >= make_timestamp(?) AND "
+            + Metric.ACTOR
+            + " IS NOT NULL",
+        q.projectId(),
+        utcMicros(w.from(), q.zone()));
     for (Filter f : q.filters()) {
       sql.append(" AND ");
       f.appendSql(sql);
     }
-    sql.append("), c AS (SELECT __a, date_trunc('" + unit + "', min(__lt)) AS cohort FROM e WHERE __c AND __lt < ?::TIMESTAMP GROUP BY __a)",
+    sql.append(
+        "), c AS (SELECT __a, date_trunc('"
+            + unit
+            + "', min(__lt)) AS cohort FROM e WHERE __c AND __lt < ?::TIMESTAMP GROUP BY __a)",
         w.to());
-    sql.append(", r AS (SELECT DISTINCT __a, date_trunc('" + unit + "', __lt) AS p FROM e WHERE __r)");
+    sql.append(
+        ", r AS (SELECT DISTINCT __a, date_trunc('" + unit + "', __lt) AS p FROM e WHERE __r)");
     sql.append(" SELECT c.cohort, -1 AS k, count(*) AS n FROM c GROUP BY c.cohort");
-    sql.append(" UNION ALL SELECT c.cohort, datediff('" + unit + "', c.cohort, r.p) AS k, count(DISTINCT r.__a) AS n FROM c JOIN r ON r.__a = c.__a AND r.p >= c.cohort"
-        + " GROUP BY ALL ORDER BY 1, 2");
+    sql.append(
+        " UNION ALL SELECT c.cohort, datediff('"
+            + unit
+            + "', c.cohort, r.p) AS k, count(DISTINCT r.__a) AS n FROM c JOIN r ON r.__a = c.__a AND r.p >= c.cohort"
+            + " GROUP BY ALL ORDER BY 1, 2");
     QueryResult r = execute(sql);
     Map<LocalDateTime, long[]> byCohort = new LinkedHashMap<>();
     Map<LocalDateTime, Long> sizes = new HashMap<>();
@@ -316,17 +418,21 @@ public final class QueryEngine {
   // ---------------------------------------------------------------- tables
 
   /** Rows of a table query: one map per group, dimension and metric names as keys. */
-  public record TableResult(List<String> columns, List<Map<String, Object>> rows, boolean truncated) {}
+  public record TableResult(
+      List<String> columns, List<Map<String, Object>> rows, boolean truncated) {}
 
   public TableResult table(Query.Table q) {
     DateRange.Window w = window(q);
     List<String> selects = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (String d : q.dimensions()) {
-      java.util.Optional<Query.Granularity> g = java.util.Arrays.stream(Query.Granularity.values())
-          .filter(x -> x.unit().equals(d)).findFirst();
-      selects.add(g.map(x -> "date_trunc('" + x.unit() + "', " + local(q.zone()) + ")")
-          .orElseGet(() -> Field.parse("dimensions", d).sql()));
+      java.util.Optional<Query.Granularity> g =
+          java.util.Arrays.stream(Query.Granularity.values())
+              .filter(x -> x.unit().equals(d))
+              .findFirst();
+      selects.add(
+          g.map(x -> "date_trunc('" + x.unit() + "', " + local(q.zone()) + ")")
+              .orElseGet(() -> Field.parse("dimensions", d).sql()));
       names.add(d);
     }
     for (Metric m : q.metrics()) {
@@ -341,8 +447,10 @@ public final class QueryEngine {
     sql.append(" FROM events WHERE ");
     where(sql, q, w);
     if (!q.dimensions().isEmpty()) {
-      String positions = java.util.stream.IntStream.rangeClosed(1, q.dimensions().size()).mapToObj(Integer::toString)
-          .collect(java.util.stream.Collectors.joining(", "));
+      String positions =
+          java.util.stream.IntStream.rangeClosed(1, q.dimensions().size())
+              .mapToObj(Integer::toString)
+              .collect(java.util.stream.Collectors.joining(", "));
       sql.append(" GROUP BY " + positions + " ORDER BY " + positions);
     }
     sql.append(" LIMIT " + (q.limit() + 1));
@@ -352,7 +460,11 @@ public final class QueryEngine {
       Map<String, Object> m = new LinkedHashMap<>();
       for (int i = 0; i < names.size(); i++) {
         Object v = row.get(i);
-        m.put(names.get(i), v instanceof LocalDateTime || v instanceof java.sql.Timestamp ? toLocal(v).toString() : v);
+        m.put(
+            names.get(i),
+            v instanceof LocalDateTime || v instanceof java.sql.Timestamp
+                ? toLocal(v).toString()
+                : v);
       }
       rows.add(m);
     }
@@ -370,8 +482,11 @@ public final class QueryEngine {
   }
 
   private static void where(Sql sql, Query q, DateRange.Window w) {
-    sql.append("\"app_id\" = ? AND \"timestamp\" >= make_timestamp(?) AND \"timestamp\" < make_timestamp(?)",
-        q.projectId(), utcMicros(w.from(), q.zone()), utcMicros(w.to(), q.zone()));
+    sql.append(
+        "\"app_id\" = ? AND \"timestamp\" >= make_timestamp(?) AND \"timestamp\" < make_timestamp(?)",
+        q.projectId(),
+        utcMicros(w.from(), q.zone()),
+        utcMicros(w.to(), q.zone()));
     for (Filter f : q.filters()) {
       sql.append(" AND ");
       f.appendSql(sql);
@@ -387,11 +502,20 @@ public final class QueryEngine {
     try {
       return warehouse.query(sql.text(), sql.params(), 1_000_000, timeout);
     } catch (QueryTimeoutException e) {
-      throw new QueryException(408, "timeout", "", "the query took longer than " + timeout.toSeconds()
-          + " s and was cancelled; narrow the date range or the filters");
+      throw new QueryException(
+          408,
+          "timeout",
+          "",
+          "the query took longer than "
+              + timeout.toSeconds()
+              + " s and was cancelled; narrow the date range or the filters");
     } catch (WarehouseException e) {
-      throw new QueryException(500, "sql_error", "", "the warehouse could not run the query: "
-          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+      throw new QueryException(
+          500,
+          "sql_error",
+          "",
+          "the warehouse could not run the query: "
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
     }
   }
 
@@ -402,7 +526,9 @@ public final class QueryEngine {
       out.add(b);
       b = plus(b, g, 1);
       if (out.size() > 100_000) {
-        throw QueryException.invalid("granularity", "more than 100000 buckets; use a coarser granularity or a shorter range");
+        throw QueryException.invalid(
+            "granularity",
+            "more than 100000 buckets; use a coarser granularity or a shorter range");
       }
     }
     return out;
@@ -413,7 +539,9 @@ public final class QueryEngine {
       case MINUTE -> t.truncatedTo(ChronoUnit.MINUTES);
       case HOUR -> t.truncatedTo(ChronoUnit.HOURS);
       case DAY -> t.truncatedTo(ChronoUnit.DAYS);
-      case WEEK -> t.truncatedTo(ChronoUnit.DAYS).with(TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
+      case WEEK ->
+          t.truncatedTo(ChronoUnit.DAYS)
+              .with(TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
       case MONTH -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
     };
   }
@@ -447,6 +575,8 @@ public final class QueryEngine {
 
   /** {@code prefix0, prefix1, …} for {@code n} columns. */
   private static String cols(String prefix, int n) {
-    return java.util.stream.IntStream.range(0, n).mapToObj(i -> prefix + i).collect(java.util.stream.Collectors.joining(", "));
+    return java.util.stream.IntStream.range(0, n)
+        .mapToObj(i -> prefix + i)
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 }
