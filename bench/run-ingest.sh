@@ -6,7 +6,8 @@
 #   bench/run-ingest.sh smoke      a short run of each kind, to check the tooling
 #   bench/run-ingest.sh loader     the loader benchmark (Appender vs read_json), bench/.../LoaderBench.java
 #
-# Settings (environment): CONNECTIONS="8 16 32" WARMUP=10 DURATION=30 RATE=50000 RATE_CONNECTIONS=32
+# Settings (environment): CONNECTIONS="8 16 32" WARMUP=10 DURATION=30 RATE="50000" (one or more fixed rates;
+# 0 = none) RATE_CONNECTIONS=32 SIDES="minimal server" (which sides to run; CONNECTIONS="" for fixed rates only)
 # MAX_LOAD=0.7 (only measure below this 1-minute load average) MAX_WAIT=1200 (seconds to wait for it)
 # LOADER_ROWS=1000000 LOADER_BATCH_BYTES=4194304,67108864. Results go to bench/results/<time>/.
 set -euo pipefail
@@ -17,11 +18,12 @@ java="$JAVA_HOME/bin/java"
 # the launcher's JVM flags, so that the baseline runs on the same JVM settings as the server
 jvm_flags=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss512k)
 
-CONNECTIONS="${CONNECTIONS:-8 16 32}"
+CONNECTIONS="${CONNECTIONS-8 16 32}"
 WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-30}"
 RATE="${RATE:-50000}"
 RATE_CONNECTIONS="${RATE_CONNECTIONS:-32}"
+SIDES="${SIDES:-minimal server}"
 MAX_LOAD="${MAX_LOAD:-0.7}"
 MAX_WAIT="${MAX_WAIT:-1200}"
 if [ "$mode" = smoke ]; then
@@ -173,7 +175,7 @@ run_one() {
   if [ "$side" = server ]; then
     curl -fs "http://127.0.0.1:$port/metrics" >"$out/metrics-$tag-end.txt"
     lag_end=$(metric causality_log_lag_bytes "$out/metrics-$tag-end.txt")
-    lag_max=$(sort -n "$work/lag" | tail -1)
+    lag_max=$(sort -g "$work/lag" | tail -1)
     local t0=$SECONDS lag=$lag_end
     while awk -v l="$lag" 'BEGIN {exit !(l > 0)}' && [ $((SECONDS - t0)) -lt 300 ]; do
       sleep 0.5
@@ -232,13 +234,12 @@ case "$mode" in
     build
     machine
     for c in $CONNECTIONS; do
-      run_one minimal "$c" 0
-      run_one server "$c" 0
+      for side in $SIDES; do run_one "$side" "$c" 0; done
     done
-    if [ "$RATE" != 0 ]; then
-      run_one minimal "$RATE_CONNECTIONS" "$RATE"
-      run_one server "$RATE_CONNECTIONS" "$RATE"
-    fi
+    for r in $RATE; do
+      [ "$r" = 0 ] && continue
+      for side in $SIDES; do run_one "$side" "$RATE_CONNECTIONS" "$r"; done
+    done
     table
     log "results in $out"
     ;;

@@ -285,7 +285,10 @@ public final class LoaderBench {
       }
       columns.append(columns.isEmpty() ? "" : ", ").append('"').append(rc.getName()).append("\": '").append(sqlType).append('\'');
       String col = '"' + rc.getName() + '"';
-      select.append(select.isEmpty() ? "" : ", ").append(t == long.class ? "make_timestamp(" + col + ")" : col);
+      select.append(select.isEmpty() ? "" : ", ")
+          .append(t == long.class ? "make_timestamp(" + col + ")"
+              // EventCodec.toJson leaves the flag out when false
+              : t == boolean.class ? "coalesce(" + col + ", false)" : col);
     }
     return "INSERT INTO events SELECT " + select + " FROM read_json('" + file.toAbsolutePath().toString().replace("'", "''")
         + "', format = 'newline_delimited', columns = {" + columns + "})";
@@ -302,6 +305,29 @@ public final class LoaderBench {
       long pa = scalar(st, "SELECT log_position FROM a.load_state");
       long pb = scalar(st, "SELECT log_position FROM b.load_state");
       if (ca != rows || cb != rows || diff != 0 || pa != pb) {
+        StringBuilder columns = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT column_name FROM (DESCRIBE a.events)")) {
+          while (rs.next()) {
+            names.add(rs.getString(1));
+          }
+        }
+        for (String name : names) {
+          String col = '"' + name + '"';
+          long n = scalar(st, "SELECT count(*) FROM a.events x JOIN b.events y USING (event_id) WHERE x." + col
+              + " IS DISTINCT FROM y." + col);
+          if (n > 0) {
+            String pair;
+            try (ResultSet rs = st.executeQuery("SELECT x." + col + "::VARCHAR, y." + col
+                + "::VARCHAR FROM a.events x JOIN b.events y USING (event_id) WHERE x." + col
+                + " IS DISTINCT FROM y." + col + " LIMIT 1")) {
+              rs.next();
+              pair = rs.getString(1) + " vs " + rs.getString(2);
+            }
+            columns.append(' ').append(name).append('=').append(n).append(" (e.g. ").append(pair).append(')');
+          }
+        }
+        System.out.println("  columns that differ (rows):" + columns);
         throw new IllegalStateException(String.format(
             "the two loads differ: appender %d rows (position %d), read_json %d rows (position %d), %d rows differ",
             ca, pa, cb, pb, diff));

@@ -235,4 +235,43 @@ class AnalyticsClientIT {
       }
     }
   }
+
+  /**
+   * The issue's case as stated: the server is down for a whole minute while the service keeps
+   * tracking (one event a second, with the SDK's default batching, backoff and timeouts); when the
+   * server comes back every event arrives, once, and nothing was dropped or failed.
+   */
+  @Test
+  void aMinuteLongOutageLosesNothing() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String svc = service();
+    try (AnalyticsClient client = Causality.builder(RealServer.KEY).endpoint("http://127.0.0.1:" + port)
+        .service(svc).shutdownHook(false).build()) {
+      long start = System.nanoTime();
+      for (int i = 0; i < 60; i++) {
+        client.track("outage_minute", Map.of("i", i));
+        long next = start + Duration.ofSeconds(i + 1).toNanos();
+        while (System.nanoTime() < next) {
+          Thread.sleep(Math.max(1, (next - System.nanoTime()) / 1_000_000));
+        }
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(60));
+      Stats down = client.stats();
+      assertThat(down.sent()).isZero();
+      assertThat(down.retries()).as("the SDK kept retrying during the outage").isPositive();
+      try (RealServer back = RealServer.start(port)) {
+        assertThat(client.flush()).isTrue();
+        Stats stats = client.stats();
+        assertThat(stats.sent()).isEqualTo(60);
+        assertThat(stats.dropped()).isZero();
+        assertThat(stats.failed()).isZero();
+        List<Integer> stored = back.query("SELECT (properties->>'i')::INT FROM events WHERE service = '" + svc + "' ORDER BY 1")
+            .stream().map(r -> ((Number) r.getFirst()).intValue()).toList();
+        assertThat(stored).isEqualTo(IntStream.range(0, 60).boxed().toList());
+      }
+    }
+  }
 }

@@ -17,19 +17,20 @@ final class DedupWindow {
    * can make an id collide with a given other one (that takes a second preimage of SHA-256), so a
    * false duplicate is not a practical risk.
    *
-   * `hashes`/`times` are an open-addressing table (linear probing, at most half full, 0 marks an
-   * empty slot, so a hash of 0 is stored as 1) mapping the hash to the received time of its newest
-   * FIFO entry. Ids arrive in (nearly) received-at order, so expiry walks the FIFO ring
-   * (`fifoHashes`/`fifoTimes`) from the head while entries are older than the window; a stale FIFO
-   * entry (the id was stored again later) does not remove the newer one. Removal shifts later
-   * entries of the same probe run back, so lookups never need tombstones. Past `maxIds` the oldest
-   * ids are forgotten early and counted. 48 to 96 bytes per id, depending on how full the arrays are.
+   * `hashes` is an open-addressing set (linear probing, at most half full, 0 marks an empty slot,
+   * so a hash of 0 is stored as 1). Each id has exactly one entry in the FIFO ring
+   * (`fifoHashes`/`fifoTimes`) with the time it was first stored: adding an id that is already in
+   * the window changes nothing, so the window runs from the first copy (the loader only adds ids it
+   * did not find, so this happens only when the window is rebuilt at start). Ids arrive in (nearly)
+   * received-at order, so expiry walks the FIFO from the head while entries are older than the
+   * window. Removal shifts later entries of the same probe run back, so lookups never need
+   * tombstones. Past `maxIds` the oldest ids are forgotten early and counted. 32 to 64 bytes per
+   * id (table 16-32, FIFO 16-32), depending on how full the arrays are.
    */
 
   private final long windowMicros;
   private final int maxIds;
   private long[] hashes = new long[1024];
-  private long[] times = new long[1024];
   private int size;
   private long[] fifoHashes = new long[512];
   private long[] fifoTimes = new long[512];
@@ -101,7 +102,9 @@ final class DedupWindow {
     if (windowMicros == 0) {
       return;
     }
-    put(h, receivedAtMicros);
+    if (!put(h)) {
+      return;
+    }
     pushFifo(h, receivedAtMicros);
     while (size > maxIds && fifoSize > 0) {
       if (removeHead()) {
@@ -142,7 +145,8 @@ final class DedupWindow {
     return -1;
   }
 
-  private void put(long h, long time) {
+  /** Adds {@code h}; false when it was there already. */
+  private boolean put(long h) {
     if ((size + 1) * 2 > hashes.length) {
       grow();
     }
@@ -151,18 +155,17 @@ final class DedupWindow {
     while (hashes[i] != 0 && hashes[i] != h) {
       i = (i + 1) & mask;
     }
-    if (hashes[i] == 0) {
-      size++;
-      hashes[i] = h;
+    if (hashes[i] != 0) {
+      return false;
     }
-    times[i] = time;
+    size++;
+    hashes[i] = h;
+    return true;
   }
 
   private void grow() {
     long[] oldHashes = hashes;
-    long[] oldTimes = times;
     hashes = new long[oldHashes.length * 2];
-    times = new long[oldHashes.length * 2];
     int mask = hashes.length - 1;
     for (int j = 0; j < oldHashes.length; j++) {
       if (oldHashes[j] != 0) {
@@ -171,7 +174,6 @@ final class DedupWindow {
           i = (i + 1) & mask;
         }
         hashes[i] = oldHashes[j];
-        times[i] = oldTimes[j];
       }
     }
   }
@@ -192,7 +194,6 @@ final class DedupWindow {
       boolean stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
       if (!stays) {
         hashes[i] = hashes[j];
-        times[i] = times[j];
         hashes[j] = 0;
         i = j;
       }
@@ -220,14 +221,13 @@ final class DedupWindow {
     fifoSize++;
   }
 
-  /** Pops the oldest FIFO entry; true when it removed its id (it was the id's newest entry). */
+  /** Pops the oldest FIFO entry and removes its id; true when the id was there. */
   private boolean removeHead() {
     long h = fifoHashes[fifoHead];
-    long time = fifoTimes[fifoHead];
     fifoHead = (fifoHead + 1) & (fifoHashes.length - 1);
     fifoSize--;
     int i = slot(h);
-    if (i >= 0 && times[i] == time) {
+    if (i >= 0) {
       removeSlot(i);
       return true;
     }

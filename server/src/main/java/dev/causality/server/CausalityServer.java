@@ -250,10 +250,10 @@ public final class CausalityServer implements AutoCloseable {
   }
 
   /**
-   * Heap bytes one id of the dedup window holds at most: its table is a quarter to half full (32-64
-   * B per id) and its FIFO ring up to half empty (16-32 B per id).
+   * Heap bytes one id of the dedup window holds at most: its table of 8-byte hashes is a quarter to
+   * half full (16-32 B per id) and its FIFO ring of hash and time up to half empty (16-32 B per id).
    */
-  static final int DEDUP_BYTES_PER_ID = 96;
+  static final int DEDUP_BYTES_PER_ID = 64;
 
   /**
    * The dedup window's id cap: the configured one, but never more than a quarter of the heap holds,

@@ -29,15 +29,17 @@ class DedupWindowTest {
   }
 
   @Test
-  void readdedIdIsNotForgottenByItsStaleEntry() {
+  void theWindowRunsFromTheFirstCopyOfAnId() {
     DedupWindow w = new DedupWindow(HOUR, 10);
     String k = DedupWindow.key("p", "a");
     w.add(k, 0);
     w.add(k, HOUR / 2);
-    w.expire(HOUR + 1);
+    assertThat(w.size()).isEqualTo(1);
+    w.expire(HOUR - 1);
     assertThat(w.contains(k)).isTrue();
-    w.expire(HOUR + HOUR / 2 + 1);
-    assertThat(w.contains(k)).isFalse();
+    w.expire(HOUR + 1);
+    assertThat(w.contains(k)).as("forgotten a window after its first copy").isFalse();
+    assertThat(w.size()).isZero();
   }
 
   @Test
@@ -78,7 +80,9 @@ class DedupWindowTest {
     }
 
     void add(String k, long t) {
-      seen.put(k, t);
+      if (seen.putIfAbsent(k, t) != null) {
+        return;
+      }
       order.addLast(java.util.Map.entry(k, t));
       while (seen.size() > max && !order.isEmpty()) {
         if (removeHead()) {

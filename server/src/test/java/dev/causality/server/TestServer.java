@@ -20,6 +20,8 @@ public final class TestServer implements AutoCloseable {
 
   private final CausalityServer server;
   private final Path dataDir;
+  /** Whether {@link #close()} deletes the data dir: only a temporary one this class created. */
+  private boolean ownsDataDir;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private TestServer(CausalityServer server, Path dataDir) {
@@ -35,7 +37,9 @@ public final class TestServer implements AutoCloseable {
   public static TestServer start(UnaryOperator<Config> customise) {
     try {
       Path dir = Files.createTempDirectory("causality-test");
-      return start(dir, customise);
+      TestServer s = start(dir, customise);
+      s.ownsDataDir = true;
+      return s;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -133,5 +137,12 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    if (ownsDataDir) {
+      try (java.util.stream.Stream<Path> files = Files.walk(dataDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 }
