@@ -92,11 +92,13 @@ public final class QueryEngine {
   private List<SeriesResult> series(Query.Trends q, Query.Series s, DateRange.Window w,
       List<LocalDateTime> buckets, boolean compare) {
     int nb = q.breakdowns().size();
+    boolean distinct = s.metric().distinctCount();
     Sql sql = new Sql();
     // f holds only what the aggregates need: DuckDB materialises a CTE used twice, and a
-    // `SELECT *` would copy every JSON column of every row in range
-    sql.append("WITH f AS (SELECT date_trunc('" + q.granularity().unit() + "', " + local(q.zone()) + ") AS __b, "
-        + s.metric().input() + " AS __v");
+    // `SELECT *` would copy every JSON column of every row in range. A distinct count gives the
+    // same answer over rows deduplicated on (bucket, value, groups), of which there are fewer.
+    sql.append("WITH f AS (SELECT " + (distinct ? "DISTINCT " : "") + "date_trunc('" + q.granularity().unit() + "', "
+        + local(q.zone()) + ") AS __b, " + s.metric().input() + " AS __v");
     for (int i = 0; i < nb; i++) {
       sql.append(", coalesce(CAST(" + q.breakdowns().get(i).sql() + " AS VARCHAR), '(none)') AS __g" + i);
     }
@@ -109,20 +111,19 @@ public final class QueryEngine {
     if (nb == 0) {
       sql.append(" SELECT __b, GROUPING(__b) AS __total, " + agg + " AS v FROM f GROUP BY GROUPING SETS ((__b), ())");
     } else {
+      // every group's exact values in one aggregation; the top N by their total over the range
+      // keep theirs, and only the rows of the other groups are aggregated again, as one $other
+      // group (a distinct count of several groups is not the sum of theirs)
       String gs = cols("__g", nb);
-      sql.append(", top AS (SELECT " + gs + " FROM f GROUP BY " + gs + " ORDER BY " + s.metric().ranking("__v") + " DESC NULLS LAST, "
-          + gs + " LIMIT " + q.breakdownLimit() + ")");
-      sql.append(", g AS (SELECT f.__b, f.__v");
-      for (int i = 0; i < nb; i++) {
-        sql.append(", CASE WHEN top.__g0 IS NULL THEN '$other' ELSE f.__g" + i + " END AS __k" + i);
-      }
-      sql.append(" FROM f LEFT JOIN top ON ");
-      for (int i = 0; i < nb; i++) {
-        sql.append((i > 0 ? " AND " : "") + "f.__g" + i + " = top.__g" + i);
-      }
-      String keys = cols("__k", nb);
-      sql.append(") SELECT __b, GROUPING(__b) AS __total, " + keys + ", " + agg + " AS v FROM g GROUP BY GROUPING SETS ((__b, "
-          + keys + "), (" + keys + "))");
+      String on = java.util.stream.IntStream.range(0, nb).mapToObj(i -> "x.__g" + i + " = top.__g" + i)
+          .collect(java.util.stream.Collectors.joining(" AND "));
+      sql.append(", a AS (SELECT __b, GROUPING(__b) AS __total, " + gs + ", " + agg + " AS v FROM f GROUP BY GROUPING SETS ((__b, "
+          + gs + "), (" + gs + ")))");
+      sql.append(", top AS (SELECT " + gs + " FROM a WHERE __total = 1 ORDER BY v DESC NULLS LAST, " + gs + " LIMIT "
+          + q.breakdownLimit() + ")");
+      sql.append(" SELECT __b, __total, " + gs + ", v FROM a x SEMI JOIN top ON " + on);
+      sql.append(" UNION ALL SELECT __b, GROUPING(__b), " + "'$other', ".repeat(nb) + agg + " FROM f x ANTI JOIN top ON " + on
+          + " GROUP BY GROUPING SETS ((__b), ()) HAVING count(*) > 0");
     }
     QueryResult r = execute(sql);
     Map<List<String>, Map<LocalDateTime, Double>> byGroup = new LinkedHashMap<>();

@@ -536,8 +536,8 @@ public final class Main implements Runnable {
         out.println("Try it:");
         out.println("  ./causality sql \"SELECT event, count(*) AS events FROM events WHERE app_id = '" + project
             + "' GROUP BY event ORDER BY events DESC\"");
-        out.println("  CAUSALITY_ADMIN_TOKEN=secret ./causality serve      # then, in another terminal:");
-        out.println("  curl -H 'Authorization: Bearer secret' localhost:8080/api/query/trends -d '{\"project\":\"" + project
+        out.println("  CAUSALITY_ADMIN_TOKEN=demo-admin-token-0123 ./causality serve      # then, in another terminal:");
+        out.println("  curl -H 'Authorization: Bearer demo-admin-token-0123' localhost:8080/api/query/trends -d '{\"project\":\"" + project
             + "\",\"series\":[{\"event\":\"Signed Up\",\"metric\":\"unique_users\"}],\"breakdown\":[\"country\"],\"dateRange\":\"last_30_days\"}'");
         return 0;
       } catch (WarehouseLockedException e) {

@@ -69,7 +69,10 @@ public final class DuckDbWarehouse implements Warehouse {
               + "CREATE TABLE IF NOT EXISTS dead_letters (log_position BIGINT NOT NULL, error"
               + " VARCHAR NOT NULL, payload VARCHAR NOT NULL, failed_at TIMESTAMP NOT NULL);",
           "CREATE TABLE IF NOT EXISTS catalog_increments (app_id VARCHAR NOT NULL, event VARCHAR NOT NULL,"
-              + " key VARCHAR NOT NULL, item VARCHAR NOT NULL, count BIGINT NOT NULL, kind VARCHAR NOT NULL);");
+              + " key VARCHAR NOT NULL, item VARCHAR NOT NULL, count BIGINT NOT NULL, kind VARCHAR NOT NULL);",
+          // user_key (UserKey) follows the record's columns; rows stored before get it in SQL
+          "ALTER TABLE events ADD COLUMN IF NOT EXISTS user_key BIGINT;\n"
+              + "UPDATE events SET user_key = " + UserKey.SQL + " WHERE coalesce(user_id, anonymous_id) IS NOT NULL");
 
   private static final int READERS = 4;
   private static final int SANDBOX_READERS = 4;
@@ -101,6 +104,8 @@ public final class DuckDbWarehouse implements Warehouse {
   private final Pool sandbox;
   private final AtomicInteger running = new AtomicInteger();
   private final Catalog catalog = new Catalog();
+  /** Used by the loader only, under the writer's lock. */
+  private final UserKey userKey = new UserKey();
 
   private DuckDbWarehouse(Path file, Connection writer, Connection reader, List<Connection> readers, List<Connection> sandbox) {
     this.file = file;
@@ -403,7 +408,7 @@ public final class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  private static void appendRow(DuckDBAppender a, EventRecord r) throws SQLException {
+  private void appendRow(DuckDBAppender a, EventRecord r) throws SQLException {
     a.beginRow();
     for (int c = 0; c < EventRecord.COLUMNS; c++) {
       switch (COLUMN_KINDS[c]) {
@@ -424,6 +429,12 @@ public final class DuckDbWarehouse implements Warehouse {
         }
         case BOOL -> a.append(r.clamped());
       }
+    }
+    int actor = r.present(EventRecord.USER_ID) ? EventRecord.USER_ID : EventRecord.ANONYMOUS_ID;
+    if (r.present(actor)) {
+      a.append(userKey.of(r.array(), r.offset(actor), r.length(actor)));
+    } else {
+      a.appendNull();
     }
     a.endRow();
   }
