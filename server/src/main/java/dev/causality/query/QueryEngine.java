@@ -111,17 +111,18 @@ public final class QueryEngine {
     if (nb == 0) {
       sql.append(" SELECT __b, GROUPING(__b) AS __total, " + agg + " AS v FROM f GROUP BY GROUPING SETS ((__b), ())");
     } else {
-      // every group's exact values in one aggregation; the top N by their total over the range
-      // keep theirs, and only the rows of the other groups are aggregated again, as one $other
-      // group (a distinct count of several groups is not the sum of theirs)
+      // The top N groups by their exact total over the range keep their own values; the rows of
+      // the other groups are aggregated again as one $other group (a distinct count of several
+      // groups is not the sum of theirs). Over deduplicated rows a group's distinct count in a
+      // bucket is a plain count.
       String gs = cols("__g", nb);
       String on = java.util.stream.IntStream.range(0, nb).mapToObj(i -> "x.__g" + i + " = top.__g" + i)
           .collect(java.util.stream.Collectors.joining(" AND "));
-      sql.append(", a AS (SELECT __b, GROUPING(__b) AS __total, " + gs + ", " + agg + " AS v FROM f GROUP BY GROUPING SETS ((__b, "
-          + gs + "), (" + gs + ")))");
-      sql.append(", top AS (SELECT " + gs + " FROM a WHERE __total = 1 ORDER BY v DESC NULLS LAST, " + gs + " LIMIT "
-          + q.breakdownLimit() + ")");
-      sql.append(" SELECT __b, __total, " + gs + ", v FROM a x SEMI JOIN top ON " + on);
+      sql.append(", t AS (SELECT " + gs + ", " + agg + " AS v FROM f GROUP BY " + gs + ")");
+      sql.append(", top AS (SELECT " + gs + " FROM t ORDER BY v DESC NULLS LAST, " + gs + " LIMIT " + q.breakdownLimit() + ")");
+      sql.append(" SELECT NULL AS __b, 1 AS __total, " + gs + ", v FROM t x SEMI JOIN top ON " + on);
+      sql.append(" UNION ALL SELECT __b, 0, " + gs + ", " + (distinct ? "count(__v)" : agg) + " FROM f x SEMI JOIN top ON " + on
+          + " GROUP BY __b, " + gs);
       sql.append(" UNION ALL SELECT __b, GROUPING(__b), " + "'$other', ".repeat(nb) + agg + " FROM f x ANTI JOIN top ON " + on
           + " GROUP BY GROUPING SETS ((__b), ()) HAVING count(*) > 0");
     }
