@@ -34,14 +34,17 @@ public final class QueryBench {
             "{\"series\":[{\"event\":\"$any\",\"metric\":\"unique_users\"}],\"dateRange\":{\"last\":30,\"unit\":\"days\"},"
                 + "\"granularity\":\"day\",\"breakdown\":\"country\",\"breakdownLimit\":10}",
             // the best we could write by hand: users as the BIGINT user_key, rows deduplicated on
-            // (day, country, user) first, every group's values and totals in one aggregation, and
-            // only the rows outside the top 10 aggregated again as $other
+            // (day, country, user) first, so that a country's users on a day are a plain count;
+            // exact totals rank the countries; only the rows outside the top 10 are aggregated
+            // again, as $other. (One GROUPING SETS aggregation with count(DISTINCT) for values and
+            // totals together measured ~25 % slower.)
             "WITH f AS (SELECT DISTINCT date_trunc('day', timestamp) AS day, coalesce(country, '(none)') AS country,"
                 + " user_key AS u FROM events WHERE app_id = 'default' AND timestamp >= current_date - INTERVAL 29 DAY"
                 + " AND user_key IS NOT NULL),"
-                + " a AS (SELECT day, country, count(DISTINCT u) AS users FROM f GROUP BY GROUPING SETS ((day, country), (country))),"
-                + " top AS (SELECT country FROM a WHERE day IS NULL ORDER BY users DESC, country LIMIT 10)"
-                + " SELECT day, country, users FROM a SEMI JOIN top USING (country)"
+                + " t AS (SELECT country, count(DISTINCT u) AS users FROM f GROUP BY country),"
+                + " top AS (SELECT country FROM t ORDER BY users DESC, country LIMIT 10)"
+                + " SELECT NULL AS day, country, users FROM t SEMI JOIN top USING (country)"
+                + " UNION ALL SELECT day, country, count(*) FROM f SEMI JOIN top USING (country) GROUP BY day, country"
                 + " UNION ALL SELECT day, '$other', count(DISTINCT u) FROM f ANTI JOIN top USING (country)"
                 + " GROUP BY GROUPING SETS ((day), ())"),
         new Question("funnel: Viewed Product -> Added to Cart -> Purchase, 7-day window, last 30 days", "/api/query/funnels",
