@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBStruct;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The embedded {@link Warehouse}: one DuckDB file. */
 public final class DuckDbWarehouse implements Warehouse {
@@ -74,6 +76,7 @@ public final class DuckDbWarehouse implements Warehouse {
           "ALTER TABLE events ADD COLUMN IF NOT EXISTS user_key BIGINT;\n"
               + "UPDATE events SET user_key = " + UserKey.SQL + " WHERE coalesce(user_id, anonymous_id) IS NOT NULL");
 
+  private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
   private static final int READERS = 4;
   private static final int SANDBOX_READERS = 4;
   private static final ScheduledExecutorService CANCELLER =
@@ -256,6 +259,7 @@ public final class DuckDbWarehouse implements Warehouse {
         current = rs.getInt(1);
       }
       for (int v = current; v < MIGRATIONS.size(); v++) {
+        long start = System.nanoTime();
         c.setAutoCommit(false);
         try {
           for (String sql : MIGRATIONS.get(v).split(";\n")) {
@@ -263,6 +267,9 @@ public final class DuckDbWarehouse implements Warehouse {
           }
           st.execute("INSERT INTO schema_version VALUES (" + (v + 1) + ", now())");
           c.commit();
+          if (current > 0) { // a new warehouse is not news; an upgrade of a large one takes a while
+            LOG.info("warehouse schema migrated to version {} in {} ms", v + 1, (System.nanoTime() - start) / 1_000_000);
+          }
         } catch (SQLException e) {
           c.rollback();
           throw e;
