@@ -17,7 +17,7 @@ import java.security.NoSuchAlgorithmException;
  * for rows stored before the column existed. DuckDB's {@code md5_number_upper} is those first 8
  * bytes read little-endian as a UBIGINT (despite its name, not the high half of {@code
  * md5_number}); {@code ::BIT::BIGINT} reinterprets its 64 bits as a signed number. Two
- * different ids share a key with probability about n²/2⁶⁵ for n ids (5·10⁻⁸ for a million).
+ * different ids share a key with probability about n²/2⁶⁵ for n ids (3·10⁻⁸ for a million).
  */
 final class UserKey {
   /** The key of each row in DuckDB SQL; {@code UserKeyTest} checks it against {@link #of}. */
