@@ -121,9 +121,15 @@ public final class IngestRoutes {
 
   private String clientIp(Context ctx) {
     if (trustProxy) {
+      // the client as the first proxy saw it: the leftmost non-empty entry (a header of only
+      // commas or spaces names nobody, and then the peer address is all there is)
       String xff = ctx.header("X-Forwarded-For");
-      if (xff != null && !xff.isBlank()) {
-        return xff.split(",")[0].trim();
+      if (xff != null) {
+        for (String entry : xff.split(",")) {
+          if (!entry.isBlank()) {
+            return entry.strip();
+          }
+        }
       }
     }
     return ctx.req().getRemoteAddr();

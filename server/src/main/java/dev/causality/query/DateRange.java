@@ -13,8 +13,8 @@ public sealed interface DateRange {
   /** A half-open window [from, to) of local date-times. */
   record Window(LocalDateTime from, LocalDateTime to) {
     Window shiftedBack() {
-      long seconds = java.time.Duration.between(from, to).getSeconds();
-      return new Window(from.minusSeconds(seconds), from);
+      // the same length exactly, sub-second parts included
+      return new Window(from.minus(java.time.Duration.between(from, to)), from);
     }
   }
 

@@ -105,6 +105,11 @@ public record Config(
         geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
   }
 
+  public Config withTrustProxy(boolean trust) {
+    return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
+        geoIpDatabase, trust, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
+  }
+
   public Config withGeoIpDatabase(Path file) {
     return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
         Optional.of(file), trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);

@@ -51,8 +51,8 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit code (tests call this). */
   public static int run(PrintStream out, PrintStream err, String... args) {
     CommandLine cli = new CommandLine(new Main());
-    cli.setOut(new java.io.PrintWriter(out, true));
-    cli.setErr(new java.io.PrintWriter(err, true));
+    cli.setOut(new java.io.PrintWriter(out, true, out.charset()));
+    cli.setErr(new java.io.PrintWriter(err, true, err.charset()));
     cli.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
           cmd.getErr().println("error: " + ex.getMessage());

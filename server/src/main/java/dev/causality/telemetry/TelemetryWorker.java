@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,8 @@ public final class TelemetryWorker implements AutoCloseable {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("telemetry-worker").daemon(true).unstarted(r));
   private volatile String lastError = "";
+  /** The schedule; a task that throws ends it silently, so {@link #runQuietly()} never lets one out. */
+  private volatile ScheduledFuture<?> schedule;
 
   private TelemetryWorker(Rollups rollups) {
     this.rollups = requireNonNull(rollups, "rollups is null");
@@ -31,7 +34,8 @@ public final class TelemetryWorker implements AutoCloseable {
   /** Starts the schedule: the first run after {@code initialDelay}, then every {@code interval}. */
   public static TelemetryWorker start(Rollups rollups, Duration initialDelay, Duration interval) {
     TelemetryWorker w = new TelemetryWorker(rollups);
-    w.timer.scheduleWithFixedDelay(w::runQuietly, initialDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    w.schedule =
+        w.timer.scheduleWithFixedDelay(w::runQuietly, initialDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return w;
   }
 
@@ -57,7 +61,23 @@ public final class TelemetryWorker implements AutoCloseable {
       // the next run tries again; a refresh is one transaction, so a failed one changed nothing
       lastError = String.valueOf(e.getMessage());
       LOG.warn("telemetry refresh failed (next try at the next interval): {}", e.getMessage());
+    } catch (VirtualMachineError e) {
+      // out of memory or stack: the process is in trouble; say so, and let it end the schedule
+      lastError = e.toString();
+      LOG.error("telemetry worker stopped", e);
+      throw e;
+    } catch (Error e) {
+      // e.g. a linkage error from a driver: thrown out of the task it would end the schedule
+      // silently (the executor keeps it in a future nobody reads); the next run tries again
+      lastError = e.toString();
+      LOG.error("telemetry refresh failed (next try at the next interval)", e);
     }
+  }
+
+  /** Whether the schedule still runs (it ends only at {@link #close()} or on a VM error). */
+  public boolean scheduled() {
+    ScheduledFuture<?> s = schedule;
+    return s != null && !s.isDone();
   }
 
   /** The error of the last scheduled run, or "" when it succeeded. */

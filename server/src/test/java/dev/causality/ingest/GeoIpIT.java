@@ -15,6 +15,32 @@ class GeoIpIT {
 
   @TempDir Path dir;
 
+  /** A browser's event (it has an Origin, no context.ip), sent with an X-Forwarded-For header. */
+  private static String trackForwarded(TestServer server, String forwardedFor) {
+    String id = UUID.randomUUID().toString();
+    var r = server.post("/v1/track", "{\"userId\":\"u\",\"event\":\"E\",\"messageId\":\"" + id + "\"}",
+        "X-Write-Key", TestServer.KEY, "Origin", "https://shop.example", "X-Forwarded-For", forwardedFor);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return id;
+  }
+
+  @Test
+  void behindATrustedProxyTheClientIsTheFirstForwardedAddress() {
+    Path db = GeoIpTest.citiesFile(dir);
+    try (TestServer server = TestServer.start(c -> c.withGeoIpDatabase(db).withIpMode("keep").withTrustProxy(true))) {
+      assertThat(place(server, trackForwarded(server, "198.51.100.77, 10.0.0.1")))
+          .containsExactly("DE", "Berlin", "Berlin", "198.51.100.77");
+      assertThat(place(server, trackForwarded(server, " , 203.0.113.9,10.0.0.1")).get(3))
+          .as("empty entries are skipped").isEqualTo("203.0.113.9");
+      // a header that names nobody (it answered 500 before): the peer address
+      assertThat(place(server, trackForwarded(server, ",,,")).get(3)).isEqualTo("127.0.0.1");
+    }
+    try (TestServer server = TestServer.start(c -> c.withIpMode("keep"))) {
+      assertThat(place(server, trackForwarded(server, "198.51.100.77")).get(3))
+          .as("without trust-proxy the header is ignored").isEqualTo("127.0.0.1");
+    }
+  }
+
   private static String track(TestServer server, String ip) {
     String id = UUID.randomUUID().toString();
     var r =

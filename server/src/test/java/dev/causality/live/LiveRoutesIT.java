@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -99,6 +98,5 @@ class LiveRoutesIT {
   @Test
   void needsCredentials() {
     assertThat(server.get("/api/live?project=default").statusCode()).isEqualTo(401);
-    Duration.ofSeconds(1);
   }
 }

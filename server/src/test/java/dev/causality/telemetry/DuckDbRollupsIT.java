@@ -38,6 +38,32 @@ class DuckDbRollupsIT extends RollupsContract {
   }
 
   @Test
+  void aWorkerRunThatFailsWithAnErrorDoesNotEndTheSchedule() throws Exception {
+    // the warehouse is the one set up for every test (migrated, with the data set)
+    java.util.concurrent.atomic.AtomicInteger opens = new java.util.concurrent.atomic.AtomicInteger();
+    // the first connection fails as a broken driver would, with an Error, not an exception
+    Rollups flaky = new Rollups(Dialect.DUCKDB, () -> {
+      if (opens.getAndIncrement() == 0) {
+        throw new NoClassDefFoundError("org/example/BrokenDriverClass");
+      }
+      return warehouse.newConnection();
+    }, InstantSource.system());
+    try (TelemetryWorker worker = TelemetryWorker.start(flaky, java.time.Duration.ZERO, java.time.Duration.ofMillis(50))) {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+      while (opens.get() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(opens.get()).as("runs after the failed one").isGreaterThanOrEqualTo(3);
+      assertThat(worker.scheduled()).isTrue();
+      deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+      while (!worker.lastError().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(worker.lastError()).as("a later run succeeded").isEmpty();
+    }
+  }
+
+  @Test
   void retentionDeletesOldTelemetryEventsAndKeepsRecentOnesProductEventsAndRollups() throws SQLException {
     // NOW is D2 12:30; 90 days of retention in whole UTC days keep 2026-08-24 and later
     Telemetry old = Telemetry.event("api_request").at("2026-08-23T23:59:00Z");
