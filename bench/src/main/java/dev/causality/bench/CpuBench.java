@@ -30,12 +30,11 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * CPU time and allocation per event of the server's two halves, measured in one process on
- * threads of their own, so that the figures hardly move with what else runs on the machine
- * (unlike events/s): the request path ({@link Ingestion#handle} on Segment batches of 100, the
- * same bodies the load generator sends, into a real {@link FileEventLog}) and the loader (the
- * server's {@link Loader} over the backlog that produced, into a fresh DuckDB file, as under
- * saturation).
+ * CPU time and allocation per event of the server's two halves, measured in one process on threads
+ * of their own, so that the figures hardly move with what else runs on the machine (unlike
+ * events/s): the request path ({@link Ingestion#handle} on Segment batches of 100, the same bodies
+ * the load generator sends, into a real {@link FileEventLog}) and the loader (the server's {@link
+ * Loader} over the backlog that produced, into a fresh DuckDB file, as under saturation).
  *
  * <p>Usage: {@code CpuBench [--warmup 300000] [--events 500000] [--dir /tmp/causality-cpu-bench]}.
  * Run with the launcher's JVM flags (bench/run-cpu.sh micro does).
@@ -63,7 +62,8 @@ public final class CpuBench {
     deleteTree(dir);
     Files.createDirectories(dir);
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     List<byte[]> templates = new ArrayList<>();
     SampleEvents sample = new SampleEvents(42, 50_000);
@@ -78,8 +78,17 @@ public final class CpuBench {
       projects.createKey("default", "bench", OptionalInt.empty(), Optional.of(KEY));
       Ingestion ingestion =
           new Ingestion(
-              new Ingestion.Settings(IngestLimits.DEFAULTS, 0, "truncate", Optional.empty(), Duration.ofMinutes(10).toMillis()),
-              projects, log, InstantSource.system(), new SecureRandom(), new SimpleMeterRegistry());
+              new Ingestion.Settings(
+                  IngestLimits.DEFAULTS,
+                  0,
+                  "truncate",
+                  Optional.empty(),
+                  Duration.ofMinutes(10).toMillis()),
+              projects,
+              log,
+              InstantSource.system(),
+              new SecureRandom(),
+              new SimpleMeterRegistry());
       while (!ingestion.userAgentsLoaded()) {
         Thread.sleep(100);
       }
@@ -103,11 +112,20 @@ public final class CpuBench {
       long loadProc = os.getProcessCpuTime() - proc1;
       long loadGc = gcMillis() - gc1;
 
-      System.out.printf(Locale.ROOT,
+      System.out.printf(
+          Locale.ROOT,
           "RESULT events=%d request_us=%.2f request_alloc_bytes=%.0f request_process_us=%.2f request_gc_ms=%d"
               + " loader_us=%.2f loader_alloc_bytes=%.0f loader_process_us=%.2f loader_gc_ms=%d loader_wall_s=%.2f%n",
-          events, reqCpu / 1e3 / events, reqAlloc / (double) events, reqProc / 1e3 / events, reqGc,
-          loader[0] / 1e3 / events, loader[1] / (double) events, loadProc / 1e3 / events, loadGc, loader[2] / 1e9);
+          events,
+          reqCpu / 1e3 / events,
+          reqAlloc / (double) events,
+          reqProc / 1e3 / events,
+          reqGc,
+          loader[0] / 1e3 / events,
+          loader[1] / (double) events,
+          loadProc / 1e3 / events,
+          loadGc,
+          loader[2] / 1e9);
     }
     deleteTree(dir);
   }
@@ -121,19 +139,31 @@ public final class CpuBench {
   }
 
   private static void send(Ingestion ingestion, List<byte[]> templates, int events, long[] seq) {
-    byte[] needle = ("\"messageId\":\"" + SampleEvents.ID_PLACEHOLDER + "\"").getBytes(StandardCharsets.US_ASCII);
+    byte[] needle =
+        ("\"messageId\":\"" + SampleEvents.ID_PLACEHOLDER + "\"")
+            .getBytes(StandardCharsets.US_ASCII);
     for (int done = 0; done < events; done += 100) {
       byte[] body = templates.get((int) (seq[0] % templates.size())).clone();
-      for (int at = indexOf(body, needle, 0); at >= 0; at = indexOf(body, needle, at + needle.length)) {
+      for (int at = indexOf(body, needle, 0);
+          at >= 0;
+          at = indexOf(body, needle, at + needle.length)) {
         byte[] id = String.format("cb-%029d", seq[0]++).getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(id, 0, body, at + 13, id.length);
       }
       Ingestion.Response r =
           ingestion.handle(
-              new Ingestion.Request("/v1/batch", Optional.of(KEY), Optional.empty(), new ByteArrayInputStream(body),
-                  "203.0.113.9", Optional.of("bench"), false, Optional.empty()));
+              new Ingestion.Request(
+                  "/v1/batch",
+                  Optional.of(KEY),
+                  Optional.empty(),
+                  new ByteArrayInputStream(body),
+                  "203.0.113.9",
+                  Optional.of("bench"),
+                  false,
+                  Optional.empty()));
       if (r.status() != 200) {
-        throw new IllegalStateException("ingestion refused a batch: " + r.status() + " " + r.body());
+        throw new IllegalStateException(
+            "ingestion refused a batch: " + r.status() + " " + r.body());
       }
     }
   }
@@ -151,14 +181,29 @@ public final class CpuBench {
     return -1;
   }
 
-  /** Loads the log's backlog with a new Loader; returns its thread's CPU ns, allocated bytes, wall ns. */
-  private static long[] load(FileEventLog log, DuckDbWarehouse w, com.sun.management.ThreadMXBean threads)
+  /**
+   * Loads the log's backlog with a new Loader; returns its thread's CPU ns, allocated bytes, wall
+   * ns.
+   */
+  private static long[] load(
+      FileEventLog log, DuckDbWarehouse w, com.sun.management.ThreadMXBean threads)
       throws InterruptedException {
-    Loader loader = new Loader(log, w, Duration.ofHours(24), 10_000_000, Loader.ROW_GROUP_ROWS,
-        InstantSource.system(), new SimpleMeterRegistry());
+    Loader loader =
+        new Loader(
+            log,
+            w,
+            Duration.ofHours(24),
+            10_000_000,
+            Loader.ROW_GROUP_ROWS,
+            InstantSource.system(),
+            new SimpleMeterRegistry());
     long start = System.nanoTime();
     loader.start();
-    Thread t = Thread.getAllStackTraces().keySet().stream().filter(x -> x.getName().equals("loader")).findFirst().orElseThrow();
+    Thread t =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(x -> x.getName().equals("loader"))
+            .findFirst()
+            .orElseThrow();
     long end = log.end();
     long cpu = 0;
     long alloc = 0;

@@ -28,13 +28,12 @@ import java.util.concurrent.locks.LockSupport;
  * batches of realistic events with unique messageIds, for a warm-up and then a measured period.
  * Reports acknowledged events/s and the ack latency distribution.
  *
- * <p>Usage: {@code LoadGenerator --url http://127.0.0.1:8080/v1/batch --key KEY
- * [--connections 16] [--batch 100] [--warmup 10] [--duration 30] [--rate 0] [--label name]}.
- * With {@code --rate 0} (the default) every connection sends its next batch as soon as the last
- * one is answered (closed loop: the highest rate the server sustains). With {@code --rate E} the
- * connections together send E events/s on a fixed schedule and latency is measured from the
- * scheduled send time, so a stalled server is charged for the requests it delayed (no
- * coordinated omission).
+ * <p>Usage: {@code LoadGenerator --url http://127.0.0.1:8080/v1/batch --key KEY [--connections 16]
+ * [--batch 100] [--warmup 10] [--duration 30] [--rate 0] [--label name]}. With {@code --rate 0}
+ * (the default) every connection sends its next batch as soon as the last one is answered (closed
+ * loop: the highest rate the server sustains). With {@code --rate E} the connections together send
+ * E events/s on a fixed schedule and latency is measured from the scheduled send time, so a stalled
+ * server is charged for the requests it delayed (no coordinated omission).
  */
 public final class LoadGenerator {
   /*
@@ -50,7 +49,14 @@ public final class LoadGenerator {
   private static final int TEMPLATES = 64;
 
   record Options(
-      URI url, String key, int connections, int batch, int warmupSeconds, int durationSeconds, double rate, String label) {}
+      URI url,
+      String key,
+      int connections,
+      int batch,
+      int warmupSeconds,
+      int durationSeconds,
+      double rate,
+      String label) {}
 
   private record Template(byte[] request, int[] idOffsets) {}
 
@@ -107,12 +113,20 @@ public final class LoadGenerator {
       byte[] bodyUtf8 = body.getBytes(StandardCharsets.UTF_8);
       bodyBytes += bodyUtf8.length;
       String head =
-          "POST " + opt.url().getRawPath() + " HTTP/1.1\r\n"
-              + "Host: " + host + "\r\n"
+          "POST "
+              + opt.url().getRawPath()
+              + " HTTP/1.1\r\n"
+              + "Host: "
+              + host
+              + "\r\n"
               + "User-Agent: causality-bench\r\n"
               + "Content-Type: application/json\r\n"
-              + "X-Write-Key: " + opt.key() + "\r\n"
-              + "Content-Length: " + bodyUtf8.length + "\r\n\r\n";
+              + "X-Write-Key: "
+              + opt.key()
+              + "\r\n"
+              + "Content-Length: "
+              + bodyUtf8.length
+              + "\r\n\r\n";
       byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
       byte[] request = new byte[headBytes.length + bodyUtf8.length];
       System.arraycopy(headBytes, 0, request, 0, headBytes.length);
@@ -131,7 +145,11 @@ public final class LoadGenerator {
     System.out.printf(
         Locale.ROOT,
         "%s: %d templates, %d events of %.0f bytes on average (%.1f KB per request)%n",
-        opt.label(), TEMPLATES, opt.batch(), bodyBytes / (double) TEMPLATES / opt.batch(), bodyBytes / (double) TEMPLATES / 1024);
+        opt.label(),
+        TEMPLATES,
+        opt.batch(),
+        bodyBytes / (double) TEMPLATES / opt.batch(),
+        bodyBytes / (double) TEMPLATES / 1024);
   }
 
   private void run() throws Exception {
@@ -184,7 +202,9 @@ public final class LoadGenerator {
       maxSecond = Math.max(maxSecond, perSecond.get(s));
     }
     StringBuilder err = new StringBuilder();
-    new TreeMap<>(errors).forEach((k, v) -> err.append(err.isEmpty() ? "" : ",").append(k).append(':').append(v.sum()));
+    new TreeMap<>(errors)
+        .forEach(
+            (k, v) -> err.append(err.isEmpty() ? "" : ",").append(k).append(':').append(v.sum()));
     System.out.printf(
         Locale.ROOT,
         "%s: %d connections, %s, %d s measured after %d s warm-up%n"
@@ -192,18 +212,39 @@ public final class LoadGenerator {
             + "  requests: %d measured, errors: %s%n"
             + "  ack latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n"
             + "  load generator CPU: %.2f cores%n",
-        opt.label(), opt.connections(), opt.rate() > 0 ? "fixed rate " + (long) opt.rate() + " events/s" : "closed loop",
-        opt.durationSeconds(), opt.warmupSeconds(), eventsPerSecond, minSecond, maxSecond,
-        measuredRequests.sum(), err.isEmpty() ? "none" : err,
-        ms(all, 0.50), ms(all, 0.90), ms(all, 0.99), ms(all, 0.999), all.length == 0 ? 0 : all[all.length - 1] / 1e6,
+        opt.label(),
+        opt.connections(),
+        opt.rate() > 0 ? "fixed rate " + (long) opt.rate() + " events/s" : "closed loop",
+        opt.durationSeconds(),
+        opt.warmupSeconds(),
+        eventsPerSecond,
+        minSecond,
+        maxSecond,
+        measuredRequests.sum(),
+        err.isEmpty() ? "none" : err,
+        ms(all, 0.50),
+        ms(all, 0.90),
+        ms(all, 0.99),
+        ms(all, 0.999),
+        all.length == 0 ? 0 : all[all.length - 1] / 1e6,
         generatorCores);
     System.out.printf(
         Locale.ROOT,
         "RESULT label=%s connections=%d rate=%d events_per_s=%.0f min_second=%d requests=%d errors=%s"
             + " p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f generator_cores=%.2f%n",
-        opt.label(), opt.connections(), (long) opt.rate(), eventsPerSecond, minSecond, measuredRequests.sum(),
-        err.isEmpty() ? "none" : err, ms(all, 0.50), ms(all, 0.90), ms(all, 0.99), ms(all, 0.999),
-        all.length == 0 ? 0 : all[all.length - 1] / 1e6, generatorCores);
+        opt.label(),
+        opt.connections(),
+        (long) opt.rate(),
+        eventsPerSecond,
+        minSecond,
+        measuredRequests.sum(),
+        err.isEmpty() ? "none" : err,
+        ms(all, 0.50),
+        ms(all, 0.90),
+        ms(all, 0.99),
+        ms(all, 0.999),
+        all.length == 0 ? 0 : all[all.length - 1] / 1e6,
+        generatorCores);
   }
 
   private static double ms(long[] sorted, double q) {
@@ -215,7 +256,8 @@ public final class LoadGenerator {
   }
 
   private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private void error(String kind) {
@@ -244,7 +286,9 @@ public final class LoadGenerator {
         max = Math.max(max, t.request().length);
       }
       this.buf = new byte[max];
-      byte[] prefix = (runId + "-" + String.format("%04x", id & 0xffff) + "-").getBytes(StandardCharsets.US_ASCII);
+      byte[] prefix =
+          (runId + "-" + String.format("%04x", id & 0xffff) + "-")
+              .getBytes(StandardCharsets.US_ASCII);
       System.arraycopy(prefix, 0, idBytes, 0, prefix.length);
       this.thread = Thread.ofPlatform().name("conn-" + id).daemon(true).unstarted(this::loop);
     }

@@ -41,12 +41,13 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Measures the loader's write step on this machine: the same log records loaded into DuckDB via
- * the Appender (the server's {@link DuckDbWarehouse#load}) and via DuckDB's own bulk JSON load
- * ({@code INSERT INTO events SELECT … FROM read_json(…)} over the records written to a temporary
- * NDJSON file, the cost of writing that file included).
+ * Measures the loader's write step on this machine: the same log records loaded into DuckDB via the
+ * Appender (the server's {@link DuckDbWarehouse#load}) and via DuckDB's own bulk JSON load ({@code
+ * INSERT INTO events SELECT … FROM read_json(…)} over the records written to a temporary NDJSON
+ * file, the cost of writing that file included).
  *
- * <p>Usage: {@code LoaderBench --rows 1000000 --batch-bytes 4194304,67108864 --dir /tmp/loader-bench}.
+ * <p>Usage: {@code LoaderBench --rows 1000000 --batch-bytes 4194304,67108864 --dir
+ * /tmp/loader-bench}.
  */
 public final class LoaderBench {
   /*
@@ -80,8 +81,12 @@ public final class LoaderBench {
     Path logDir = dir.resolve("log");
     long t0 = System.nanoTime();
     long logBytes = fillLog(logDir, dir.resolve("metadata.sqlite"), rows);
-    System.out.printf(Locale.ROOT, "generated %d records (%.0f bytes of payload each) through the ingestion pipeline in %.1f s%n",
-        rows, logBytes / (double) rows, (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "generated %d records (%.0f bytes of payload each) through the ingestion pipeline in %.1f s%n",
+        rows,
+        logBytes / (double) rows,
+        (System.nanoTime() - t0) / 1e9);
     warmPageCache(logDir);
 
     List<String> results = new ArrayList<>();
@@ -96,7 +101,8 @@ public final class LoaderBench {
       Files.deleteIfExists(appenderDb);
       Files.deleteIfExists(jsonDb);
     }
-    // The real Loader end to end (read, decode, dedup, Appender, metrics), consuming a copy of the log.
+    // The real Loader end to end (read, decode, dedup, Appender, metrics), consuming a copy of the
+    // log.
     Path copy = dir.resolve("log-copy");
     copyTree(logDir, copy);
     results.add(runRealLoader(copy, dir.resolve("loader.duckdb"), rows));
@@ -105,7 +111,9 @@ public final class LoaderBench {
     deleteTree(dir);
   }
 
-  /** Produces {@code rows} log records with the server's ingestion pipeline; returns payload bytes. */
+  /**
+   * Produces {@code rows} log records with the server's ingestion pipeline; returns payload bytes.
+   */
   private static long fillLog(Path logDir, Path metadata, int rows) throws Exception {
     try (SqliteMetadataStore store = SqliteMetadataStore.open(metadata);
         FileEventLog log = FileEventLog.open(logDir, 64L * 1024 * 1024)) {
@@ -114,8 +122,17 @@ public final class LoaderBench {
       projects.createKey("default", "bench", OptionalInt.empty(), Optional.of(KEY));
       Ingestion ingestion =
           new Ingestion(
-              new Ingestion.Settings(IngestLimits.DEFAULTS, 0, "truncate", Optional.empty(), Duration.ofMinutes(10).toMillis()),
-              projects, log, InstantSource.system(), new SecureRandom(), new SimpleMeterRegistry());
+              new Ingestion.Settings(
+                  IngestLimits.DEFAULTS,
+                  0,
+                  "truncate",
+                  Optional.empty(),
+                  Duration.ofMinutes(10).toMillis()),
+              projects,
+              log,
+              InstantSource.system(),
+              new SecureRandom(),
+              new SimpleMeterRegistry());
       SampleEvents events = new SampleEvents(7, 50_000);
       int batch = 2000;
       long id = 0;
@@ -132,11 +149,18 @@ public final class LoaderBench {
         withIds.append(body, from, body.length());
         Ingestion.Response r =
             ingestion.handle(
-                new Ingestion.Request("/v1/batch", Optional.of(KEY), Optional.empty(),
+                new Ingestion.Request(
+                    "/v1/batch",
+                    Optional.of(KEY),
+                    Optional.empty(),
                     new ByteArrayInputStream(withIds.toString().getBytes(StandardCharsets.UTF_8)),
-                    "203.0.113.9", Optional.empty(), false, Optional.empty()));
+                    "203.0.113.9",
+                    Optional.empty(),
+                    false,
+                    Optional.empty()));
         if (r.status() != 200 || !r.body().equals("{\"success\":true}")) {
-          throw new IllegalStateException("ingestion refused a generated batch: " + r.status() + " " + r.body());
+          throw new IllegalStateException(
+              "ingestion refused a generated batch: " + r.status() + " " + r.body());
         }
       }
       return log.end() - log.start() - 9L * rows;
@@ -164,12 +188,22 @@ public final class LoaderBench {
 
     String report(String method, int rows, int batchBytes) {
       double s = total / 1e9;
-      String line = String.format(
-          Locale.ROOT,
-          "RESULT method=%s batch_bytes=%d transactions=%d rows=%d seconds=%.2f rows_per_s=%.0f"
-              + " write_step_rows_per_s=%.0f read_s=%.2f decode_s=%.2f temp_file_s=%.2f write_s=%.2f",
-          method, batchBytes, transactions, rows, s, rows / s, rows / ((tempFile + write) / 1e9),
-          read / 1e9, decode / 1e9, tempFile / 1e9, write / 1e9);
+      String line =
+          String.format(
+              Locale.ROOT,
+              "RESULT method=%s batch_bytes=%d transactions=%d rows=%d seconds=%.2f rows_per_s=%.0f"
+                  + " write_step_rows_per_s=%.0f read_s=%.2f decode_s=%.2f temp_file_s=%.2f write_s=%.2f",
+              method,
+              batchBytes,
+              transactions,
+              rows,
+              s,
+              rows / s,
+              rows / ((tempFile + write) / 1e9),
+              read / 1e9,
+              decode / 1e9,
+              tempFile / 1e9,
+              write / 1e9);
       System.out.println(line);
       return line;
     }
@@ -205,7 +239,8 @@ public final class LoaderBench {
     return ph;
   }
 
-  private static Phases loadWithReadJson(Path logDir, Path db, Path temp, int batchBytes) throws SQLException {
+  private static Phases loadWithReadJson(Path logDir, Path db, Path temp, int batchBytes)
+      throws SQLException {
     // the schema comes from the server's own migration
     DuckDbWarehouse.open(db, "512MB").close();
     Phases ph = new Phases();
@@ -219,7 +254,8 @@ public final class LoaderBench {
       long pos = log.start();
       // a Statement per batch: a prepared read_json binds to the file as it was at prepare time
       try (PreparedStatement position =
-              c.prepareStatement("UPDATE load_state SET log_position = ?, updated_at = now() WHERE id = 1")) {
+          c.prepareStatement(
+              "UPDATE load_state SET log_position = ?, updated_at = now() WHERE id = 1")) {
         while (pos < log.end()) {
           long t = System.nanoTime();
           List<LogRecord> batch = log.read(pos, batchBytes);
@@ -243,7 +279,8 @@ public final class LoaderBench {
             inserted = load.executeUpdate(insert);
           }
           if (inserted != batch.size()) {
-            throw new IllegalStateException("read_json inserted " + inserted + " rows of " + batch.size());
+            throw new IllegalStateException(
+                "read_json inserted " + inserted + " rows of " + batch.size());
           }
           position.setLong(1, pos);
           position.executeUpdate();
@@ -266,9 +303,9 @@ public final class LoaderBench {
 
   /**
    * {@code INSERT INTO events SELECT … FROM read_json(file, columns = {…})}: the log record is the
-   * {@link Event} record as JSON, whose components are the events columns in table order; times
-   * are epoch microseconds. The comparison with the Appender's table then also checks that the
-   * loader's user_key agrees with DuckDB's.
+   * {@link Event} record as JSON, whose components are the events columns in table order; times are
+   * epoch microseconds. The comparison with the Appender's table then also checks that the loader's
+   * user_key agrees with DuckDB's.
    */
   static String readJsonInsert(Path file) {
     StringBuilder columns = new StringBuilder();
@@ -276,25 +313,39 @@ public final class LoaderBench {
     for (RecordComponent rc : Event.class.getRecordComponents()) {
       Class<?> t = rc.getType();
       String sqlType =
-          t == String.class ? "VARCHAR"
-              : t == long.class ? "BIGINT"
-              : t == boolean.class ? "BOOLEAN"
-              : t == Integer.class ? "INTEGER"
-              : null;
+          t == String.class
+              ? "VARCHAR"
+              : t == long.class
+                  ? "BIGINT"
+                  : t == boolean.class ? "BOOLEAN" : t == Integer.class ? "INTEGER" : null;
       if (sqlType == null) {
         throw new IllegalStateException("no SQL type for Event." + rc.getName() + " of " + t);
       }
-      columns.append(columns.isEmpty() ? "" : ", ").append('"').append(rc.getName()).append("\": '").append(sqlType).append('\'');
+      columns
+          .append(columns.isEmpty() ? "" : ", ")
+          .append('"')
+          .append(rc.getName())
+          .append("\": '")
+          .append(sqlType)
+          .append('\'');
       String col = '"' + rc.getName() + '"';
-      select.append(select.isEmpty() ? "" : ", ")
-          .append(t == long.class ? "make_timestamp(" + col + ")"
-              // EventCodec.toJson leaves the flag out when false
-              : t == boolean.class ? "coalesce(" + col + ", false)" : col);
+      select
+          .append(select.isEmpty() ? "" : ", ")
+          .append(
+              t == long.class
+                  ? "make_timestamp(" + col + ")"
+                  // EventCodec.toJson leaves the flag out when false
+                  : t == boolean.class ? "coalesce(" + col + ", false)" : col);
     }
     // the table's last column, user_key, computed the way schema migration 3 fills older rows
     select.append(", md5_number_upper(coalesce(\"userId\", \"anonymousId\"))::BIT::BIGINT");
-    return "INSERT INTO events SELECT " + select + " FROM read_json('" + file.toAbsolutePath().toString().replace("'", "''")
-        + "', format = 'newline_delimited', columns = {" + columns + "})";
+    return "INSERT INTO events SELECT "
+        + select
+        + " FROM read_json('"
+        + file.toAbsolutePath().toString().replace("'", "''")
+        + "', format = 'newline_delimited', columns = {"
+        + columns
+        + "})";
   }
 
   private static void compare(Path appenderDb, Path jsonDb, int rows) throws SQLException {
@@ -304,7 +355,10 @@ public final class LoaderBench {
       st.execute("ATTACH '" + jsonDb.toAbsolutePath() + "' AS b (READ_ONLY)");
       long ca = scalar(st, "SELECT count(*) FROM a.events");
       long cb = scalar(st, "SELECT count(*) FROM b.events");
-      long diff = scalar(st, "SELECT count(*) FROM (SELECT * FROM a.events EXCEPT ALL SELECT * FROM b.events)");
+      long diff =
+          scalar(
+              st,
+              "SELECT count(*) FROM (SELECT * FROM a.events EXCEPT ALL SELECT * FROM b.events)");
       long pa = scalar(st, "SELECT log_position FROM a.load_state");
       long pb = scalar(st, "SELECT log_position FROM b.load_state");
       if (ca != rows || cb != rows || diff != 0 || pa != pb) {
@@ -317,23 +371,44 @@ public final class LoaderBench {
         }
         for (String name : names) {
           String col = '"' + name + '"';
-          long n = scalar(st, "SELECT count(*) FROM a.events x JOIN b.events y USING (event_id) WHERE x." + col
-              + " IS DISTINCT FROM y." + col);
+          long n =
+              scalar(
+                  st,
+                  "SELECT count(*) FROM a.events x JOIN b.events y USING (event_id) WHERE x."
+                      + col
+                      + " IS DISTINCT FROM y."
+                      + col);
           if (n > 0) {
             String pair;
-            try (ResultSet rs = st.executeQuery("SELECT x." + col + "::VARCHAR, y." + col
-                + "::VARCHAR FROM a.events x JOIN b.events y USING (event_id) WHERE x." + col
-                + " IS DISTINCT FROM y." + col + " LIMIT 1")) {
+            try (ResultSet rs =
+                st.executeQuery(
+                    "SELECT x."
+                        + col
+                        + "::VARCHAR, y."
+                        + col
+                        + "::VARCHAR FROM a.events x JOIN b.events y USING (event_id) WHERE x."
+                        + col
+                        + " IS DISTINCT FROM y."
+                        + col
+                        + " LIMIT 1")) {
               rs.next();
               pair = rs.getString(1) + " vs " + rs.getString(2);
             }
-            columns.append(' ').append(name).append('=').append(n).append(" (e.g. ").append(pair).append(')');
+            columns
+                .append(' ')
+                .append(name)
+                .append('=')
+                .append(n)
+                .append(" (e.g. ")
+                .append(pair)
+                .append(')');
           }
         }
         System.out.println("  columns that differ (rows):" + columns);
-        throw new IllegalStateException(String.format(
-            "the two loads differ: appender %d rows (position %d), read_json %d rows (position %d), %d rows differ",
-            ca, pa, cb, pb, diff));
+        throw new IllegalStateException(
+            String.format(
+                "the two loads differ: appender %d rows (position %d), read_json %d rows (position %d), %d rows differ",
+                ca, pa, cb, pb, diff));
       }
       System.out.printf("  check: both tables hold the same %d rows and log position %d%n", ca, pa);
     }
@@ -349,8 +424,15 @@ public final class LoaderBench {
   private static String runRealLoader(Path logDir, Path db, int rows) throws InterruptedException {
     try (FileEventLog log = FileEventLog.open(logDir, 64L * 1024 * 1024);
         DuckDbWarehouse w = DuckDbWarehouse.open(db, "512MB")) {
-      Loader loader = new Loader(log, w, Duration.ofHours(24), 10_000_000, Loader.ROW_GROUP_ROWS,
-          InstantSource.system(), new SimpleMeterRegistry());
+      Loader loader =
+          new Loader(
+              log,
+              w,
+              Duration.ofHours(24),
+              10_000_000,
+              Loader.ROW_GROUP_ROWS,
+              InstantSource.system(),
+              new SimpleMeterRegistry());
       long start = System.nanoTime();
       loader.start();
       long end = log.end();
@@ -362,10 +444,15 @@ public final class LoaderBench {
       }
       double s = (System.nanoTime() - start) / 1e9;
       loader.close();
-      String line = String.format(Locale.ROOT,
-          "RESULT method=loader batch_rows=%d transactions=- rows=%d seconds=%.2f rows_per_s=%.0f"
-              + " (the server's Loader class end to end: read, decode, dedup, Appender, metrics)",
-          Loader.ROW_GROUP_ROWS, rows, s, rows / s);
+      String line =
+          String.format(
+              Locale.ROOT,
+              "RESULT method=loader batch_rows=%d transactions=- rows=%d seconds=%.2f rows_per_s=%.0f"
+                  + " (the server's Loader class end to end: read, decode, dedup, Appender, metrics)",
+              Loader.ROW_GROUP_ROWS,
+              rows,
+              s,
+              rows / s);
       System.out.println(line);
       return line;
     }

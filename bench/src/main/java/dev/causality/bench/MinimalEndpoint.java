@@ -22,16 +22,17 @@ import java.util.zip.CRC32C;
 
 /**
  * The baseline for the ingestion benchmark: the least a durable Segment batch endpoint can do on
- * the server's HTTP stack (Javalin 7 on Jetty 12, virtual threads). It checks the write key,
- * parses the body with Jackson, appends it to one file as a checksummed record, and answers
- * {@code {"success":true}} only after the record is fsynced, with the server's group commit: one
- * writer thread takes every append that is waiting, writes them with one write and one
- * {@code force(false)}, then releases them all.
+ * the server's HTTP stack (Javalin 7 on Jetty 12, virtual threads). It checks the write key, parses
+ * the body with Jackson, appends it to one file as a checksummed record, and answers {@code
+ * {"success":true}} only after the record is fsynced, with the server's group commit: one writer
+ * thread takes every append that is waiting, writes them with one write and one {@code
+ * force(false)}, then releases them all.
  *
  * <p>Usage: {@code MinimalEndpoint --port 8090 --file /tmp/minimal.log --key KEY}.
  */
 public final class MinimalEndpoint {
-  private static final byte[] OK = "{\"success\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  private static final byte[] OK =
+      "{\"success\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   private record Pending(byte[] payload, CompletableFuture<Void> done) {}
 
@@ -55,8 +56,14 @@ public final class MinimalEndpoint {
     Path path = Path.of(a.getOrDefault("file", "minimal.log"));
     Files.createDirectories(path.toAbsolutePath().getParent());
     FileChannel ch =
-        FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-    MinimalEndpoint endpoint = new MinimalEndpoint(ch, a.getOrDefault("key", "bench-key-0123456789"));
+        FileChannel.open(
+            path,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING);
+    MinimalEndpoint endpoint =
+        new MinimalEndpoint(ch, a.getOrDefault("key", "bench-key-0123456789"));
     Thread.ofPlatform().name("log-writer").daemon(true).start(endpoint::writeLoop);
     Javalin app =
         Javalin.create(cfg -> {
@@ -110,7 +117,10 @@ public final class MinimalEndpoint {
         for (Pending p : group) {
           crc.reset();
           crc.update(p.payload());
-          buf.put((byte) 0xCA).putInt(p.payload().length).putInt((int) crc.getValue()).put(p.payload());
+          buf.put((byte) 0xCA)
+              .putInt(p.payload().length)
+              .putInt((int) crc.getValue())
+              .put(p.payload());
         }
         buf.flip();
         while (buf.hasRemaining()) {

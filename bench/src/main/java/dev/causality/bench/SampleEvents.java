@@ -23,11 +23,19 @@ final class SampleEvents {
     "Product Viewed", "Product Added", "Cart Viewed", "Checkout Started", "Order Completed",
     "Products Searched", "Product Clicked", "Coupon Applied", "Signed Up", "Video Played"
   };
-  private static final String[] CATEGORIES = {"shoes", "jackets", "bags", "hats", "socks", "shirts"};
+  private static final String[] CATEGORIES = {
+    "shoes", "jackets", "bags", "hats", "socks", "shirts"
+  };
   private static final String[] PATHS = {"/", "/search", "/cart", "/checkout", "/account", "/p/"};
-  private static final String[] TITLES = {"Home", "Search results", "Your cart", "Checkout", "Account", "Product"};
+  private static final String[] TITLES = {
+    "Home", "Search results", "Your cart", "Checkout", "Account", "Product"
+  };
   private static final String[] REFERRERS = {
-    "https://www.google.com/", "https://duckduckgo.com/", "https://news.ycombinator.com/", "", "https://t.co/x1y2z3"
+    "https://www.google.com/",
+    "https://duckduckgo.com/",
+    "https://news.ycombinator.com/",
+    "",
+    "https://t.co/x1y2z3"
   };
   private static final String[] SOURCES = {"google", "newsletter", "twitter", "bing"};
   private static final String[] MEDIUMS = {"cpc", "email", "social", "organic"};
@@ -73,25 +81,47 @@ final class SampleEvents {
     String sku = "sku_" + random.nextInt(5000);
     String path = PATHS[pathIdx].equals("/p/") ? "/p/" + sku : PATHS[pathIdx];
     switch (type) {
-      case "track" -> s.append(",\"properties\":{\"product_id\":\"").append(sku)
-          .append("\",\"category\":\"").append(pick(CATEGORIES))
-          .append("\",\"price\":").append(random.nextInt(1000, 20000) / 100.0).append('}');
+      case "track" ->
+          s.append(",\"properties\":{\"product_id\":\"")
+              .append(sku)
+              .append("\",\"category\":\"")
+              .append(pick(CATEGORIES))
+              .append("\",\"price\":")
+              .append(random.nextInt(1000, 20000) / 100.0)
+              .append('}');
       case "page" -> s.append(",\"properties\":{\"path\":\"").append(path).append("\"}");
-      default -> s.append(",\"traits\":{\"plan\":\"").append(random.nextBoolean() ? "pro" : "free")
-          .append("\",\"email\":\"user_").append(user).append("@example.com\"}");
+      default ->
+          s.append(",\"traits\":{\"plan\":\"")
+              .append(random.nextBoolean() ? "pro" : "free")
+              .append("\",\"email\":\"user_")
+              .append(user)
+              .append("@example.com\"}");
     }
     s.append(",\"context\":{\"page\":{\"url\":\"https://shop.example.com").append(path);
     boolean campaign = random.nextInt(4) == 0;
     if (campaign) {
-      s.append("?utm_source=").append(pick(SOURCES)).append("&utm_medium=").append(pick(MEDIUMS))
+      s.append("?utm_source=")
+          .append(pick(SOURCES))
+          .append("&utm_medium=")
+          .append(pick(MEDIUMS))
           .append("&utm_campaign=spring_sale");
     }
-    s.append("\",\"path\":\"").append(path)
-        .append("\",\"referrer\":\"").append(pick(REFERRERS)).append("\"}");
+    s.append("\",\"path\":\"")
+        .append(path)
+        .append("\",\"referrer\":\"")
+        .append(pick(REFERRERS))
+        .append("\"}");
     s.append(",\"userAgent\":\"").append(pick(USER_AGENTS)).append('"');
     s.append(",\"locale\":\"").append(pick(LOCALES)).append('"');
-    s.append(",\"ip\":\"").append(random.nextInt(1, 224)).append('.').append(random.nextInt(256)).append('.')
-        .append(random.nextInt(256)).append('.').append(random.nextInt(1, 255)).append('"');
+    s.append(",\"ip\":\"")
+        .append(random.nextInt(1, 224))
+        .append('.')
+        .append(random.nextInt(256))
+        .append('.')
+        .append(random.nextInt(256))
+        .append('.')
+        .append(random.nextInt(1, 255))
+        .append('"');
     s.append("}}");
     return s.toString();
   }
@@ -117,8 +147,12 @@ final class SampleEvents {
   }
 
   private String uuidLike() {
-    return String.format("%08x-%04x-4%03x-a%03x-%012x",
-        random.nextInt() & 0xffffffffL, random.nextInt(0x10000), random.nextInt(0x1000),
-        random.nextInt(0x1000), random.nextLong() & 0xffffffffffffL);
+    return String.format(
+        "%08x-%04x-4%03x-a%03x-%012x",
+        random.nextInt() & 0xffffffffL,
+        random.nextInt(0x10000),
+        random.nextInt(0x1000),
+        random.nextInt(0x1000),
+        random.nextLong() & 0xffffffffffffL);
   }
 }

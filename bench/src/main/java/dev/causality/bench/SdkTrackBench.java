@@ -10,23 +10,23 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.zip.GZIPInputStream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.zip.GZIPInputStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -37,16 +37,16 @@ import org.openjdk.jmh.runner.IterationType;
 /**
  * {@code track()} of the Causality Java SDK next to Segment's {@code analytics-java} 3.5.4, each
  * sending the same event (a user id, an event name and four properties) through its whole real
- * pipeline to an HTTP endpoint in this JVM that reads every request and answers
- * {@code {"success":true}}: batching, JSON, gzip (Causality) and HTTP happen on the SDKs' own
- * background threads, which share the CPU with the benchmark threads as they would in a service.
+ * pipeline to an HTTP endpoint in this JVM that reads every request and answers {@code
+ * {"success":true}}: batching, JSON, gzip (Causality) and HTTP happen on the SDKs' own background
+ * threads, which share the CPU with the benchmark threads as they would in a service.
  *
  * <p>Both use their defaults except the endpoint. When the tracking threads outrun the sender,
  * Causality drops the oldest queued events (bounded memory) and analytics-java queues batches
  * without bound; each trial prints what was sent, dropped or still queued, and the CPU time the
  * tracking threads spent per call in the measured iterations (robust to a noisy machine, where wall
- * time includes time spent waiting for a core). Run by
- * {@code bench/run-sdk.sh}, which picks the modes, threads and profilers.
+ * time includes time spent waiting for a core). Run by {@code bench/run-sdk.sh}, which picks the
+ * modes, threads and profilers.
  */
 public class SdkTrackBench {
   static final Map<String, Object> PROPS =
@@ -80,7 +80,9 @@ public class SdkTrackBench {
   static String cpuPerCall() {
     long calls = CALLS.sumThenReset();
     long cpu = CPU_NANOS.sumThenReset();
-    return String.format("tracking-thread CPU per call: %.1f ns over %d calls", calls == 0 ? 0.0 : (double) cpu / calls, calls);
+    return String.format(
+        "tracking-thread CPU per call: %.1f ns over %d calls",
+        calls == 0 ? 0.0 : (double) cpu / calls, calls);
   }
 
   /** An endpoint that reads each request and answers 200 {"success":true}. */
@@ -100,17 +102,20 @@ public class SdkTrackBench {
         throw new UncheckedIOException(e);
       }
       byte[] ok = "{\"success\":true}".getBytes(StandardCharsets.UTF_8);
-      http.createContext("/", ex -> {
-        try (ex; InputStream in = ex.getRequestBody()) {
-          byte[] body = in.readAllBytes();
-          bytes.addAndGet(body.length);
-          requests.incrementAndGet();
-          events.addAndGet(countMessages(body));
-          ex.getResponseHeaders().add("Content-Type", "application/json");
-          ex.sendResponseHeaders(200, ok.length);
-          ex.getResponseBody().write(ok);
-        }
-      });
+      http.createContext(
+          "/",
+          ex -> {
+            try (ex;
+                InputStream in = ex.getRequestBody()) {
+              byte[] body = in.readAllBytes();
+              bytes.addAndGet(body.length);
+              requests.incrementAndGet();
+              events.addAndGet(countMessages(body));
+              ex.getResponseHeaders().add("Content-Type", "application/json");
+              ex.sendResponseHeaders(200, ok.length);
+              ex.getResponseBody().write(ok);
+            }
+          });
       pool = Executors.newFixedThreadPool(2);
       http.setExecutor(pool);
       http.start();
@@ -121,7 +126,8 @@ public class SdkTrackBench {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
       while (events.get() - before < n) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("only " + (events.get() - before) + " of " + n + " events arrived in 5 minutes");
+          throw new IllegalStateException(
+              "only " + (events.get() - before) + " of " + n + " events arrived in 5 minutes");
         }
         Thread.onSpinWait();
       }
@@ -168,8 +174,12 @@ public class SdkTrackBench {
 
     @Setup(Level.Trial)
     public void start(Endpoint endpoint) {
-      client = Causality.builder("bench-key-0123456789").endpoint(endpoint.url()).service("bench")
-          .shutdownHook(false).build();
+      client =
+          Causality.builder("bench-key-0123456789")
+              .endpoint(endpoint.url())
+              .service("bench")
+              .shutdownHook(false)
+              .build();
     }
 
     @TearDown(Level.Trial)
@@ -177,9 +187,16 @@ public class SdkTrackBench {
       Stats before = client.stats();
       client.close();
       Stats after = client.stats();
-      System.err.printf("%nRESULT causality: %s; tracked=%d sent=%d dropped=%d failed=%d (queued at the end %d) requests=%d bytes=%d%n",
-          cpuPerCall(), after.tracked(), after.sent(), after.dropped(), after.failed(), before.queued(),
-          endpoint.requests.get(), endpoint.bytes.get());
+      System.err.printf(
+          "%nRESULT causality: %s; tracked=%d sent=%d dropped=%d failed=%d (queued at the end %d) requests=%d bytes=%d%n",
+          cpuPerCall(),
+          after.tracked(),
+          after.sent(),
+          after.dropped(),
+          after.failed(),
+          before.queued(),
+          endpoint.requests.get(),
+          endpoint.bytes.get());
     }
   }
 
@@ -199,8 +216,12 @@ public class SdkTrackBench {
       long t0 = System.nanoTime();
       analytics.flush();
       analytics.shutdown();
-      System.err.printf("%nRESULT analytics-java: %s; requests=%d bytes=%d (flush and shutdown took %d ms)%n", cpu,
-          endpoint.requests.get(), endpoint.bytes.get(), Duration.ofNanos(System.nanoTime() - t0).toMillis());
+      System.err.printf(
+          "%nRESULT analytics-java: %s; requests=%d bytes=%d (flush and shutdown took %d ms)%n",
+          cpu,
+          endpoint.requests.get(),
+          endpoint.bytes.get(),
+          Duration.ofNanos(System.nanoTime() - t0).toMillis());
     }
   }
 
@@ -225,16 +246,22 @@ public class SdkTrackBench {
 
     @Setup(Level.Trial)
     public void start(Endpoint endpoint) {
-      client = Causality.builder("bench-key-0123456789").endpoint(endpoint.url()).service("bench")
-          .maxQueueSize(2 * DELIVERED).shutdownHook(false).build();
+      client =
+          Causality.builder("bench-key-0123456789")
+              .endpoint(endpoint.url())
+              .service("bench")
+              .maxQueueSize(2 * DELIVERED)
+              .shutdownHook(false)
+              .build();
     }
 
     @TearDown(Level.Trial)
     public void stop() {
       client.close();
       Stats s = client.stats();
-      System.err.printf("%nRESULT causality delivery: tracked=%d sent=%d dropped=%d failed=%d%n", s.tracked(), s.sent(),
-          s.dropped(), s.failed());
+      System.err.printf(
+          "%nRESULT causality delivery: tracked=%d sent=%d dropped=%d failed=%d%n",
+          s.tracked(), s.sent(), s.dropped(), s.failed());
     }
   }
 
@@ -256,7 +283,8 @@ public class SdkTrackBench {
 
   /**
    * Delivery, not saturated: one thread tracks 100,000 events as fast as it can, then waits until
-   * the endpoint has received all of them; the score is the time per event. Run in single-shot mode.
+   * the endpoint has received all of them; the score is the time per event. Run in single-shot
+   * mode.
    */
   @Benchmark
   @BenchmarkMode(Mode.SingleShotTime)
@@ -270,7 +298,10 @@ public class SdkTrackBench {
     endpoint.awaitEvents(before, DELIVERED);
   }
 
-  /** The same for analytics-java ({@code flush()} only starts sending; the endpoint's count is waited for). */
+  /**
+   * The same for analytics-java ({@code flush()} only starts sending; the endpoint's count is
+   * waited for).
+   */
   @Benchmark
   @BenchmarkMode(Mode.SingleShotTime)
   @OperationsPerInvocation(DELIVERED)

@@ -4,16 +4,16 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The tracking side of the SDK: services call it from any thread; it stamps each call with a message
- * id and timestamp and puts it on a bounded queue that an {@link AnalyticsWorker} drains.
+ * The tracking side of the SDK: services call it from any thread; it stamps each call with a
+ * message id and timestamp and puts it on a bounded queue that an {@link AnalyticsWorker} drains.
  *
  * <p>No method except {@link #flush()} and {@link #close()} waits for the network or for room in
  * the queue (a call holds the queue's lock for a few instructions), and none throws: a call with an
  * invalid argument, after {@code close()}, or that pushes the oldest message out of a full queue is
  * counted in {@link Stats#dropped()} with its {@link Loss} reason.
  *
- * <p>Get one from {@link Causality#builder(String)}, which also starts the worker, or from
- * {@link #create(int, Duration)} to run the worker on a thread of the service's choosing:
+ * <p>Get one from {@link Causality#builder(String)}, which also starts the worker, or from {@link
+ * #create(int, Duration)} to run the worker on a thread of the service's choosing:
  *
  * <pre>{@code
  * var setup = AnalyticsClient.create(100, Duration.ofSeconds(10));
@@ -42,8 +42,9 @@ public final class AnalyticsClient implements AutoCloseable {
   public record Setup(AnalyticsClient client, WorkerConfig config) {}
 
   /**
-   * Creates a client that sends a batch when {@code batchSize} messages are queued or the oldest has
-   * waited {@code flushInterval}; the other settings are the defaults of {@link Causality.Builder}.
+   * Creates a client that sends a batch when {@code batchSize} messages are queued or the oldest
+   * has waited {@code flushInterval}; the other settings are the defaults of {@link
+   * Causality.Builder}.
    */
   public static Setup create(int batchSize, Duration flushInterval) {
     return Causality.setup(Settings.defaults().withBatching(batchSize, flushInterval));
@@ -73,7 +74,10 @@ public final class AnalyticsClient implements AutoCloseable {
     }
   }
 
-  /** Tracks an event with no user: it is sent with the client's anonymous id (by default the service name). */
+  /**
+   * Tracks an event with no user: it is sent with the client's anonymous id (by default the service
+   * name).
+   */
   public void track(String event, Map<String, ?> properties) {
     enqueue(MessageType.TRACK, null, event, properties);
   }
@@ -145,8 +149,16 @@ public final class AnalyticsClient implements AutoCloseable {
         return;
       }
       boolean user = !isBlank(userId);
-      Message m = new Message(type, idHigh, settings.clock().millis(), settings.nanoTime().getAsLong(),
-          user ? userId : null, user ? null : settings.anonymousId(), name, Props.copyOf(properties));
+      Message m =
+          new Message(
+              type,
+              idHigh,
+              settings.clock().millis(),
+              settings.nanoTime().getAsLong(),
+              user ? userId : null,
+              user ? null : settings.anonymousId(),
+              name,
+              Props.copyOf(properties));
       buffer.offer(m);
     } catch (RuntimeException e) {
       buffer.countDropped();
@@ -191,7 +203,8 @@ public final class AnalyticsClient implements AutoCloseable {
     long timeout = Buffer.nanos(settings.closeTimeout());
     buffer.close(timeout);
     try {
-      // the worker may be in a request when the deadline passes; give it the request's own timeout on top
+      // the worker may be in a request when the deadline passes; give it the request's own timeout
+      // on top
       if (!buffer.awaitStopped(timeout + Buffer.nanos(Duration.ofSeconds(35)))) {
         return;
       }

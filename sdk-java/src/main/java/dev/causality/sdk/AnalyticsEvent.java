@@ -3,8 +3,8 @@ package dev.causality.sdk;
 import java.util.Map;
 
 /**
- * A typed event: a snake_case event name and its properties. The catalog of the platform's events is
- * in {@link Events}; a service defines its own the same way, usually as a record:
+ * A typed event: a snake_case event name and its properties. The catalog of the platform's events
+ * is in {@link Events}; a service defines its own the same way, usually as a record:
  *
  * <pre>{@code
  * record InvoicePaid(String userId, String invoiceId, long amountCents) implements AnalyticsEvent {

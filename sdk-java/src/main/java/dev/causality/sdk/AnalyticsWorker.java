@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * The sending side of the SDK: takes batches from its client's queue and delivers them to a
- * {@link Sink}, retrying transient failures with exponential backoff and jitter (or after the
- * server's {@code Retry-After}) until the delivery timeout. {@link #run()} returns once the client
- * is closed and the queue is drained or the close timeout has passed.
+ * The sending side of the SDK: takes batches from its client's queue and delivers them to a {@link
+ * Sink}, retrying transient failures with exponential backoff and jitter (or after the server's
+ * {@code Retry-After}) until the delivery timeout. {@link #run()} returns once the client is closed
+ * and the queue is drained or the close timeout has passed.
  */
 public final class AnalyticsWorker implements Runnable {
   private final WorkerConfig config;
@@ -24,7 +24,8 @@ public final class AnalyticsWorker implements Runnable {
   /**
    * A worker for the client that {@code config} came from, delivering to {@code sink}. A client has
    * one worker: a second throws {@link IllegalStateException}. Once a worker exists, the client's
-   * {@code close()} waits for its {@code run()} to finish (at most the close timeout plus a request).
+   * {@code close()} waits for its {@code run()} to finish (at most the close timeout plus a
+   * request).
    */
   public AnalyticsWorker(WorkerConfig config, Sink sink) {
     this.config = requireNonNull(config, "config is null");
@@ -35,7 +36,8 @@ public final class AnalyticsWorker implements Runnable {
     this.nanoTime = s.nanoTime();
     this.deliveryTimeout = Buffer.nanos(s.deliveryTimeout());
     if (!buffer.startWorker()) {
-      throw new IllegalStateException("this client already has a worker; create one AnalyticsWorker per client");
+      throw new IllegalStateException(
+          "this client already has a worker; create one AnalyticsWorker per client");
     }
   }
 
@@ -81,7 +83,11 @@ public final class AnalyticsWorker implements Runnable {
       case Delivery.Delivered ok -> {
         attempt = 0;
         int rejected = Math.min(ok.rejected(), batch.size());
-        buffer.settle(batch.size() - rejected, rejected, Loss.REJECTED, rejected > 0 ? rejected + " rejected: " + ok.reason() : "");
+        buffer.settle(
+            batch.size() - rejected,
+            rejected,
+            Loss.REJECTED,
+            rejected > 0 ? rejected + " rejected: " + ok.reason() : "");
       }
       case Delivery.Rejected no -> {
         attempt = 0;
@@ -92,12 +98,17 @@ public final class AnalyticsWorker implements Runnable {
         boolean timedOut = age >= deliveryTimeout;
         if (timedOut || buffer.pastCloseDeadline()) {
           attempt = 0;
-          buffer.settle(0, batch.size(), timedOut ? Loss.DELIVERY_TIMEOUT : Loss.UNSENT_AT_CLOSE,
+          buffer.settle(
+              0,
+              batch.size(),
+              timedOut ? Loss.DELIVERY_TIMEOUT : Loss.UNSENT_AT_CLOSE,
               batch.size() + " not delivered in time, last error: " + retry.reason());
           return;
         }
-        long delay = retry.retryAfter().isZero() ? backoff.delayNanos(attempt, config.settings().random())
-            : Buffer.nanos(retry.retryAfter());
+        long delay =
+            retry.retryAfter().isZero()
+                ? backoff.delayNanos(attempt, config.settings().random())
+                : Buffer.nanos(retry.retryAfter());
         attempt++;
         buffer.giveBack(batch.messages(), retry.reason());
         config.pauser.pause(Math.min(delay, deliveryTimeout - age));

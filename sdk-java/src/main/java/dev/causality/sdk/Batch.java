@@ -11,8 +11,8 @@ import java.util.Map;
  *
  * @param messages the messages, oldest first
  * @param service the service name of the client that tracked them
- * @param context the context every message carries: {@code service}, {@code hostname},
- *     {@code java_version} and {@code library} ({@code {name: "causality-java", version}})
+ * @param context the context every message carries: {@code service}, {@code hostname}, {@code
+ *     java_version} and {@code library} ({@code {name: "causality-java", version}})
  */
 public record Batch(List<Message> messages, String service, Map<String, Object> context) {
   /** Validates and copies the fields. */

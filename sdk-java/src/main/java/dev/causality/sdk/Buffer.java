@@ -155,7 +155,10 @@ final class Buffer {
     return batch;
   }
 
-  /** Records the outcome of the batch in flight; {@code failedCount} messages were lost for {@code why}. */
+  /**
+   * Records the outcome of the batch in flight; {@code failedCount} messages were lost for {@code
+   * why}.
+   */
   void settle(int sentCount, int failedCount, Loss why, String error) {
     lock.lock();
     try {
@@ -222,7 +225,10 @@ final class Buffer {
     }
   }
 
-  /** Waits until every message queued before the call is settled; false on timeout or a stopped worker. */
+  /**
+   * Waits until every message queued before the call is settled; false on timeout or a stopped
+   * worker.
+   */
   boolean flush(long timeoutNanos) throws InterruptedException {
     lock.lock();
     try {
@@ -291,7 +297,9 @@ final class Buffer {
     }
   }
 
-  /** Waits until the worker stopped; false on timeout. Returns at once when no worker was started. */
+  /**
+   * Waits until the worker stopped; false on timeout. Returns at once when no worker was started.
+   */
   boolean awaitStopped(long timeoutNanos) throws InterruptedException {
     lock.lock();
     try {

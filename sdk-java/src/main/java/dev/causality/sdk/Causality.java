@@ -119,7 +119,10 @@ public final class Causality {
       this.writeKey = requireNonNull(writeKey, "writeKey is null");
     }
 
-    /** The server's base URL, e.g. {@code http://analytics:8080}; batches go to {@code /v1/batch} under it. */
+    /**
+     * The server's base URL, e.g. {@code http://analytics:8080}; batches go to {@code /v1/batch}
+     * under it.
+     */
     public Builder endpoint(String url) {
       return endpoint(URI.create(requireNonNull(url, "endpoint is null")));
     }
@@ -130,7 +133,10 @@ public final class Causality {
       return this;
     }
 
-    /** The name of the service tracking events, sent as {@code context.service} and {@code properties.service}. */
+    /**
+     * The name of the service tracking events, sent as {@code context.service} and {@code
+     * properties.service}.
+     */
     public Builder service(String name) {
       this.service = requireNonNull(name, "service is null");
       return this;
@@ -142,7 +148,10 @@ public final class Causality {
       return this;
     }
 
-    /** The host name sent as {@code context.hostname} (default: {@code HOSTNAME} or the local host's name). */
+    /**
+     * The host name sent as {@code context.hostname} (default: {@code HOSTNAME} or the local host's
+     * name).
+     */
     public Builder hostname(String name) {
       this.hostname = requireNonNull(name, "hostname is null");
       return this;
@@ -160,7 +169,9 @@ public final class Causality {
       return this;
     }
 
-    /** Messages kept in memory at most; past it the oldest is dropped and counted (default 10,000). */
+    /**
+     * Messages kept in memory at most; past it the oldest is dropped and counted (default 10,000).
+     */
     public Builder maxQueueSize(int n) {
       this.maxQueueSize = n;
       return this;
@@ -203,7 +214,10 @@ public final class Causality {
       return this;
     }
 
-    /** The randomness behind message ids and retry jitter (default a {@code SecureRandom}); for tests. */
+    /**
+     * The randomness behind message ids and retry jitter (default a {@code SecureRandom}); for
+     * tests.
+     */
     public Builder random(RandomGenerator random) {
       this.random = requireNonNull(random, "random is null");
       return this;
@@ -215,29 +229,52 @@ public final class Causality {
     }
 
     Settings settings() {
-      return new Settings(service, anonymousId.isEmpty() ? service : anonymousId, hostname, batchSize, flushInterval,
-          maxQueueSize, deliveryTimeout, closeTimeout, retryInitial, retryMax, shutdownHook, clock, nanoTime, random);
+      return new Settings(
+          service,
+          anonymousId.isEmpty() ? service : anonymousId,
+          hostname,
+          batchSize,
+          flushInterval,
+          maxQueueSize,
+          deliveryTimeout,
+          closeTimeout,
+          retryInitial,
+          retryMax,
+          shutdownHook,
+          clock,
+          nanoTime,
+          random);
     }
 
     /**
      * A client and its worker config without a worker: the two-part shape, for a service that runs
-     * {@code new AnalyticsWorker(config, sink)} on its own thread (with {@link #sink()} or its own).
+     * {@code new AnalyticsWorker(config, sink)} on its own thread (with {@link #sink()} or its
+     * own).
      */
     public AnalyticsClient.Setup buildParts() {
       return setup(settings());
     }
 
-    /** The sink this builder's {@link #build()} sends to: {@code POST {endpoint}/v1/batch} with the write key. */
+    /**
+     * The sink this builder's {@link #build()} sends to: {@code POST {endpoint}/v1/batch} with the
+     * write key.
+     */
     public HttpSink sink() {
       return HttpSink.create(endpoint, writeKey, requestTimeout, clock);
     }
 
-    /** A client whose worker runs on a daemon thread named {@code causality-sdk}, posting to the endpoint. */
+    /**
+     * A client whose worker runs on a daemon thread named {@code causality-sdk}, posting to the
+     * endpoint.
+     */
     public AnalyticsClient build() {
       HttpSink sink = sink();
       AnalyticsClient.Setup setup = buildParts();
       Thread worker =
-          Thread.ofPlatform().name("causality-sdk").daemon(true).unstarted(new AnalyticsWorker(setup.config(), sink));
+          Thread.ofPlatform()
+              .name("causality-sdk")
+              .daemon(true)
+              .unstarted(new AnalyticsWorker(setup.config(), sink));
       setup.client().own(worker);
       worker.start();
       return setup.client();

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 
 /**
- * What a {@link Sink} did with a batch: delivered it, failed in a way worth retrying, or was refused
- * for good. An expected failure is one of these values, not an exception.
+ * What a {@link Sink} did with a batch: delivered it, failed in a way worth retrying, or was
+ * refused for good. An expected failure is one of these values, not an exception.
  */
 public sealed interface Delivery {
   /**
@@ -29,8 +29,9 @@ public sealed interface Delivery {
   }
 
   /**
-   * A transient failure (network error, timeout, 5xx, 429): the batch is sent again after a backoff,
-   * or after {@code retryAfter} when that is longer than zero (the server's {@code Retry-After}).
+   * A transient failure (network error, timeout, 5xx, 429): the batch is sent again after a
+   * backoff, or after {@code retryAfter} when that is longer than zero (the server's {@code
+   * Retry-After}).
    */
   record Retry(String reason, Duration retryAfter) implements Delivery {
     /** Validates the fields. */
@@ -48,7 +49,9 @@ public sealed interface Delivery {
     }
   }
 
-  /** A permanent failure (400, 401, 413, …): the whole batch is counted as failed and not resent. */
+  /**
+   * A permanent failure (400, 401, 413, …): the whole batch is counted as failed and not resent.
+   */
   record Rejected(String reason) implements Delivery {
     /** Validates the reason. */
     public Rejected {

@@ -29,7 +29,8 @@ public final class Events {
    * @param success whether the login succeeded ({@code success})
    * @param errorCode why it failed; empty when it succeeded ({@code error_code})
    */
-  public record AuthLoginAttempt(String userId, String method, boolean success, String errorCode) implements AnalyticsEvent {
+  public record AuthLoginAttempt(String userId, String method, boolean success, String errorCode)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public AuthLoginAttempt {
       userId = userId == null ? "" : userId;
@@ -54,7 +55,8 @@ public final class Events {
    * @param success whether the code was right ({@code success})
    * @param errorCode why it failed, e.g. {@code expired}; empty on success ({@code error_code})
    */
-  public record AuthCodeVerified(String userId, String method, boolean success, String errorCode) implements AnalyticsEvent {
+  public record AuthCodeVerified(String userId, String method, boolean success, String errorCode)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public AuthCodeVerified {
       userId = userId == null ? "" : userId;
@@ -78,7 +80,8 @@ public final class Events {
    * @param success whether a new token was issued ({@code success})
    * @param errorCode why not; empty on success ({@code error_code})
    */
-  public record AuthTokenRefresh(String userId, boolean success, String errorCode) implements AnalyticsEvent {
+  public record AuthTokenRefresh(String userId, boolean success, String errorCode)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public AuthTokenRefresh {
       userId = userId == null ? "" : userId;
@@ -103,7 +106,9 @@ public final class Events {
    * @param success whether the session was valid ({@code success})
    * @param errorCode why not, e.g. {@code expired}; empty when valid ({@code error_code})
    */
-  public record AuthSessionValidated(String userId, String sessionId, boolean success, String errorCode) implements AnalyticsEvent {
+  public record AuthSessionValidated(
+      String userId, String sessionId, boolean success, String errorCode)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public AuthSessionValidated {
       userId = userId == null ? "" : userId;
@@ -130,7 +135,8 @@ public final class Events {
    * @param taskType its kind ({@code task_type})
    * @param projectId its project; may be empty ({@code project_id})
    */
-  public record TaskCreated(String userId, String taskId, String taskType, String projectId) implements AnalyticsEvent {
+  public record TaskCreated(String userId, String taskId, String taskType, String projectId)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public TaskCreated {
       userId = userId == null ? "" : userId;
@@ -155,7 +161,8 @@ public final class Events {
    * @param taskType its kind ({@code task_type})
    * @param queueTime how long it waited to start ({@code queue_ms})
    */
-  public record TaskStarted(String userId, String taskId, String taskType, Duration queueTime) implements AnalyticsEvent {
+  public record TaskStarted(String userId, String taskId, String taskType, Duration queueTime)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public TaskStarted {
       userId = userId == null ? "" : userId;
@@ -180,7 +187,8 @@ public final class Events {
    * @param taskType its kind ({@code task_type})
    * @param duration how long it ran ({@code duration_ms})
    */
-  public record TaskCompleted(String userId, String taskId, String taskType, Duration duration) implements AnalyticsEvent {
+  public record TaskCompleted(String userId, String taskId, String taskType, Duration duration)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public TaskCompleted {
       userId = userId == null ? "" : userId;
@@ -207,7 +215,14 @@ public final class Events {
    * @param errorType a stable error class or code ({@code error_type})
    * @param errorMessage the message; may be empty ({@code error_message})
    */
-  public record TaskFailed(String userId, String taskId, String taskType, Duration duration, String errorType, String errorMessage) implements AnalyticsEvent {
+  public record TaskFailed(
+      String userId,
+      String taskId,
+      String taskType,
+      Duration duration,
+      String errorType,
+      String errorMessage)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public TaskFailed {
       userId = userId == null ? "" : userId;
@@ -220,7 +235,17 @@ public final class Events {
 
     @Override
     public Map<String, Object> properties() {
-      return Props.of("task_id", taskId, "task_type", taskType, "duration_ms", ms(duration), "error_type", errorType, "error_message", errorMessage);
+      return Props.of(
+          "task_id",
+          taskId,
+          "task_type",
+          taskType,
+          "duration_ms",
+          ms(duration),
+          "error_type",
+          errorType,
+          "error_message",
+          errorMessage);
     }
   }
 
@@ -232,7 +257,8 @@ public final class Events {
    * @param taskType its kind ({@code task_type})
    * @param reason why, e.g. {@code user}, {@code timeout} ({@code reason})
    */
-  public record TaskCancelled(String userId, String taskId, String taskType, String reason) implements AnalyticsEvent {
+  public record TaskCancelled(String userId, String taskId, String taskType, String reason)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public TaskCancelled {
       userId = userId == null ? "" : userId;
@@ -258,7 +284,8 @@ public final class Events {
    * @param integration the integration, e.g. {@code github} ({@code integration})
    * @param integrationId this connection ({@code integration_id})
    */
-  public record IntegrationConnected(String userId, String integration, String integrationId) implements AnalyticsEvent {
+  public record IntegrationConnected(String userId, String integration, String integrationId)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public IntegrationConnected {
       userId = userId == null ? "" : userId;
@@ -283,7 +310,9 @@ public final class Events {
    * @param integrationId this connection ({@code integration_id})
    * @param reason why, e.g. {@code user}, {@code revoked} ({@code reason})
    */
-  public record IntegrationDisconnected(String userId, String integration, String integrationId, String reason) implements AnalyticsEvent {
+  public record IntegrationDisconnected(
+      String userId, String integration, String integrationId, String reason)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public IntegrationDisconnected {
       userId = userId == null ? "" : userId;
@@ -296,7 +325,8 @@ public final class Events {
 
     @Override
     public Map<String, Object> properties() {
-      return Props.of("integration", integration, "integration_id", integrationId, "reason", reason);
+      return Props.of(
+          "integration", integration, "integration_id", integrationId, "reason", reason);
     }
   }
 
@@ -309,7 +339,9 @@ public final class Events {
    * @param latency how long the call took ({@code latency_ms})
    * @param success whether it succeeded ({@code success})
    */
-  public record IntegrationUsed(String userId, String integration, String action, Duration latency, boolean success) implements AnalyticsEvent {
+  public record IntegrationUsed(
+      String userId, String integration, String action, Duration latency, boolean success)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public IntegrationUsed {
       userId = userId == null ? "" : userId;
@@ -322,7 +354,15 @@ public final class Events {
 
     @Override
     public Map<String, Object> properties() {
-      return Props.of("integration", integration, "action", action, "latency_ms", ms(latency), "success", success);
+      return Props.of(
+          "integration",
+          integration,
+          "action",
+          action,
+          "latency_ms",
+          ms(latency),
+          "success",
+          success);
     }
   }
 
@@ -336,7 +376,14 @@ public final class Events {
    * @param errorMessage the message; may be empty ({@code error_message})
    * @param statusCode the integration's HTTP status; 0 when none (left out) ({@code status_code})
    */
-  public record IntegrationError(String userId, String integration, String action, String errorType, String errorMessage, int statusCode) implements AnalyticsEvent {
+  public record IntegrationError(
+      String userId,
+      String integration,
+      String action,
+      String errorType,
+      String errorMessage,
+      int statusCode)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public IntegrationError {
       userId = userId == null ? "" : userId;
@@ -349,7 +396,17 @@ public final class Events {
 
     @Override
     public Map<String, Object> properties() {
-      return Props.of("integration", integration, "action", action, "error_type", errorType, "error_message", errorMessage, "status_code", statusCode == 0 ? null : statusCode);
+      return Props.of(
+          "integration",
+          integration,
+          "action",
+          action,
+          "error_type",
+          errorType,
+          "error_message",
+          errorMessage,
+          "status_code",
+          statusCode == 0 ? null : statusCode);
     }
   }
 
@@ -360,7 +417,8 @@ public final class Events {
    * @param integration the integration ({@code integration})
    * @param flowId this flow (the state parameter's id) ({@code flow_id})
    */
-  public record OAuthFlowStarted(String userId, String integration, String flowId) implements AnalyticsEvent {
+  public record OAuthFlowStarted(String userId, String integration, String flowId)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public OAuthFlowStarted {
       userId = userId == null ? "" : userId;
@@ -385,9 +443,17 @@ public final class Events {
    * @param flowId this flow ({@code flow_id})
    * @param success whether a token was obtained ({@code success})
    * @param duration from start to callback ({@code duration_ms})
-   * @param errorCode why it failed, e.g. {@code access_denied}; empty on success ({@code error_code})
+   * @param errorCode why it failed, e.g. {@code access_denied}; empty on success ({@code
+   *     error_code})
    */
-  public record OAuthFlowCompleted(String userId, String integration, String flowId, boolean success, Duration duration, String errorCode) implements AnalyticsEvent {
+  public record OAuthFlowCompleted(
+      String userId,
+      String integration,
+      String flowId,
+      boolean success,
+      Duration duration,
+      String errorCode)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public OAuthFlowCompleted {
       userId = userId == null ? "" : userId;
@@ -400,7 +466,17 @@ public final class Events {
 
     @Override
     public Map<String, Object> properties() {
-      return Props.of("integration", integration, "flow_id", flowId, "success", success, "duration_ms", ms(duration), "error_code", errorCode);
+      return Props.of(
+          "integration",
+          integration,
+          "flow_id",
+          flowId,
+          "success",
+          success,
+          "duration_ms",
+          ms(duration),
+          "error_code",
+          errorCode);
     }
   }
 
@@ -414,7 +490,9 @@ public final class Events {
    * @param eventType the sender's event type, e.g. {@code push} ({@code event_type})
    * @param sizeBytes body size ({@code size_bytes})
    */
-  public record WebhookReceived(String integration, String webhookId, String eventType, long sizeBytes) implements AnalyticsEvent {
+  public record WebhookReceived(
+      String integration, String webhookId, String eventType, long sizeBytes)
+      implements AnalyticsEvent {
     @Override
     public String name() {
       return "webhook_received";
@@ -422,7 +500,15 @@ public final class Events {
 
     @Override
     public Map<String, Object> properties() {
-      return Props.of("integration", integration, "webhook_id", webhookId, "event_type", eventType, "size_bytes", sizeBytes);
+      return Props.of(
+          "integration",
+          integration,
+          "webhook_id",
+          webhookId,
+          "event_type",
+          eventType,
+          "size_bytes",
+          sizeBytes);
     }
   }
 
@@ -436,7 +522,14 @@ public final class Events {
    * @param duration handling time ({@code duration_ms})
    * @param errorType why it failed; empty on success ({@code error_type})
    */
-  public record WebhookProcessed(String integration, String webhookId, String eventType, boolean success, Duration duration, String errorType) implements AnalyticsEvent {
+  public record WebhookProcessed(
+      String integration,
+      String webhookId,
+      String eventType,
+      boolean success,
+      Duration duration,
+      String errorType)
+      implements AnalyticsEvent {
     @Override
     public String name() {
       return "webhook_processed";
@@ -444,7 +537,19 @@ public final class Events {
 
     @Override
     public Map<String, Object> properties() {
-      return Props.of("integration", integration, "webhook_id", webhookId, "event_type", eventType, "success", success, "duration_ms", ms(duration), "error_type", errorType);
+      return Props.of(
+          "integration",
+          integration,
+          "webhook_id",
+          webhookId,
+          "event_type",
+          eventType,
+          "success",
+          success,
+          "duration_ms",
+          ms(duration),
+          "error_type",
+          errorType);
     }
   }
 
@@ -457,7 +562,8 @@ public final class Events {
    * @param cocoonId the cocoon ({@code cocoon_id})
    * @param version its software version ({@code version})
    */
-  public record CocoonRegistered(String userId, String cocoonId, String version) implements AnalyticsEvent {
+  public record CocoonRegistered(String userId, String cocoonId, String version)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public CocoonRegistered {
       userId = userId == null ? "" : userId;
@@ -481,7 +587,8 @@ public final class Events {
    * @param cocoonId the cocoon ({@code cocoon_id})
    * @param version its software version ({@code version})
    */
-  public record CocoonConnected(String userId, String cocoonId, String version) implements AnalyticsEvent {
+  public record CocoonConnected(String userId, String cocoonId, String version)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public CocoonConnected {
       userId = userId == null ? "" : userId;
@@ -506,7 +613,8 @@ public final class Events {
    * @param reason why, e.g. {@code timeout} ({@code reason})
    * @param connected how long it was connected ({@code connected_ms})
    */
-  public record CocoonDisconnected(String userId, String cocoonId, String reason, Duration connected) implements AnalyticsEvent {
+  public record CocoonDisconnected(
+      String userId, String cocoonId, String reason, Duration connected) implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public CocoonDisconnected {
       userId = userId == null ? "" : userId;
@@ -553,7 +661,8 @@ public final class Events {
    * @param tokenId the token's id (never the secret) ({@code token_id})
    * @param ttl how long it is valid ({@code ttl_ms})
    */
-  public record CocoonSetupTokenCreated(String userId, String tokenId, Duration ttl) implements AnalyticsEvent {
+  public record CocoonSetupTokenCreated(String userId, String tokenId, Duration ttl)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public CocoonSetupTokenCreated {
       userId = userId == null ? "" : userId;
@@ -579,7 +688,9 @@ public final class Events {
    * @param success whether it was accepted ({@code success})
    * @param errorCode why not, e.g. {@code expired}; empty on success ({@code error_code})
    */
-  public record CocoonSetupTokenUsed(String userId, String tokenId, String cocoonId, boolean success, String errorCode) implements AnalyticsEvent {
+  public record CocoonSetupTokenUsed(
+      String userId, String tokenId, String cocoonId, boolean success, String errorCode)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public CocoonSetupTokenUsed {
       userId = userId == null ? "" : userId;
@@ -592,7 +703,8 @@ public final class Events {
 
     @Override
     public Map<String, Object> properties() {
-      return Props.of("token_id", tokenId, "cocoon_id", cocoonId, "success", success, "error_code", errorCode);
+      return Props.of(
+          "token_id", tokenId, "cocoon_id", cocoonId, "success", success, "error_code", errorCode);
     }
   }
 
@@ -628,7 +740,8 @@ public final class Events {
    * @param projectId the project ({@code project_id})
    * @param fields names of the changed fields ({@code fields})
    */
-  public record ProjectUpdated(String userId, String projectId, List<String> fields) implements AnalyticsEvent {
+  public record ProjectUpdated(String userId, String projectId, List<String> fields)
+      implements AnalyticsEvent {
     /** Normalises a null user id to empty. */
     public ProjectUpdated {
       userId = userId == null ? "" : userId;
@@ -678,7 +791,8 @@ public final class Events {
    * @param statusCode the response status ({@code status_code})
    * @param latency time to the response ({@code latency_ms})
    */
-  public record ApiRequest(String method, String route, int statusCode, Duration latency) implements AnalyticsEvent {
+  public record ApiRequest(String method, String route, int statusCode, Duration latency)
+      implements AnalyticsEvent {
     @Override
     public String name() {
       return "api_request";
@@ -686,7 +800,15 @@ public final class Events {
 
     @Override
     public Map<String, Object> properties() {
-      return Props.of("method", method, "route", route, "status_code", statusCode == 0 ? null : statusCode, "latency_ms", ms(latency));
+      return Props.of(
+          "method",
+          method,
+          "route",
+          route,
+          "status_code",
+          statusCode == 0 ? null : statusCode,
+          "latency_ms",
+          ms(latency));
     }
   }
 
@@ -699,7 +821,9 @@ public final class Events {
    * @param success whether it succeeded ({@code success})
    * @param errorType why it failed; empty on success ({@code error_type})
    */
-  public record DatabaseQuery(String operation, String table, Duration duration, boolean success, String errorType) implements AnalyticsEvent {
+  public record DatabaseQuery(
+      String operation, String table, Duration duration, boolean success, String errorType)
+      implements AnalyticsEvent {
     @Override
     public String name() {
       return "database_query";
@@ -707,7 +831,17 @@ public final class Events {
 
     @Override
     public Map<String, Object> properties() {
-      return Props.of("operation", operation, "table", table, "duration_ms", ms(duration), "success", success, "error_type", errorType);
+      return Props.of(
+          "operation",
+          operation,
+          "table",
+          table,
+          "duration_ms",
+          ms(duration),
+          "success",
+          success,
+          "error_type",
+          errorType);
     }
   }
 
@@ -719,7 +853,9 @@ public final class Events {
    * @param component where it happened, e.g. a class or route ({@code component})
    * @param fatal whether it ended the request or process ({@code fatal})
    */
-  public record ApplicationError(String errorType, String errorMessage, String component, boolean fatal) implements AnalyticsEvent {
+  public record ApplicationError(
+      String errorType, String errorMessage, String component, boolean fatal)
+      implements AnalyticsEvent {
     @Override
     public String name() {
       return "application_error";
@@ -727,13 +863,24 @@ public final class Events {
 
     @Override
     public Map<String, Object> properties() {
-      return Props.of("error_type", errorType, "error_message", errorMessage, "component", component, "fatal", fatal);
+      return Props.of(
+          "error_type",
+          errorType,
+          "error_message",
+          errorMessage,
+          "component",
+          component,
+          "fatal",
+          fatal);
     }
 
     /** An application error from a caught exception: its class name and message. */
     public static ApplicationError of(Throwable error, String component, boolean fatal) {
-      return new ApplicationError(error == null ? "" : error.getClass().getName(),
-          error == null ? "" : error.getMessage(), component, fatal);
+      return new ApplicationError(
+          error == null ? "" : error.getClass().getName(),
+          error == null ? "" : error.getMessage(),
+          component,
+          fatal);
     }
   }
 }

@@ -28,10 +28,10 @@ import java.util.zip.GZIPOutputStream;
  * HTTP Basic user name.
  *
  * <p>2xx is delivered (a {@code "rejected"} list in the answer counts those messages as failed);
- * network errors, timeouts, 408, 429 and 5xx are retried, honouring {@code Retry-After}; every other
- * answer is a permanent rejection. A message over 31 KB of JSON (the server's per-event limit is
- * 32 KB) or one whose properties cannot be written is left out and counted as failed; a batch over
- * 4 MB goes out in several requests.
+ * network errors, timeouts, 408, 429 and 5xx are retried, honouring {@code Retry-After}; every
+ * other answer is a permanent rejection. A message over 31 KB of JSON (the server's per-event limit
+ * is 32 KB) or one whose properties cannot be written is left out and counted as failed; a batch
+ * over 4 MB goes out in several requests.
  */
 public final class HttpSink implements Sink {
   static final int MAX_MESSAGE_BYTES = 31 * 1024;
@@ -47,26 +47,35 @@ public final class HttpSink implements Sink {
   private HttpSink(URI url, String writeKey, Duration requestTimeout, InstantSource clock) {
     this.url = url;
     this.authorization =
-        "Basic " + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
+        "Basic "
+            + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
     this.requestTimeout = requestTimeout;
     this.clock = clock;
   }
 
-  /** Built on first use, on the worker's thread: creating a JDK HttpClient takes a second on a slow machine. */
+  /**
+   * Built on first use, on the worker's thread: creating a JDK HttpClient takes a second on a slow
+   * machine.
+   */
   private HttpClient http() {
     if (http == null) {
-      http = HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(requestTimeout)
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+      http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(requestTimeout)
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .build();
     }
     return http;
   }
 
-  /** A sink posting to {@code endpoint} (e.g. {@code http://analytics:8080}) with a 30 s request timeout. */
+  /**
+   * A sink posting to {@code endpoint} (e.g. {@code http://analytics:8080}) with a 30 s request
+   * timeout.
+   */
   public static HttpSink create(String endpoint, String writeKey) {
-    return create(URI.create(requireNonNull(endpoint, "endpoint is null")), writeKey, Duration.ofSeconds(30));
+    return create(
+        URI.create(requireNonNull(endpoint, "endpoint is null")), writeKey, Duration.ofSeconds(30));
   }
 
   /** A sink posting to {@code endpoint} with the given per-request timeout. */
@@ -74,7 +83,8 @@ public final class HttpSink implements Sink {
     return create(endpoint, writeKey, requestTimeout, InstantSource.system());
   }
 
-  static HttpSink create(URI endpoint, String writeKey, Duration requestTimeout, InstantSource clock) {
+  static HttpSink create(
+      URI endpoint, String writeKey, Duration requestTimeout, InstantSource clock) {
     requireNonNull(endpoint, "endpoint is null");
     requireNonNull(writeKey, "writeKey is null");
     requireNonNull(requestTimeout, "requestTimeout is null");
@@ -126,7 +136,10 @@ public final class HttpSink implements Sink {
     return new Delivery.Delivered(rejected, reason);
   }
 
-  /** Items of the batch as JSON, split into request-sized groups; unwritable or oversized ones left out. */
+  /**
+   * Items of the batch as JSON, split into request-sized groups; unwritable or oversized ones left
+   * out.
+   */
   record Encoded(List<byte[]> requests, int rejected, String reason) {}
 
   static Encoded encode(List<Message> messages, Map<String, Object> context, String service) {
@@ -152,7 +165,13 @@ public final class HttpSink implements Sink {
       if (itemBytes > MAX_MESSAGE_BYTES) {
         json.truncate(start);
         rejected++;
-        reason = "message " + m.messageId() + " is " + itemBytes + " bytes of JSON, over the limit of " + MAX_MESSAGE_BYTES;
+        reason =
+            "message "
+                + m.messageId()
+                + " is "
+                + itemBytes
+                + " bytes of JSON, over the limit of "
+                + MAX_MESSAGE_BYTES;
         continue;
       }
       if (json.length() > MAX_REQUEST_BYTES && start > 0) {
@@ -170,8 +189,12 @@ public final class HttpSink implements Sink {
   }
 
   static void item(Json json, Message m, String service) {
-    json.raw("{\"type\":\"").raw(m.type().wire()).raw("\",\"messageId\":\"").raw(m.messageId())
-        .raw("\",\"timestamp\":").instant(m.epochMillis());
+    json.raw("{\"type\":\"")
+        .raw(m.type().wire())
+        .raw("\",\"messageId\":\"")
+        .raw(m.messageId())
+        .raw("\",\"timestamp\":")
+        .instant(m.epochMillis());
     if (m.userIdOrNull() != null) {
       json.raw(",\"userId\":").string(m.userIdOrNull());
     } else {
@@ -196,7 +219,9 @@ public final class HttpSink implements Sink {
     json.raw('}');
   }
 
-  /** The properties object; a track's gets the service name unless it has a {@code service} itself. */
+  /**
+   * The properties object; a track's gets the service name unless it has a {@code service} itself.
+   */
   private static void properties(Json json, Props p, String service) {
     json.raw('{');
     boolean first = true;
@@ -216,22 +241,28 @@ public final class HttpSink implements Sink {
 
   private Delivery post(byte[] items, Map<String, Object> context) {
     Json body = new Json(items.length + 512);
-    body.raw("{\"batch\":[").raw(items).raw("],\"context\":").value(context).raw(",\"sentAt\":")
-        .instant(clock.millis()).raw('}');
+    body.raw("{\"batch\":[")
+        .raw(items)
+        .raw("],\"context\":")
+        .value(context)
+        .raw(",\"sentAt\":")
+        .instant(clock.millis())
+        .raw('}');
     byte[] gz;
     try {
       gz = gzip(body);
     } catch (IOException e) {
       return Delivery.Retry.of("could not compress the batch: " + e);
     }
-    HttpRequest request = HttpRequest.newBuilder(url)
-        .timeout(requestTimeout)
-        .header("Authorization", authorization)
-        .header("Content-Type", "application/json")
-        .header("Content-Encoding", "gzip")
-        .header("User-Agent", "causality-java/" + Causality.VERSION)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(gz))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(url)
+            .timeout(requestTimeout)
+            .header("Authorization", authorization)
+            .header("Content-Type", "application/json")
+            .header("Content-Encoding", "gzip")
+            .header("User-Agent", "causality-java/" + Causality.VERSION)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(gz))
+            .build();
     HttpResponse<String> response;
     try {
       response = http().send(request, HttpResponse.BodyHandlers.ofString());
@@ -241,7 +272,10 @@ public final class HttpSink implements Sink {
       Thread.currentThread().interrupt();
       return Delivery.Retry.of("interrupted while posting to " + url);
     }
-    return outcome(response.statusCode(), response.body(), response.headers().firstValue("Retry-After").orElse(""),
+    return outcome(
+        response.statusCode(),
+        response.body(),
+        response.headers().firstValue("Retry-After").orElse(""),
         clock);
   }
 
@@ -252,7 +286,8 @@ public final class HttpSink implements Sink {
         Matcher m = ACCEPTED.matcher(body);
         int accepted = m.find() ? Integer.parseInt(m.group(1)) : 0;
         int rejected = countRejected(body);
-        return new Delivery.Delivered(rejected > 0 ? rejected : 0, accepted + " accepted; " + abbreviate(body));
+        return new Delivery.Delivered(
+            rejected > 0 ? rejected : 0, accepted + " accepted; " + abbreviate(body));
       }
       return Delivery.Delivered.all();
     }
@@ -308,8 +343,12 @@ public final class HttpSink implements Sink {
       return seconds > 0 ? Duration.ofSeconds(Math.min(seconds, 3600)) : Duration.ZERO;
     } catch (NumberFormatException notSeconds) {
       try {
-        Duration d = Duration.between(clock.instant(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
-        return d.isNegative() ? Duration.ZERO : (d.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : d);
+        Duration d =
+            Duration.between(
+                clock.instant(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+        return d.isNegative()
+            ? Duration.ZERO
+            : (d.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : d);
       } catch (DateTimeParseException notDate) {
         return Duration.ZERO;
       }

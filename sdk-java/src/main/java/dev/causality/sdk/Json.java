@@ -19,13 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Values: {@code null}; booleans; integral numbers as written; {@code float}/{@code double} as
  * their shortest decimal form, NaN and infinities as {@code null} (JSON has none); maps (keys by
  * {@code String.valueOf}), iterables, arrays and {@code Optional} recursively; {@code Instant} and
- * {@code Date} as ISO-8601 UTC; other dates, times, enums, UUIDs and everything else as the string of
- * {@code toString()}. Strings escape {@code "}, {@code \}, control characters and U+2028/U+2029;
+ * {@code Date} as ISO-8601 UTC; other dates, times, enums, UUIDs and everything else as the string
+ * of {@code toString()}. Strings escape {@code "}, {@code \}, control characters and U+2028/U+2029;
  * an unpaired surrogate becomes U+FFFD. Nesting deeper than {@link #MAX_DEPTH} is an error.
  */
 final class Json {
   static final int MAX_DEPTH = 64;
-  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HEX =
+      "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private byte[] buf;
   private int len;
@@ -105,7 +106,8 @@ final class Json {
 
   private Json value(Object v, int depth) {
     if (depth > MAX_DEPTH) {
-      throw new IllegalArgumentException("value nested deeper than " + MAX_DEPTH + " levels (a cycle?)");
+      throw new IllegalArgumentException(
+          "value nested deeper than " + MAX_DEPTH + " levels (a cycle?)");
     }
     switch (v) {
       case null -> raw("null");
@@ -120,7 +122,8 @@ final class Json {
       case BigInteger b -> raw(b.toString());
       case BigDecimal b -> raw(b.toString());
       case Double d -> decimal(d);
-      case Float f -> decimal(Float.isFinite(f) ? Double.parseDouble(Float.toString(f)) : Double.NaN);
+      case Float f ->
+          decimal(Float.isFinite(f) ? Double.parseDouble(Float.toString(f)) : Double.NaN);
       case Number n -> decimal(n.doubleValue());
       case Props p -> {
         raw('{');
@@ -211,7 +214,9 @@ final class Json {
         ensure(2);
         buf[len++] = (byte) (0xC0 | (c >> 6));
         buf[len++] = (byte) (0x80 | (c & 0x3F));
-      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         int cp = Character.toCodePoint(c, s.charAt(++i));
         ensure(4);
         buf[len++] = (byte) (0xF0 | (cp >> 18));

@@ -2,8 +2,8 @@ package dev.causality.sdk;
 
 /**
  * Why a message was dropped or failed; {@link #code()} is a stable label for metrics that never
- * changes meaning. The first three count in {@link Stats#dropped()}, the others in
- * {@link Stats#failed()}.
+ * changes meaning. The first three count in {@link Stats#dropped()}, the others in {@link
+ * Stats#failed()}.
  */
 public enum Loss {
   /** The queue was full: the oldest message made room for a new one. */
@@ -12,7 +12,10 @@ public enum Loss {
   INVALID_CALL("invalid_call"),
   /** The call came after {@code close()}. */
   AFTER_CLOSE("after_close"),
-  /** The server or sink refused it for good (4xx other than 408/429, invalid, too large, unwritable). */
+  /**
+   * The server or sink refused it for good (4xx other than 408/429, invalid, too large,
+   * unwritable).
+   */
   REJECTED("rejected"),
   /** It was still undelivered, after retries, when the delivery timeout passed. */
   DELIVERY_TIMEOUT("delivery_timeout"),

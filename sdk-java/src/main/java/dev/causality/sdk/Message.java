@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One tracked call as it waits in the queue and reaches a {@link Sink}: its type, the message id and
- * timestamp fixed when it was tracked, who it is about, and its properties or traits.
+ * One tracked call as it waits in the queue and reaches a {@link Sink}: its type, the message id
+ * and timestamp fixed when it was tracked, who it is about, and its properties or traits.
  *
  * <p>Exactly one of {@link #userId()} and {@link #anonymousId()} is present. {@link #name()} is the
  * event name of a track, the page or screen name, the group id of a group and the previous id of an
@@ -25,8 +25,15 @@ public final class Message {
   long seq;
   private long idLow;
 
-  Message(MessageType type, long idHigh, long epochMillis, long enqueuedNanos, String userId, String anonymousId,
-      String name, Props properties) {
+  Message(
+      MessageType type,
+      long idHigh,
+      long epochMillis,
+      long enqueuedNanos,
+      String userId,
+      String anonymousId,
+      String name,
+      Props properties) {
     this.type = type;
     this.idHigh = idHigh;
     this.epochMillis = epochMillis;
@@ -107,9 +114,9 @@ public final class Message {
   }
 
   /**
-   * {@link #properties()} as a JSON object, written as the HTTP sink writes it (for sinks that store
-   * JSON, such as a database column). Throws {@link IllegalArgumentException} for a value nested
-   * deeper than 64 levels (a cycle).
+   * {@link #properties()} as a JSON object, written as the HTTP sink writes it (for sinks that
+   * store JSON, such as a database column). Throws {@link IllegalArgumentException} for a value
+   * nested deeper than 64 levels (a cycle).
    */
   public String propertiesJson() {
     return new Json(64 + 32 * properties.count()).value(properties).toString();

@@ -1,6 +1,8 @@
 package dev.causality.sdk;
 
-/** The kind of a {@link Message}, as in the Segment spec; {@link #wire()} is the {@code type} field. */
+/**
+ * The kind of a {@link Message}, as in the Segment spec; {@link #wire()} is the {@code type} field.
+ */
 public enum MessageType {
   /** An event a user or service did. */
   TRACK("track"),

@@ -18,8 +18,8 @@ import javax.sql.DataSource;
 /**
  * A {@link Sink} for services that share the analytics PostgreSQL database: writes each batch
  * straight into its {@code analytics_events} table (created by {@code causality migrate pre}) with
- * multi-row INSERTs, in one transaction. Only {@code java.sql}: the service supplies the
- * {@link DataSource} (its pool) or a JDBC URL, and the PostgreSQL driver.
+ * multi-row INSERTs, in one transaction. Only {@code java.sql}: the service supplies the {@link
+ * DataSource} (its pool) or a JDBC URL, and the PostgreSQL driver.
  *
  * <pre>{@code
  * AnalyticsClient.Setup setup = Causality.builder("unused").service("billing").buildParts();
@@ -38,7 +38,8 @@ public final class PostgresSink implements Sink {
   private static final String COLUMNS =
       "INSERT INTO analytics_events (event_id, app_id, type, event, user_id, anonymous_id, session_id, service,"
           + " \"timestamp\", received_at, properties, context) VALUES ";
-  private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))";
+  private static final String ROW =
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))";
 
   private final DataSource dataSource;
   private final String project;
@@ -59,8 +60,8 @@ public final class PostgresSink implements Sink {
   }
 
   /**
-   * A sink opening a connection per batch from {@code jdbcUrl}
-   * ({@code jdbc:postgresql://host:5432/db?user=…}) with the driver on the service's class path.
+   * A sink opening a connection per batch from {@code jdbcUrl} ({@code
+   * jdbc:postgresql://host:5432/db?user=…}) with the driver on the service's class path.
    */
   public static PostgresSink create(String jdbcUrl, String project) {
     requireNonNull(jdbcUrl, "jdbcUrl is null");
@@ -81,7 +82,11 @@ public final class PostgresSink implements Sink {
         Instant received = clock.instant();
         List<Message> messages = batch.messages();
         for (int from = 0; from < messages.size(); from += ROWS_PER_STATEMENT) {
-          insert(c, messages.subList(from, Math.min(messages.size(), from + ROWS_PER_STATEMENT)), batch.service(), context,
+          insert(
+              c,
+              messages.subList(from, Math.min(messages.size(), from + ROWS_PER_STATEMENT)),
+              batch.service(),
+              context,
               received);
         }
         c.commit();
@@ -93,8 +98,11 @@ public final class PostgresSink implements Sink {
         c.setAutoCommit(autoCommit);
       }
     } catch (SQLException e) {
-      String reason = "analytics_events insert failed (SQLState " + e.getSQLState() + "): "
-          + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      String reason =
+          "analytics_events insert failed (SQLState "
+              + e.getSQLState()
+              + "): "
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
       return retriable(e) ? Delivery.Retry.of(reason) : new Delivery.Rejected(reason);
     } catch (IllegalArgumentException e) {
       // a message whose properties cannot be written as JSON
@@ -102,8 +110,11 @@ public final class PostgresSink implements Sink {
     }
   }
 
-  private void insert(Connection c, List<Message> rows, String service, String context, Instant received) throws SQLException {
-    StringBuilder sql = new StringBuilder(COLUMNS.length() + rows.size() * (ROW.length() + 2)).append(COLUMNS);
+  private void insert(
+      Connection c, List<Message> rows, String service, String context, Instant received)
+      throws SQLException {
+    StringBuilder sql =
+        new StringBuilder(COLUMNS.length() + rows.size() * (ROW.length() + 2)).append(COLUMNS);
     for (int i = 0; i < rows.size(); i++) {
       sql.append(i == 0 ? "" : ", ").append(ROW);
     }
@@ -142,7 +153,10 @@ public final class PostgresSink implements Sink {
     if (state == null) {
       return true;
     }
-    return state.startsWith("08") || state.startsWith("40") || state.startsWith("53") || state.startsWith("57P")
+    return state.startsWith("08")
+        || state.startsWith("40")
+        || state.startsWith("53")
+        || state.startsWith("57P")
         || state.equals("55P03");
   }
 
@@ -184,7 +198,8 @@ public final class PostgresSink implements Sink {
     }
 
     @Override
-    public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
+    public java.util.logging.Logger getParentLogger()
+        throws java.sql.SQLFeatureNotSupportedException {
       throw new java.sql.SQLFeatureNotSupportedException("no java.util.logging here");
     }
 

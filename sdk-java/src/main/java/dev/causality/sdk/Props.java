@@ -8,9 +8,9 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * An immutable property map over one array of alternating keys and values, in insertion order.
- * Null values are kept (written as JSON {@code null}); {@link #of} skips them instead, which is
- * how the typed events leave out absent optional fields.
+ * An immutable property map over one array of alternating keys and values, in insertion order. Null
+ * values are kept (written as JSON {@code null}); {@link #of} skips them instead, which is how the
+ * typed events leave out absent optional fields.
  */
 final class Props extends AbstractMap<String, Object> {
   static final Props EMPTY = new Props(new Object[0], 0);
@@ -26,7 +26,8 @@ final class Props extends AbstractMap<String, Object> {
   /** Alternating keys and values; entries whose value is null or an empty string are left out. */
   static Props of(Object... kv) {
     if ((kv.length & 1) != 0) {
-      throw new IllegalArgumentException("Props.of takes key/value pairs, got " + kv.length + " arguments");
+      throw new IllegalArgumentException(
+          "Props.of takes key/value pairs, got " + kv.length + " arguments");
     }
     int n = 0;
     for (int i = 0; i < kv.length; i += 2) {
@@ -41,7 +42,10 @@ final class Props extends AbstractMap<String, Object> {
     return n == 0 ? EMPTY : new Props(kv, n);
   }
 
-  /** A shallow snapshot of {@code map} (itself if it is already a {@code Props}); null keys are skipped. */
+  /**
+   * A shallow snapshot of {@code map} (itself if it is already a {@code Props}); null keys are
+   * skipped.
+   */
   static Props copyOf(Map<String, ?> map) {
     if (map instanceof Props p) {
       return p;

@@ -45,16 +45,19 @@ record Settings(
       throw new IllegalArgumentException("anonymousId must not be blank");
     }
     if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-      throw new IllegalArgumentException("batchSize must be 1-" + MAX_BATCH_SIZE + " (the server's limit), was " + batchSize);
+      throw new IllegalArgumentException(
+          "batchSize must be 1-" + MAX_BATCH_SIZE + " (the server's limit), was " + batchSize);
     }
     if (flushInterval.isNegative() || flushInterval.isZero()) {
       throw new IllegalArgumentException("flushInterval must be positive, was " + flushInterval);
     }
     if (maxQueueSize < batchSize) {
-      throw new IllegalArgumentException("maxQueueSize must be at least batchSize=" + batchSize + ", was " + maxQueueSize);
+      throw new IllegalArgumentException(
+          "maxQueueSize must be at least batchSize=" + batchSize + ", was " + maxQueueSize);
     }
     if (deliveryTimeout.isNegative() || deliveryTimeout.isZero()) {
-      throw new IllegalArgumentException("deliveryTimeout must be positive, was " + deliveryTimeout);
+      throw new IllegalArgumentException(
+          "deliveryTimeout must be positive, was " + deliveryTimeout);
     }
     if (closeTimeout.isNegative()) {
       throw new IllegalArgumentException("closeTimeout must not be negative, was " + closeTimeout);
@@ -63,10 +66,26 @@ record Settings(
   }
 
   static Settings defaults() {
-    String service = firstNonBlank(System.getProperty("causality.service"), System.getenv("CAUSALITY_SERVICE"), "java-service");
-    return new Settings(service, service, "", 100, Duration.ofSeconds(10), 10_000, Duration.ofMinutes(5),
-        Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(30), true, InstantSource.system(),
-        System::nanoTime, new java.security.SecureRandom());
+    String service =
+        firstNonBlank(
+            System.getProperty("causality.service"),
+            System.getenv("CAUSALITY_SERVICE"),
+            "java-service");
+    return new Settings(
+        service,
+        service,
+        "",
+        100,
+        Duration.ofSeconds(10),
+        10_000,
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(10),
+        Duration.ofMillis(100),
+        Duration.ofSeconds(30),
+        true,
+        InstantSource.system(),
+        System::nanoTime,
+        new java.security.SecureRandom());
   }
 
   static String firstNonBlank(String... values) {
@@ -79,7 +98,20 @@ record Settings(
   }
 
   Settings withBatching(int size, Duration interval) {
-    return new Settings(service, anonymousId, hostname, size, interval, Math.max(maxQueueSize, size), deliveryTimeout,
-        closeTimeout, retryInitial, retryMax, shutdownHook, clock, nanoTime, random);
+    return new Settings(
+        service,
+        anonymousId,
+        hostname,
+        size,
+        interval,
+        Math.max(maxQueueSize, size),
+        deliveryTimeout,
+        closeTimeout,
+        retryInitial,
+        retryMax,
+        shutdownHook,
+        clock,
+        nanoTime,
+        random);
   }
 }

@@ -1,9 +1,9 @@
 package dev.causality.sdk;
 
 /**
- * Where an {@link AnalyticsWorker} delivers batches: the Causality server over HTTP
- * ({@link HttpSink}) or anything else that can store messages, such as a database shared with the
- * analytics server.
+ * Where an {@link AnalyticsWorker} delivers batches: the Causality server over HTTP ({@link
+ * HttpSink}) or anything else that can store messages, such as a database shared with the analytics
+ * server.
  *
  * <p>The worker calls {@link #send} from one thread at a time, retries a {@link Delivery.Retry}
  * with backoff and counts the outcome; a sink does not retry by itself. A batch may be sent more

@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * How an {@link AnalyticsWorker} drains its client's queue: batch size, flush interval, retry and
- * delivery settings, and the context every message is sent with. Comes from
- * {@link AnalyticsClient#create} or {@link Causality.Builder#buildParts()}.
+ * delivery settings, and the context every message is sent with. Comes from {@link
+ * AnalyticsClient#create} or {@link Causality.Builder#buildParts()}.
  */
 public final class WorkerConfig {
   private final Settings settings;

@@ -39,7 +39,10 @@ class AnalyticsClientIT {
   }
 
   static Causality.Builder builder(String url, String service) {
-    return Causality.builder(RealServer.KEY).endpoint(url).service(service).shutdownHook(false)
+    return Causality.builder(RealServer.KEY)
+        .endpoint(url)
+        .service(service)
+        .shutdownHook(false)
         .retryBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
   }
 
@@ -77,7 +80,10 @@ class AnalyticsClientIT {
     try (AnalyticsClient client = builder(server.url(), svc).hostname("host-7").build()) {
       client.track(new Events.ApiRequest("POST", "/v1/tasks", 201, Duration.ofMillis(42)));
       client.track(new Events.TaskCompleted("u1", "task-9", "build", Duration.ofSeconds(2)));
-      client.track("u1", "custom_thing", Map.of("nested", Map.of("list", List.of(1, 2)), "text", "naïve \"quoted\" 🎉"));
+      client.track(
+          "u1",
+          "custom_thing",
+          Map.of("nested", Map.of("list", List.of(1, 2)), "text", "naïve \"quoted\" 🎉"));
       client.identify("u1", Map.of("plan", "pro"));
       client.page("u1", "Pricing", Map.of("path", "/pricing"));
       client.screen("u1", "Home", Map.of());
@@ -86,39 +92,81 @@ class AnalyticsClientIT {
       assertThat(client.flush()).isTrue();
       assertThat(client.stats().sent()).isEqualTo(8);
     }
-    List<List<Object>> api = server.query("SELECT type, event, user_id, anonymous_id, service, library_name, library_version, "
-        + "properties->>'method', properties->>'route', (properties->>'status_code')::INT, (properties->>'latency_ms')::DOUBLE, "
-        + "properties->>'service', context->>'hostname', context->>'java_version' FROM events WHERE service = '" + svc
-        + "' AND event = 'api_request'");
+    List<List<Object>> api =
+        server.query(
+            "SELECT type, event, user_id, anonymous_id, service, library_name, library_version, "
+                + "properties->>'method', properties->>'route', (properties->>'status_code')::INT, (properties->>'latency_ms')::DOUBLE, "
+                + "properties->>'service', context->>'hostname', context->>'java_version' FROM events WHERE service = '"
+                + svc
+                + "' AND event = 'api_request'");
     assertThat(api).hasSize(1);
-    assertThat(api.getFirst()).containsExactly("track", "api_request", null, svc, svc, "causality-java", Causality.VERSION,
-        "POST", "/v1/tasks", 201, 42.0, svc, "host-7", Runtime.version().toString());
-    assertThat(server.query("SELECT user_id, properties->>'task_id', (properties->>'duration_ms')::DOUBLE FROM events "
-        + "WHERE service = '" + svc + "' AND event = 'task_completed'").getFirst()).containsExactly("u1", "task-9", 2000.0);
-    assertThat(server.query("SELECT (properties->'nested'->'list')::VARCHAR, properties->>'text' FROM events WHERE service = '" + svc
-        + "' AND event = 'custom_thing'").getFirst()).containsExactly("[1,2]", "naïve \"quoted\" 🎉");
+    assertThat(api.getFirst())
+        .containsExactly(
+            "track",
+            "api_request",
+            null,
+            svc,
+            svc,
+            "causality-java",
+            Causality.VERSION,
+            "POST",
+            "/v1/tasks",
+            201,
+            42.0,
+            svc,
+            "host-7",
+            Runtime.version().toString());
+    assertThat(
+            server
+                .query(
+                    "SELECT user_id, properties->>'task_id', (properties->>'duration_ms')::DOUBLE FROM events "
+                        + "WHERE service = '"
+                        + svc
+                        + "' AND event = 'task_completed'")
+                .getFirst())
+        .containsExactly("u1", "task-9", 2000.0);
+    assertThat(
+            server
+                .query(
+                    "SELECT (properties->'nested'->'list')::VARCHAR, properties->>'text' FROM events WHERE service = '"
+                        + svc
+                        + "' AND event = 'custom_thing'")
+                .getFirst())
+        .containsExactly("[1,2]", "naïve \"quoted\" 🎉");
     assertThat(column("SELECT type FROM events WHERE service = '" + svc + "' ORDER BY type"))
         .containsExactly("alias", "group", "identify", "page", "screen", "track", "track", "track");
-    assertThat(server.query("SELECT group_id, traits->>'seats' FROM events WHERE service = '" + svc + "' AND type = 'group'")
-        .getFirst()).containsExactly("acme", "5");
-    assertThat(column("SELECT previous_id FROM events WHERE service = '" + svc + "' AND type = 'alias'")).containsExactly("anon-1");
+    assertThat(
+            server
+                .query(
+                    "SELECT group_id, traits->>'seats' FROM events WHERE service = '"
+                        + svc
+                        + "' AND type = 'group'")
+                .getFirst())
+        .containsExactly("acme", "5");
+    assertThat(
+            column(
+                "SELECT previous_id FROM events WHERE service = '" + svc + "' AND type = 'alias'"))
+        .containsExactly("anon-1");
   }
 
   @Test
-  void batchesAreSentWhenFullAndWhenTheOldestMessageIsAFlushIntervalOld() throws InterruptedException {
+  void batchesAreSentWhenFullAndWhenTheOldestMessageIsAFlushIntervalOld()
+      throws InterruptedException {
     String svc = service();
     try (Proxy proxy = new Proxy(server.url());
-        AnalyticsClient bySize = builder(proxy.url(), svc).batchSize(10).flushInterval(Duration.ofHours(1)).build()) {
+        AnalyticsClient bySize =
+            builder(proxy.url(), svc).batchSize(10).flushInterval(Duration.ofHours(1)).build()) {
       for (int i = 0; i < 25; i++) {
         bySize.track("sized", Map.of("i", i));
       }
       await("two full batches", () -> bySize.stats().sent() == 20);
       assertThat(proxy.seen()).extracting(s -> messageIds(s).size()).containsExactly(10, 10);
-      assertThat(proxy.seen()).allSatisfy(s -> {
-        assertThat(s.path()).isEqualTo("/v1/batch");
-        assertThat(s.contentEncoding()).isEqualTo("gzip");
-        assertThat(s.authorization()).startsWith("Basic ");
-      });
+      assertThat(proxy.seen())
+          .allSatisfy(s -> {
+            assertThat(s.path()).isEqualTo("/v1/batch");
+            assertThat(s.contentEncoding()).isEqualTo("gzip");
+            assertThat(s.authorization()).startsWith("Basic ");
+          });
       bySize.flush();
       assertThat(proxy.seen()).extracting(s -> messageIds(s).size()).containsExactly(10, 10, 5);
     }
@@ -126,7 +174,11 @@ class AnalyticsClientIT {
 
     String svc2 = service();
     try (Proxy proxy = new Proxy(server.url());
-        AnalyticsClient byTime = builder(proxy.url(), svc2).batchSize(100).flushInterval(Duration.ofMillis(200)).build()) {
+        AnalyticsClient byTime =
+            builder(proxy.url(), svc2)
+                .batchSize(100)
+                .flushInterval(Duration.ofMillis(200))
+                .build()) {
       byTime.track("timed", Map.of());
       byTime.track("timed", Map.of());
       byTime.track("timed", Map.of());
@@ -141,11 +193,19 @@ class AnalyticsClientIT {
     String svc = service();
     List<Long> pauses = Collections.synchronizedList(new ArrayList<>());
     try (Proxy proxy = new Proxy(server.url())) {
-      // a 500 that never reached the server, an answer lost after the server stored the batch, a 429 with Retry-After
-      proxy.answer(500, "", "{\"success\":false}").loseAnswer(503).answer(429, "3", "{\"success\":false}");
+      // a 500 that never reached the server, an answer lost after the server stored the batch, a
+      // 429 with Retry-After
+      proxy
+          .answer(500, "", "{\"success\":false}")
+          .loseAnswer(503)
+          .answer(429, "3", "{\"success\":false}");
       AnalyticsClient.Setup setup = builder(proxy.url(), svc).batchSize(50).buildParts();
-      Thread worker = Thread.ofPlatform().start(new AnalyticsWorker(setup.config().withPauser(pauses::add),
-          HttpSink.create(proxy.url(), RealServer.KEY)));
+      Thread worker =
+          Thread.ofPlatform()
+              .start(
+                  new AnalyticsWorker(
+                      setup.config().withPauser(pauses::add),
+                      HttpSink.create(proxy.url(), RealServer.KEY)));
       try (AnalyticsClient client = setup.client()) {
         for (int i = 0; i < 30; i++) {
           client.track("u" + i, "retried", Map.of("i", i));
@@ -160,12 +220,18 @@ class AnalyticsClientIT {
       assertThat(worker.isAlive()).as("run() returned after close()").isFalse();
       List<Proxy.Seen> seen = proxy.seen();
       assertThat(seen).extracting(Proxy.Seen::status).containsExactly(500, 503, 429, 200);
-      assertThat(seen).extracting(AnalyticsClientIT::messageIds).allSatisfy(ids -> assertThat(ids).isEqualTo(messageIds(seen.getFirst())));
+      assertThat(seen)
+          .extracting(AnalyticsClientIT::messageIds)
+          .allSatisfy(ids -> assertThat(ids).isEqualTo(messageIds(seen.getFirst())));
       assertThat(pauses).hasSize(3);
       assertThat(pauses.get(2)).isEqualTo(Duration.ofSeconds(3).toNanos());
     }
     assertThat(server.count("service = '" + svc + "'")).isEqualTo(30);
-    assertThat(server.count("service = '" + svc + "' AND event_id IN (SELECT event_id FROM events GROUP BY event_id HAVING count(*) > 1)"))
+    assertThat(
+            server.count(
+                "service = '"
+                    + svc
+                    + "' AND event_id IN (SELECT event_id FROM events GROUP BY event_id HAVING count(*) > 1)"))
         .isZero();
   }
 
@@ -183,8 +249,12 @@ class AnalyticsClientIT {
       assertThat(client.stats().retries()).isZero();
       assertThat(client.stats().lastError()).contains("400").contains("invalid_json");
     }
-    try (AnalyticsClient wrongKey = Causality.builder("not-a-key-000000000").endpoint(server.url()).service(svc)
-        .shutdownHook(false).build()) {
+    try (AnalyticsClient wrongKey =
+        Causality.builder("not-a-key-000000000")
+            .endpoint(server.url())
+            .service(svc)
+            .shutdownHook(false)
+            .build()) {
       wrongKey.track("unauthorised", Map.of());
       assertThat(wrongKey.flush()).isTrue();
       assertThat(wrongKey.stats().failed()).isEqualTo(1);
@@ -196,12 +266,18 @@ class AnalyticsClientIT {
   @Test
   void closeLosesNothingTrackedFromManyThreads() throws InterruptedException {
     String svc = service();
-    AnalyticsClient client = builder(server.url(), svc).batchSize(50).flushInterval(Duration.ofHours(1)).build();
-    List<Thread> threads = IntStream.range(0, 4).mapToObj(t -> Thread.ofPlatform().start(() -> {
-      for (int i = 0; i < 250; i++) {
-        client.track("u" + t, "busy", Map.of("i", i));
-      }
-    })).toList();
+    AnalyticsClient client =
+        builder(server.url(), svc).batchSize(50).flushInterval(Duration.ofHours(1)).build();
+    List<Thread> threads =
+        IntStream.range(0, 4)
+            .mapToObj(t ->
+                Thread.ofPlatform()
+                    .start(() -> {
+                      for (int i = 0; i < 250; i++) {
+                        client.track("u" + t, "busy", Map.of("i", i));
+                      }
+                    }))
+            .toList();
     for (Thread t : threads) {
       t.join();
     }
@@ -211,14 +287,20 @@ class AnalyticsClientIT {
   }
 
   @Test
-  void eventsTrackedWhileTheServerIsDownArriveWhenItIsBackAndTheQueueKeepsTheNewest() throws Exception {
+  void eventsTrackedWhileTheServerIsDownArriveWhenItIsBackAndTheQueueKeepsTheNewest()
+      throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     String svc = service();
-    try (AnalyticsClient client = builder("http://127.0.0.1:" + port, svc).batchSize(10).maxQueueSize(20)
-        .flushInterval(Duration.ofMillis(50)).requestTimeout(Duration.ofSeconds(2)).build()) {
+    try (AnalyticsClient client =
+        builder("http://127.0.0.1:" + port, svc)
+            .batchSize(10)
+            .maxQueueSize(20)
+            .flushInterval(Duration.ofMillis(50))
+            .requestTimeout(Duration.ofSeconds(2))
+            .build()) {
       for (int i = 0; i < 50; i++) {
         client.track("outage", Map.of("i", i));
       }
@@ -229,9 +311,18 @@ class AnalyticsClientIT {
         assertThat(stats.sent() + stats.dropped()).isEqualTo(50);
         assertThat(stats.dropped()).isGreaterThanOrEqualTo(20);
         assertThat(stats.failed()).isZero();
-        List<Integer> stored = late.query("SELECT (properties->>'i')::INT FROM events WHERE service = '" + svc + "' ORDER BY 1")
-            .stream().map(r -> ((Number) r.getFirst()).intValue()).toList();
-        assertThat(stored).hasSize((int) stats.sent()).containsAll(IntStream.range(30, 50).boxed().toList());
+        List<Integer> stored =
+            late
+                .query(
+                    "SELECT (properties->>'i')::INT FROM events WHERE service = '"
+                        + svc
+                        + "' ORDER BY 1")
+                .stream()
+                .map(r -> ((Number) r.getFirst()).intValue())
+                .toList();
+        assertThat(stored)
+            .hasSize((int) stats.sent())
+            .containsAll(IntStream.range(30, 50).boxed().toList());
       }
     }
   }
@@ -248,8 +339,12 @@ class AnalyticsClientIT {
       port = s.getLocalPort();
     }
     String svc = service();
-    try (AnalyticsClient client = Causality.builder(RealServer.KEY).endpoint("http://127.0.0.1:" + port)
-        .service(svc).shutdownHook(false).build()) {
+    try (AnalyticsClient client =
+        Causality.builder(RealServer.KEY)
+            .endpoint("http://127.0.0.1:" + port)
+            .service(svc)
+            .shutdownHook(false)
+            .build()) {
       long start = System.nanoTime();
       for (int i = 0; i < 60; i++) {
         client.track("outage_minute", Map.of("i", i));
@@ -258,7 +353,8 @@ class AnalyticsClientIT {
           Thread.sleep(Math.max(1, (next - System.nanoTime()) / 1_000_000));
         }
       }
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(60));
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(60));
       Stats down = client.stats();
       assertThat(down.sent()).isZero();
       assertThat(down.retries()).as("the SDK kept retrying during the outage").isPositive();
@@ -268,8 +364,15 @@ class AnalyticsClientIT {
         assertThat(stats.sent()).isEqualTo(60);
         assertThat(stats.dropped()).isZero();
         assertThat(stats.failed()).isZero();
-        List<Integer> stored = back.query("SELECT (properties->>'i')::INT FROM events WHERE service = '" + svc + "' ORDER BY 1")
-            .stream().map(r -> ((Number) r.getFirst()).intValue()).toList();
+        List<Integer> stored =
+            back
+                .query(
+                    "SELECT (properties->>'i')::INT FROM events WHERE service = '"
+                        + svc
+                        + "' ORDER BY 1")
+                .stream()
+                .map(r -> ((Number) r.getFirst()).intValue())
+                .toList();
         assertThat(stored).isEqualTo(IntStream.range(0, 60).boxed().toList());
       }
     }

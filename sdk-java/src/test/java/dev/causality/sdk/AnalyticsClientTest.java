@@ -27,17 +27,27 @@ class AnalyticsClientTest {
   AnalyticsClient client;
 
   Causality.Builder builder() {
-    return Causality.builder("key").service("svc").hostname("host-1").shutdownHook(false)
-        .clock(InstantSource.fixed(T0)).random(new SplittableRandom(7)).nanoTime(nanos::get);
+    return Causality.builder("key")
+        .service("svc")
+        .hostname("host-1")
+        .shutdownHook(false)
+        .clock(InstantSource.fixed(T0))
+        .random(new SplittableRandom(7))
+        .nanoTime(nanos::get);
   }
 
   /** A client whose worker runs on a test thread; retry pauses are recorded, not waited. */
   AnalyticsClient start(Causality.Builder b) {
     AnalyticsClient.Setup setup = b.buildParts();
-    AnalyticsWorker worker = new AnalyticsWorker(setup.config().withPauser(n -> {
-      pauses.add(n);
-      nanos.addAndGet(n);
-    }), sink);
+    AnalyticsWorker worker =
+        new AnalyticsWorker(
+            setup
+                .config()
+                .withPauser(n -> {
+                  pauses.add(n);
+                  nanos.addAndGet(n);
+                }),
+            sink);
     Thread t = Thread.ofPlatform().name("test-worker").start(worker);
     threads.add(t);
     client = setup.client();
@@ -69,13 +79,16 @@ class AnalyticsClientTest {
     assertThat(first.anonymousId()).isEmpty();
     assertThat(first.timestamp()).isEqualTo(T0);
     assertThat(first.properties()).containsEntry("plan", "pro");
-    assertThat(first.messageId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    assertThat(first.messageId())
+        .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     Message second = b.messages().get(1);
     assertThat(second.userId()).isEmpty();
     assertThat(second.anonymousId()).contains("svc");
     assertThat(second.messageId()).isNotEqualTo(first.messageId());
     assertThat(b.service()).isEqualTo("svc");
-    assertThat(b.context()).containsEntry("service", "svc").containsEntry("hostname", "host-1")
+    assertThat(b.context())
+        .containsEntry("service", "svc")
+        .containsEntry("hostname", "host-1")
         .containsEntry("java_version", Runtime.version().toString())
         .containsEntry("library", Map.of("name", "causality-java", "version", Causality.VERSION));
     assertThat(client.stats()).isEqualTo(new Stats(2, 2, 0, 0, 0, 0, "", Map.of()));
@@ -105,13 +118,15 @@ class AnalyticsClientTest {
 
   @Test
   void transientFailuresAreRetriedWithBackoffOrRetryAfterAndTheSameMessageIds() {
-    sink.then(Delivery.Retry.of("503")).thenThrow(new IllegalStateException("boom"))
+    sink.then(Delivery.Retry.of("503"))
+        .thenThrow(new IllegalStateException("boom"))
         .then(new Delivery.Retry("429", Duration.ofSeconds(7)));
     start(builder().retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
     client.track("retried", Map.of());
     assertThat(client.flush()).isTrue();
     assertThat(sink.batches).hasSize(4);
-    assertThat(sink.batches.stream().map(b -> b.messages().getFirst().messageId()).distinct()).hasSize(1);
+    assertThat(sink.batches.stream().map(b -> b.messages().getFirst().messageId()).distinct())
+        .hasSize(1);
     assertThat(pauses).hasSize(3);
     assertThat(pauses.get(0)).isBetween(50_000_000L, 100_000_000L);
     assertThat(pauses.get(1)).isBetween(100_000_000L, 200_000_000L);
@@ -154,7 +169,10 @@ class AnalyticsClientTest {
     for (int i = 0; i < 100; i++) {
       sink.then(Delivery.Retry.of("down"));
     }
-    start(builder().deliveryTimeout(Duration.ofSeconds(10)).retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4)));
+    start(
+        builder()
+            .deliveryTimeout(Duration.ofSeconds(10))
+            .retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4)));
     client.track("doomed", Map.of());
     assertThat(client.flush()).isTrue();
     Stats s = client.stats();
@@ -172,7 +190,8 @@ class AnalyticsClientTest {
     start(builder().batchSize(2).maxQueueSize(5).flushInterval(Duration.ofHours(1)));
     client.track("m0", Map.of());
     client.track("m1", Map.of());
-    // the worker holds m0, m1 in the gated send; the queue then takes 5 and drops the oldest beyond that
+    // the worker holds m0, m1 in the gated send; the queue then takes 5 and drops the oldest beyond
+    // that
     awaitInFlight();
     for (int i = 2; i < 10; i++) {
       client.track("m" + i, Map.of());
@@ -182,7 +201,8 @@ class AnalyticsClientTest {
     gate.countDown();
     assertThat(client.flush()).isTrue();
     assertThat(sink.names()).containsExactly("m0", "m1", "m5", "m6", "m7", "m8", "m9");
-    assertThat(client.stats()).isEqualTo(new Stats(10, 7, 0, 3, 0, 0, "", Map.of(Loss.QUEUE_FULL, 3L)));
+    assertThat(client.stats())
+        .isEqualTo(new Stats(10, 7, 0, 3, 0, 0, "", Map.of(Loss.QUEUE_FULL, 3L)));
   }
 
   @Test
@@ -199,7 +219,8 @@ class AnalyticsClientTest {
     assertThat(buffer.stats().dropped()).isEqualTo(1);
     assertThat(takeNow(buffer)).extracting(Message::name).containsExactly("m1", "m2");
     buffer.stopped("test");
-    assertThat(buffer.stats().losses()).isEqualTo(Map.of(Loss.QUEUE_FULL, 1L, Loss.UNSENT_AT_CLOSE, 2L));
+    assertThat(buffer.stats().losses())
+        .isEqualTo(Map.of(Loss.QUEUE_FULL, 1L, Loss.UNSENT_AT_CLOSE, 2L));
   }
 
   List<Message> takeNow(Buffer buffer) {
@@ -217,17 +238,18 @@ class AnalyticsClientTest {
   @Test
   void trackNeverThrowsAndCountsInvalidCallsAsDropped() {
     start(builder());
-    Map<String, Object> hostile = new HashMap<>() {
-      @Override
-      public java.util.Set<Map.Entry<String, Object>> entrySet() {
-        throw new IllegalStateException("hostile map");
-      }
+    Map<String, Object> hostile =
+        new HashMap<>() {
+          @Override
+          public java.util.Set<Map.Entry<String, Object>> entrySet() {
+            throw new IllegalStateException("hostile map");
+          }
 
-      @Override
-      public boolean isEmpty() {
-        return false;
-      }
-    };
+          @Override
+          public boolean isEmpty() {
+            return false;
+          }
+        };
     client.track(null, Map.of());
     client.track(" ", Map.of());
     client.track("ok", hostile);
@@ -254,9 +276,18 @@ class AnalyticsClientTest {
     client.page("u1", null, Map.of());
     client.flush();
     List<Message> ms = sink.batches.stream().flatMap(b -> b.messages().stream()).toList();
-    assertThat(ms).extracting(Message::type).containsExactly(MessageType.IDENTIFY, MessageType.PAGE,
-        MessageType.SCREEN, MessageType.GROUP, MessageType.ALIAS, MessageType.PAGE);
-    assertThat(ms).extracting(Message::name).containsExactly("", "Pricing", "Home", "acme", "anon-1", "");
+    assertThat(ms)
+        .extracting(Message::type)
+        .containsExactly(
+            MessageType.IDENTIFY,
+            MessageType.PAGE,
+            MessageType.SCREEN,
+            MessageType.GROUP,
+            MessageType.ALIAS,
+            MessageType.PAGE);
+    assertThat(ms)
+        .extracting(Message::name)
+        .containsExactly("", "Pricing", "Home", "acme", "anon-1", "");
     assertThat(ms.get(0).properties()).containsEntry("email", "a@example.com");
     assertThat(ms.get(2).anonymousId()).contains("svc");
     assertThat(ms.get(4).userId()).contains("u1");
@@ -266,16 +297,22 @@ class AnalyticsClientTest {
   void typedEventsCarryTheirNameUserAndProperties() {
     start(builder());
     client.track(new Events.ApiRequest("GET", "/projects/{id}", 200, Duration.ofNanos(12_345_678)));
-    client.track(new Events.TaskFailed("u9", "t1", "build", Duration.ofSeconds(3), "timeout", null));
+    client.track(
+        new Events.TaskFailed("u9", "t1", "build", Duration.ofSeconds(3), "timeout", null));
     client.track("u7", new Events.ProjectCreated("", "p1"));
     client.flush();
     List<Message> ms = sink.batches.stream().flatMap(b -> b.messages().stream()).toList();
     assertThat(ms.get(0).name()).isEqualTo("api_request");
     assertThat(ms.get(0).userId()).isEmpty();
-    assertThat(ms.get(0).properties()).containsExactly(Map.entry("method", "GET"), Map.entry("route", "/projects/{id}"),
-        Map.entry("status_code", 200), Map.entry("latency_ms", 12.345));
+    assertThat(ms.get(0).properties())
+        .containsExactly(
+            Map.entry("method", "GET"),
+            Map.entry("route", "/projects/{id}"),
+            Map.entry("status_code", 200),
+            Map.entry("latency_ms", 12.345));
     assertThat(ms.get(1).userId()).contains("u9");
-    assertThat(ms.get(1).properties()).containsOnlyKeys("task_id", "task_type", "duration_ms", "error_type")
+    assertThat(ms.get(1).properties())
+        .containsOnlyKeys("task_id", "task_type", "duration_ms", "error_type")
         .containsEntry("duration_ms", 3000.0);
     assertThat(ms.get(2).userId()).contains("u7");
   }
@@ -291,7 +328,8 @@ class AnalyticsClientTest {
     assertThat(sink.sizes()).containsExactly(50, 50, 20);
     assertThat(sink.closed).isTrue();
     client.track("late", Map.of());
-    assertThat(client.stats()).isEqualTo(new Stats(120, 120, 0, 1, 0, 0, "", Map.of(Loss.AFTER_CLOSE, 1L)));
+    assertThat(client.stats())
+        .isEqualTo(new Stats(120, 120, 0, 1, 0, 0, "", Map.of(Loss.AFTER_CLOSE, 1L)));
     assertThat(client.flush()).isTrue();
   }
 
@@ -300,7 +338,10 @@ class AnalyticsClientTest {
     for (int i = 0; i < 1000; i++) {
       sink.then(Delivery.Retry.of("down"));
     }
-    start(builder().closeTimeout(Duration.ofSeconds(2)).retryBackoff(Duration.ofMillis(500), Duration.ofMillis(500)));
+    start(
+        builder()
+            .closeTimeout(Duration.ofSeconds(2))
+            .retryBackoff(Duration.ofMillis(500), Duration.ofMillis(500)));
     client.track("never", Map.of());
     client.close();
     assertThat(client.stats().failed()).isEqualTo(1);
@@ -321,7 +362,8 @@ class AnalyticsClientTest {
     AnalyticsClient.Setup setup = builder().buildParts();
     setup.client().close();
     new AnalyticsWorker(setup.config(), sink).run();
-    assertThatThrownBy(() -> new AnalyticsWorker(setup.config(), sink)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> new AnalyticsWorker(setup.config(), sink))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -332,7 +374,8 @@ class AnalyticsClientTest {
       assertThat(setup.config().flushInterval()).isEqualTo(Duration.ofSeconds(3));
       assertThat(setup.config().deliveryTimeout()).isEqualTo(Duration.ofMinutes(5));
       assertThat(setup.config().service()).isNotBlank();
-      assertThat(setup.config().context()).containsKeys("service", "hostname", "java_version", "library");
+      assertThat(setup.config().context())
+          .containsKeys("service", "hostname", "java_version", "library");
     } finally {
       setup.client().close();
     }
@@ -341,15 +384,22 @@ class AnalyticsClientTest {
   @Test
   void invalidSettingsNameTheField() {
     assertThatThrownBy(() -> builder().batchSize(0).buildParts()).hasMessageContaining("batchSize");
-    assertThatThrownBy(() -> builder().batchSize(2501).buildParts()).hasMessageContaining("batchSize");
-    assertThatThrownBy(() -> builder().maxQueueSize(10).batchSize(20).buildParts()).hasMessageContaining("maxQueueSize");
-    assertThatThrownBy(() -> builder().flushInterval(Duration.ZERO).buildParts()).hasMessageContaining("flushInterval");
-    assertThatThrownBy(() -> builder().deliveryTimeout(Duration.ZERO).buildParts()).hasMessageContaining("deliveryTimeout");
-    assertThatThrownBy(() -> builder().closeTimeout(Duration.ofSeconds(-1)).buildParts()).hasMessageContaining("closeTimeout");
+    assertThatThrownBy(() -> builder().batchSize(2501).buildParts())
+        .hasMessageContaining("batchSize");
+    assertThatThrownBy(() -> builder().maxQueueSize(10).batchSize(20).buildParts())
+        .hasMessageContaining("maxQueueSize");
+    assertThatThrownBy(() -> builder().flushInterval(Duration.ZERO).buildParts())
+        .hasMessageContaining("flushInterval");
+    assertThatThrownBy(() -> builder().deliveryTimeout(Duration.ZERO).buildParts())
+        .hasMessageContaining("deliveryTimeout");
+    assertThatThrownBy(() -> builder().closeTimeout(Duration.ofSeconds(-1)).buildParts())
+        .hasMessageContaining("closeTimeout");
     assertThatThrownBy(() -> builder().service(" ").buildParts()).hasMessageContaining("service");
-    assertThatThrownBy(() -> builder().retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)).buildParts())
+    assertThatThrownBy(
+            () -> builder().retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)).buildParts())
         .hasMessageContaining("retry backoff");
-    assertThatThrownBy(() -> Causality.builder("k").endpoint("ftp://x").build()).hasMessageContaining("http");
+    assertThatThrownBy(() -> Causality.builder("k").endpoint("ftp://x").build())
+        .hasMessageContaining("http");
     assertThatThrownBy(() -> Causality.builder(" ").build()).hasMessageContaining("writeKey");
   }
 

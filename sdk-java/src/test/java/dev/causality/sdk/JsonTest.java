@@ -46,7 +46,8 @@ class JsonTest {
     assertThat(write((byte) -1)).isEqualTo("-1");
     assertThat(write(Long.MIN_VALUE)).isEqualTo("-9223372036854775808");
     assertThat(write(new AtomicLong(5))).isEqualTo("5");
-    assertThat(write(new BigInteger("123456789012345678901234567890"))).isEqualTo("123456789012345678901234567890");
+    assertThat(write(new BigInteger("123456789012345678901234567890")))
+        .isEqualTo("123456789012345678901234567890");
     assertThat(write(new BigDecimal("1.50"))).isEqualTo("1.50");
     assertThat(write(2.5)).isEqualTo("2.5");
     assertThat(write(3.0)).isEqualTo("3");
@@ -67,11 +68,15 @@ class JsonTest {
 
   @Test
   void stringsAreEscapedAndEncodedAsUtf8() throws Exception {
-    String s = "quote\" backslash\\ slash/ nl\n cr\r tab\t bs\b ff\f nul\u0000 unit\u001f del\u007f é ß 中文 🎉 \u2028\u2029 end";
+    String s =
+        "quote\" backslash\\ slash/ nl\n cr\r tab\t bs\b ff\f nul\u0000 unit\u001f del\u007f é ß 中文 🎉 \u2028\u2029 end";
     JsonNode n = parse(s);
     assertThat(n.textValue()).isEqualTo(s);
     String raw = write(s);
-    assertThat(raw).contains("\\\"", "\\\\", "\\n", "\\r", "\\t", "\\b", "\\f", "\\u0000", "\\u001f", "\\u2028", "\\u2029");
+    assertThat(raw)
+        .contains(
+            "\\\"", "\\\\", "\\n", "\\r", "\\t", "\\b", "\\f", "\\u0000", "\\u001f", "\\u2028",
+            "\\u2029");
     assertThat(raw).contains("é", "中文", "🎉");
   }
 
@@ -110,7 +115,9 @@ class JsonTest {
     assertThat(n.path("emptyList").toString()).isEqualTo("[]");
   }
 
-  enum Plan { PRO }
+  enum Plan {
+    PRO
+  }
 
   @Test
   void timesEnumsUuidsAndOtherObjects() throws Exception {
@@ -125,19 +132,24 @@ class JsonTest {
     assertThat(write('c')).isEqualTo("\"c\"");
     assertThat(write(new StringBuilder("sb"))).isEqualTo("\"sb\"");
     assertThat(write(Duration.ofSeconds(2))).isEqualTo("\"PT2S\"");
-    assertThat(write(new Object() {
-      @Override
-      public String toString() {
-        return "custom \"thing\"";
-      }
-    })).isEqualTo("\"custom \\\"thing\\\"\"");
+    assertThat(
+            write(
+                new Object() {
+                  @Override
+                  public String toString() {
+                    return "custom \"thing\"";
+                  }
+                }))
+        .isEqualTo("\"custom \\\"thing\\\"\"");
   }
 
   @Test
   void aCycleIsAnErrorNotAStackOverflow() {
     Map<String, Object> m = new HashMap<>();
     m.put("self", m);
-    assertThatThrownBy(() -> write(m)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deeper than");
+    assertThatThrownBy(() -> write(m))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("deeper than");
   }
 
   @Test

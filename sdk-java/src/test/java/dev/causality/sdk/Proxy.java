@@ -23,14 +23,18 @@ import java.util.zip.GZIPInputStream;
  * Retry-After, a body) and forwards once the script is used up. It records every request's body.
  */
 final class Proxy implements AutoCloseable {
-  /** A scripted answer; with {@code forward}, the request reaches the server first and its answer is replaced. */
+  /**
+   * A scripted answer; with {@code forward}, the request reaches the server first and its answer is
+   * replaced.
+   */
   record Answer(int status, String retryAfter, String body, boolean forward) {}
 
   record Seen(String path, String authorization, String contentEncoding, String body, int status) {}
 
   private final HttpServer http;
   private final String target;
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final Deque<Answer> script = new ArrayDeque<>();
   private final List<Seen> seen = new ArrayList<>();
 
@@ -54,7 +58,10 @@ final class Proxy implements AutoCloseable {
     return this;
   }
 
-  /** Forwards the next request but answers {@code status}: the server stored it, the client thinks not. */
+  /**
+   * Forwards the next request but answers {@code status}: the server stored it, the client thinks
+   * not.
+   */
   synchronized Proxy loseAnswer(int status) {
     script.add(new Answer(status, "", "{\"success\":false}", true));
     return this;
@@ -90,8 +97,13 @@ final class Proxy implements AutoCloseable {
         out = r.body();
       }
       synchronized (this) {
-        seen.add(new Seen(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("Authorization"), encoding, body,
-            status));
+        seen.add(
+            new Seen(
+                ex.getRequestURI().getPath(),
+                ex.getRequestHeaders().getFirst("Authorization"),
+                encoding,
+                body,
+                status));
       }
       ex.getResponseHeaders().add("Content-Type", "application/json");
       ex.sendResponseHeaders(status, out.length == 0 ? -1 : out.length);
@@ -103,7 +115,8 @@ final class Proxy implements AutoCloseable {
 
   private HttpResponse<byte[]> forward(HttpExchange ex, byte[] raw) throws IOException {
     HttpRequest.Builder forward =
-        HttpRequest.newBuilder(URI.create(target + ex.getRequestURI())).POST(HttpRequest.BodyPublishers.ofByteArray(raw));
+        HttpRequest.newBuilder(URI.create(target + ex.getRequestURI()))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(raw));
     for (String h : List.of("Authorization", "Content-Encoding", "Content-Type")) {
       String v = ex.getRequestHeaders().getFirst(h);
       if (v != null) {

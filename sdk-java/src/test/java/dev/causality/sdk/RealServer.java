@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** A real Causality server in this JVM with its own data dir (after the server's own TestServer). */
+/**
+ * A real Causality server in this JVM with its own data dir (after the server's own TestServer).
+ */
 final class RealServer implements AutoCloseable {
   static final String KEY = "sdk_test_key_0123456789abcdef";
 
@@ -30,7 +32,8 @@ final class RealServer implements AutoCloseable {
     try {
       Path dir = Files.createTempDirectory("causality-sdk-it");
       Config c = Config.defaults(dir).withPort(port).withIngestKey(KEY).withRateLimit(0);
-      PrintStream console = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+      PrintStream console =
+          new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
       return new RealServer(CausalityServer.start(c, console));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -51,7 +54,8 @@ final class RealServer implements AutoCloseable {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (server.loader().position() < target) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("loader did not catch up: " + server.loader().position() + " < " + target);
+        throw new AssertionError(
+            "loader did not catch up: " + server.loader().position() + " < " + target);
       }
       try {
         Thread.sleep(5);
@@ -68,7 +72,8 @@ final class RealServer implements AutoCloseable {
   }
 
   long count(String where) {
-    return ((Number) query("SELECT count(*) FROM events WHERE " + where).getFirst().getFirst()).longValue();
+    return ((Number) query("SELECT count(*) FROM events WHERE " + where).getFirst().getFirst())
+        .longValue();
   }
 
   @Override

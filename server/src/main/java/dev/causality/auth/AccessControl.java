@@ -12,11 +12,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The one access check for every {@code /api/*} route and the public query API: refuses
- * cross-site browser requests, finds the caller (a personal token in {@code Authorization: Bearer},
- * else the session cookie), and compares their role with the least role the route declares. A
- * route that declares none is refused to everybody, so a forgotten declaration fails closed.
- * Also sets the security headers of every response.
+ * The one access check for every {@code /api/*} route and the public query API: refuses cross-site
+ * browser requests, finds the caller (a personal token in {@code Authorization: Bearer}, else the
+ * session cookie), and compares their role with the least role the route declares. A route that
+ * declares none is refused to everybody, so a forgotten declaration fails closed. Also sets the
+ * security headers of every response.
  */
 public final class AccessControl {
   static final String SESSION_COOKIE = "causality_session";
@@ -36,7 +36,8 @@ public final class AccessControl {
    * authenticates with write keys.
    */
   public static boolean protects(String path) {
-    return (path.startsWith("/api/") && !path.contains("/v1/")) || path.equals("/v1/analytics/query")
+    return (path.startsWith("/api/") && !path.contains("/v1/"))
+        || path.equals("/v1/analytics/query")
         || path.startsWith("/v1/analytics/query/");
   }
 
@@ -45,7 +46,8 @@ public final class AccessControl {
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.header("X-Frame-Options", "DENY");
     ctx.header("Referrer-Policy", "strict-origin-when-cross-origin");
-    ctx.header("Content-Security-Policy",
+    ctx.header(
+        "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:;"
             + " font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none';"
             + " frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
@@ -59,7 +61,9 @@ public final class AccessControl {
       return true;
     }
     String forwarded = ctx.header("X-Forwarded-Proto");
-    return trustProxy && forwarded != null && forwarded.trim().toLowerCase(Locale.ROOT).startsWith("https");
+    return trustProxy
+        && forwarded != null
+        && forwarded.trim().toLowerCase(Locale.ROOT).startsWith("https");
   }
 
   /** The before-handler for matched routes. */
@@ -77,11 +81,16 @@ public final class AccessControl {
     if (needed == Role.ANYONE) {
       return;
     }
-    Principal p = caller.orElseThrow(() -> new UnauthorizedResponse(
-        "sign in (POST /api/auth/login) or send a personal access token as Authorization: Bearer <token>"));
+    Principal p =
+        caller.orElseThrow(() ->
+            new UnauthorizedResponse(
+                "sign in (POST /api/auth/login) or send a personal access token as Authorization: Bearer <token>"));
     if (!p.role().covers(needed)) {
-      throw new ForbiddenResponse("this needs the " + needed.name().toLowerCase(Locale.ROOT) + " role; you are "
-          + p.role().name().toLowerCase(Locale.ROOT));
+      throw new ForbiddenResponse(
+          "this needs the "
+              + needed.name().toLowerCase(Locale.ROOT)
+              + " role; you are "
+              + p.role().name().toLowerCase(Locale.ROOT));
     }
   }
 
@@ -103,7 +112,8 @@ public final class AccessControl {
   private static void refuseCrossSite(Context ctx) {
     String site = ctx.header("Sec-Fetch-Site");
     if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
-      throw new ForbiddenResponse("cross-site requests to the API are refused (Sec-Fetch-Site: " + site + ")");
+      throw new ForbiddenResponse(
+          "cross-site requests to the API are refused (Sec-Fetch-Site: " + site + ")");
     }
     String origin = ctx.header("Origin");
     if (origin != null && !origin.equals("null")) {
@@ -115,8 +125,11 @@ public final class AccessControl {
       } catch (IllegalArgumentException e) {
         originHost = "";
       }
-      if (host == null || !host.equalsIgnoreCase(originHost) && !hostWithoutDefaultPort(host).equalsIgnoreCase(originHost)) {
-        throw new ForbiddenResponse("cross-origin requests to the API are refused (Origin: " + origin + ")");
+      if (host == null
+          || !host.equalsIgnoreCase(originHost)
+              && !hostWithoutDefaultPort(host).equalsIgnoreCase(originHost)) {
+        throw new ForbiddenResponse(
+            "cross-origin requests to the API are refused (Origin: " + origin + ")");
       }
     } else if ("null".equals(origin)) {
       throw new ForbiddenResponse("requests from an opaque origin are refused");
@@ -124,7 +137,9 @@ public final class AccessControl {
   }
 
   private static String hostWithoutDefaultPort(String host) {
-    return host.endsWith(":80") || host.endsWith(":443") ? host.substring(0, host.lastIndexOf(':')) : host;
+    return host.endsWith(":80") || host.endsWith(":443")
+        ? host.substring(0, host.lastIndexOf(':'))
+        : host;
   }
 
   private Optional<Principal> authenticate(Context ctx) {
@@ -133,7 +148,8 @@ public final class AccessControl {
       // A token that is present but wrong is refused outright rather than falling back to a cookie.
       Optional<Principal> p = accounts.authenticateToken(auth.substring(7).trim());
       if (p.isEmpty()) {
-        throw new UnauthorizedResponse("the bearer token is unknown, revoked, or its owner is disabled");
+        throw new UnauthorizedResponse(
+            "the bearer token is unknown, revoked, or its owner is disabled");
       }
       return p;
     }

@@ -5,9 +5,16 @@ import static java.util.Objects.requireNonNull;
 import java.time.Instant;
 import java.util.Optional;
 
-/** A personal access token for the APIs ({@code Authorization: Bearer}); its secret is shown once. */
+/**
+ * A personal access token for the APIs ({@code Authorization: Bearer}); its secret is shown once.
+ */
 public record AccessToken(
-    String id, String userId, String name, String prefix, Instant createdAt, Optional<Instant> lastUsedAt,
+    String id,
+    String userId,
+    String name,
+    String prefix,
+    Instant createdAt,
+    Optional<Instant> lastUsedAt,
     Optional<Instant> revokedAt) {
   public AccessToken {
     requireNonNull(id, "id is null");

@@ -38,7 +38,11 @@ public final class AccountRoutes {
     this.secureCookies = secureCookies;
   }
 
-  public static void register(JavalinDefaultRoutingApi routes, Accounts accounts, Projects projects, boolean secureCookies) {
+  public static void register(
+      JavalinDefaultRoutingApi routes,
+      Accounts accounts,
+      Projects projects,
+      boolean secureCookies) {
     AccountRoutes r = new AccountRoutes(accounts, projects, secureCookies);
     routes.post("/api/auth/login", r::login, Role.ANYONE);
     routes.post("/api/auth/refresh", r::refresh, Role.ANYONE);
@@ -71,17 +75,24 @@ public final class AccountRoutes {
         setCookies(ctx, s.session());
         json(ctx, profile(s.user().principal()));
       }
-      case Accounts.SignIn.Refused r -> throw new AuthException(401, "invalid_credentials", "", "email or password is wrong");
+      case Accounts.SignIn.Refused r ->
+          throw new AuthException(401, "invalid_credentials", "", "email or password is wrong");
       case Accounts.SignIn.Locked l -> {
         ctx.header("Retry-After", Long.toString(l.retryAfter().toSeconds()));
-        throw new AuthException(429, "locked", "", "too many failed sign-ins for this account; try again in "
-            + l.retryAfter().toMinutes() + " minutes");
+        throw new AuthException(
+            429,
+            "locked",
+            "",
+            "too many failed sign-ins for this account; try again in "
+                + l.retryAfter().toMinutes()
+                + " minutes");
       }
     }
   }
 
   private void refresh(Context ctx) {
-    Optional<Accounts.SignIn.Success> s = accounts.refresh(ctx.cookie(AccessControl.REFRESH_COOKIE), ctx.ip());
+    Optional<Accounts.SignIn.Success> s =
+        accounts.refresh(ctx.cookie(AccessControl.REFRESH_COOKIE), ctx.ip());
     if (s.isEmpty()) {
       clearCookies(ctx);
       throw new AuthException(401, "session_expired", "", "the session has ended; sign in again");
@@ -91,8 +102,10 @@ public final class AccountRoutes {
   }
 
   private void logout(Context ctx) {
-    accounts.signOut(Optional.ofNullable(ctx.cookie(AccessControl.REFRESH_COOKIE)),
-        Optional.ofNullable(ctx.cookie(AccessControl.SESSION_COOKIE)), ctx.ip());
+    accounts.signOut(
+        Optional.ofNullable(ctx.cookie(AccessControl.REFRESH_COOKIE)),
+        Optional.ofNullable(ctx.cookie(AccessControl.SESSION_COOKIE)),
+        ctx.ip());
     clearCookies(ctx);
     ctx.status(204);
   }
@@ -107,10 +120,23 @@ public final class AccountRoutes {
     cookie(ctx, AccessControl.REFRESH_COOKIE, "", "/api/auth", Duration.ZERO);
   }
 
-  /** Host-only (no Domain), HttpOnly, SameSite=Strict, and Secure unless configured off for plain http. */
+  /**
+   * Host-only (no Domain), HttpOnly, SameSite=Strict, and Secure unless configured off for plain
+   * http.
+   */
   private void cookie(Context ctx, String name, String value, String path, Duration maxAge) {
-    ctx.res().addHeader("Set-Cookie", name + "=" + value + "; Path=" + path + "; Max-Age=" + Math.max(0, maxAge.toSeconds())
-        + "; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : ""));
+    ctx.res()
+        .addHeader(
+            "Set-Cookie",
+            name
+                + "="
+                + value
+                + "; Path="
+                + path
+                + "; Max-Age="
+                + Math.max(0, maxAge.toSeconds())
+                + "; HttpOnly; SameSite=Strict"
+                + (secureCookies ? "; Secure" : ""));
   }
 
   // ---- the caller
@@ -137,7 +163,9 @@ public final class AccountRoutes {
   private void password(Context ctx) {
     JsonNode body = body(ctx);
     Principal p = Principal.of(ctx);
-    Accounts.Session s = accounts.changePassword(p.userId(), text(body, "current", true), text(body, "next", true), ctx.ip());
+    Accounts.Session s =
+        accounts.changePassword(
+            p.userId(), text(body, "current", true), text(body, "next", true), ctx.ip());
     setCookies(ctx, s);
     ctx.status(204);
   }
@@ -152,14 +180,18 @@ public final class AccountRoutes {
 
   private static ObjectNode token(AccessToken t) {
     ObjectNode o = JSON.createObjectNode();
-    o.put("id", t.id()).put("name", t.name()).put("prefix", t.prefix()).put("createdAt", t.createdAt().toString());
+    o.put("id", t.id())
+        .put("name", t.name())
+        .put("prefix", t.prefix())
+        .put("createdAt", t.createdAt().toString());
     o.put("lastUsedAt", t.lastUsedAt().map(Object::toString).orElse(null));
     o.put("revokedAt", t.revokedAt().map(Object::toString).orElse(null));
     return o;
   }
 
   private void createToken(Context ctx) {
-    Accounts.CreatedToken t = accounts.createToken(Principal.of(ctx).userId(), text(body(ctx), "name", true), ctx.ip());
+    Accounts.CreatedToken t =
+        accounts.createToken(Principal.of(ctx).userId(), text(body(ctx), "name", true), ctx.ip());
     ObjectNode out = token(t.token());
     out.put("token", t.secret());
     ctx.status(201);
@@ -183,7 +215,9 @@ public final class AccountRoutes {
 
   private static ObjectNode user(User u) {
     ObjectNode o = JSON.createObjectNode();
-    o.put("id", u.id()).put("email", u.email()).put("role", u.role().name().toLowerCase(Locale.ROOT));
+    o.put("id", u.id())
+        .put("email", u.email())
+        .put("role", u.role().name().toLowerCase(Locale.ROOT));
     ArrayNode ps = o.putArray("projects");
     u.projects().stream().sorted().forEach(ps::add);
     o.put("createdAt", u.createdAt().toString());
@@ -193,8 +227,14 @@ public final class AccountRoutes {
 
   private void createUser(Context ctx) {
     JsonNode body = body(ctx);
-    User u = accounts.createUser(Principal.of(ctx).userId(), text(body, "email", true), text(body, "password", true),
-        role(body).orElse(Role.VIEWER), projectIds(body).orElse(Set.of()), ctx.ip());
+    User u =
+        accounts.createUser(
+            Principal.of(ctx).userId(),
+            text(body, "email", true),
+            text(body, "password", true),
+            role(body).orElse(Role.VIEWER),
+            projectIds(body).orElse(Set.of()),
+            ctx.ip());
     ctx.status(201);
     json(ctx, user(u));
   }
@@ -208,7 +248,14 @@ public final class AccountRoutes {
       }
       disabled = Optional.of(body.get("disabled").asBoolean());
     }
-    User u = accounts.updateUser(Principal.of(ctx).userId(), ctx.pathParam("id"), role(body), disabled, projectIds(body), ctx.ip());
+    User u =
+        accounts.updateUser(
+            Principal.of(ctx).userId(),
+            ctx.pathParam("id"),
+            role(body),
+            disabled,
+            projectIds(body),
+            ctx.ip());
     json(ctx, user(u));
   }
 
@@ -253,8 +300,14 @@ public final class AccountRoutes {
     long before = number(ctx, "before", 0, Long.MAX_VALUE, 0);
     ArrayNode out = JSON.createArrayNode();
     for (AuditEntry e : accounts.audit(limit, before)) {
-      out.addObject().put("seq", e.seq()).put("at", e.at().toString()).put("actor", e.actor()).put("action", e.action())
-          .put("target", e.target()).put("detail", e.detail()).put("ip", e.ip());
+      out.addObject()
+          .put("seq", e.seq())
+          .put("at", e.at().toString())
+          .put("actor", e.actor())
+          .put("action", e.action())
+          .put("target", e.target())
+          .put("detail", e.detail())
+          .put("ip", e.ip());
     }
     json(ctx, JSON.createObjectNode().set("entries", out));
   }
@@ -266,7 +319,10 @@ public final class AccountRoutes {
     ArrayNode out = JSON.createArrayNode();
     for (Project project : projects.projects()) {
       if (p.canSee(project.id())) {
-        out.addObject().put("id", project.id()).put("name", project.name()).put("createdAt", project.createdAt().toString());
+        out.addObject()
+            .put("id", project.id())
+            .put("name", project.name())
+            .put("createdAt", project.createdAt().toString());
       }
     }
     json(ctx, JSON.createObjectNode().set("projects", out));
@@ -286,7 +342,12 @@ public final class AccountRoutes {
     }
     accounts.record(Principal.of(ctx).userId(), "project.create", p.id(), p.name(), ctx.ip());
     ctx.status(201);
-    json(ctx, JSON.createObjectNode().put("id", p.id()).put("name", p.name()).put("createdAt", p.createdAt().toString()));
+    json(
+        ctx,
+        JSON.createObjectNode()
+            .put("id", p.id())
+            .put("name", p.name())
+            .put("createdAt", p.createdAt().toString()));
   }
 
   private String existingProject(Context ctx) {
@@ -310,7 +371,10 @@ public final class AccountRoutes {
 
   private static ObjectNode key(IngestKey k) {
     ObjectNode o = JSON.createObjectNode();
-    o.put("id", k.id()).put("project", k.projectId()).put("name", k.name()).put("prefix", k.prefix());
+    o.put("id", k.id())
+        .put("project", k.projectId())
+        .put("name", k.name())
+        .put("prefix", k.prefix());
     if (k.rateLimit().isPresent()) {
       o.put("rateLimit", k.rateLimit().getAsInt());
     } else {
@@ -332,12 +396,18 @@ public final class AccountRoutes {
     if (body.has("rateLimit") && !body.get("rateLimit").isNull()) {
       JsonNode r = body.get("rateLimit");
       if (!r.isIntegralNumber() || !r.canConvertToInt() || r.asInt() < 0) {
-        throw AuthException.invalid("rateLimit", "must be 0 (unlimited) or a whole number of events per second");
+        throw AuthException.invalid(
+            "rateLimit", "must be 0 (unlimited) or a whole number of events per second");
       }
       rate = OptionalInt.of(r.asInt());
     }
     CreatedKey k = projects.createKey(project, name, rate, Optional.empty());
-    accounts.record(Principal.of(ctx).userId(), "key.create", k.key().id(), "project=" + project + " name=" + name, ctx.ip());
+    accounts.record(
+        Principal.of(ctx).userId(),
+        "key.create",
+        k.key().id(),
+        "project=" + project + " name=" + name,
+        ctx.ip());
     ObjectNode out = key(k.key());
     out.put("secret", k.secret());
     ctx.status(201);
@@ -368,7 +438,8 @@ public final class AccountRoutes {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw AuthException.invalid(name, "must be a whole number from " + min + " to " + max + ", was '" + v + "'");
+    throw AuthException.invalid(
+        name, "must be a whole number from " + min + " to " + max + ", was '" + v + "'");
   }
 
   private static JsonNode body(Context ctx) {

@@ -12,7 +12,12 @@ public interface AccountStore extends AutoCloseable {
   record StoredUser(User user, String passwordHash) {}
 
   /** One issued refresh token, by the SHA-256 of its secret. */
-  record RefreshToken(String tokenHash, String familyId, String userId, Instant expiresAt, Optional<Instant> usedAt) {}
+  record RefreshToken(
+      String tokenHash,
+      String familyId,
+      String userId,
+      Instant expiresAt,
+      Optional<Instant> usedAt) {}
 
   void insertUser(User user, String passwordHash);
 
@@ -41,7 +46,8 @@ public interface AccountStore extends AutoCloseable {
 
   void revokeFamiliesOf(String userId, Instant at, String why);
 
-  void insertRefresh(String tokenHash, String familyId, String userId, Instant createdAt, Instant expiresAt);
+  void insertRefresh(
+      String tokenHash, String familyId, String userId, Instant createdAt, Instant expiresAt);
 
   Optional<RefreshToken> refresh(String tokenHash);
 

@@ -26,13 +26,13 @@ import org.slf4j.LoggerFactory;
  * access token and a rotating refresh token), personal access tokens, and the audit log.
  *
  * <p>Implementation note. A sign-in starts a session family; each refresh uses up its refresh token
- * and issues the next one in the same family. Using a token twice means it was copied, so the
- * whole family is revoked and both holders must sign in again. Access tokens name their family,
- * and every request checks (through a cache of {@code PRINCIPAL_CACHE}) that the family and the
- * user are still active, so sign-out, a password change or disabling a user takes effect within
- * that time even for access tokens not yet expired. Unknown emails and wrong passwords take the
- * same path: a bcrypt verification (against a fixed hash when there is no user) and the same
- * answer; failures count per email tried, so lock-out does not reveal which emails exist.
+ * and issues the next one in the same family. Using a token twice means it was copied, so the whole
+ * family is revoked and both holders must sign in again. Access tokens name their family, and every
+ * request checks (through a cache of {@code PRINCIPAL_CACHE}) that the family and the user are
+ * still active, so sign-out, a password change or disabling a user takes effect within that time
+ * even for access tokens not yet expired. Unknown emails and wrong passwords take the same path: a
+ * bcrypt verification (against a fixed hash when there is no user) and the same answer; failures
+ * count per email tried, so lock-out does not reveal which emails exist.
  */
 public final class Accounts implements AuditLog {
   private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
@@ -43,13 +43,18 @@ public final class Accounts implements AuditLog {
   static final Duration REFRESH_TTL = Duration.ofDays(7);
   static final Duration PRINCIPAL_CACHE = Duration.ofSeconds(2);
   static final String TOKEN_PREFIX = "cat_";
-  /** A bcrypt hash (cost 12) of a random string nobody knows: verified against for unknown emails. */
-  private static final String NOBODY = "$2a$12$pyAzO311QXxP.x2u63cbUO4NdAMcYfjcCjxFDfr1ZJ.xxW61bcalS";
+
+  /**
+   * A bcrypt hash (cost 12) of a random string nobody knows: verified against for unknown emails.
+   */
+  private static final String NOBODY =
+      "$2a$12$pyAzO311QXxP.x2u63cbUO4NdAMcYfjcCjxFDfr1ZJ.xxW61bcalS";
+
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
   /**
-   * A signed-in session: the two secrets for the cookies (valid {@link #ACCESS_TTL} and
-   * {@link #REFRESH_TTL}) and the family they belong to.
+   * A signed-in session: the two secrets for the cookies (valid {@link #ACCESS_TTL} and {@link
+   * #REFRESH_TTL}) and the family they belong to.
    */
   public record Session(String accessToken, String refreshToken, String familyId) {}
 
@@ -72,19 +77,22 @@ public final class Accounts implements AuditLog {
   private final RandomGenerator random;
   private final Cache<String, Optional<Principal>> principals;
 
-  public Accounts(AccountStore store, byte[] signingSecret, InstantSource clock, RandomGenerator random) {
+  public Accounts(
+      AccountStore store, byte[] signingSecret, InstantSource clock, RandomGenerator random) {
     this.store = requireNonNull(store, "store is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.random = requireNonNull(random, "random is null");
     this.sessions = new SessionTokens(signingSecret, clock, ACCESS_TTL);
-    this.principals = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(PRINCIPAL_CACHE).build();
+    this.principals =
+        Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(PRINCIPAL_CACHE).build();
   }
 
   // ---- first start
 
   /**
-   * Creates the first admin when there are no users: {@code email} (default {@code admin@localhost})
-   * with {@code password}, or with a generated password printed once on {@code console}.
+   * Creates the first admin when there are no users: {@code email} (default {@code
+   * admin@localhost}) with {@code password}, or with a generated password printed once on {@code
+   * console}.
    */
   public void bootstrap(Optional<String> email, Optional<String> password, PrintStream console) {
     if (store.countUsers() > 0) {
@@ -95,12 +103,17 @@ public final class Accounts implements AuditLog {
     User admin = createUser("system", e, p, Role.ADMIN, Set.of(), "");
     if (password.filter(s -> !s.isBlank()).isEmpty()) {
       console.println();
-      console.println("Created the first admin, " + admin.email() + ", with this password (shown once, change it after signing in):");
+      console.println(
+          "Created the first admin, "
+              + admin.email()
+              + ", with this password (shown once, change it after signing in):");
       console.println();
       console.println("    " + p);
       console.println();
     } else {
-      LOG.info("created the first admin {} from CAUSALITY_ADMIN_EMAIL/CAUSALITY_ADMIN_PASSWORD", admin.email());
+      LOG.info(
+          "created the first admin {} from CAUSALITY_ADMIN_EMAIL/CAUSALITY_ADMIN_PASSWORD",
+          admin.email());
     }
   }
 
@@ -108,17 +121,27 @@ public final class Accounts implements AuditLog {
   public void ensureAdminToken(String secret) {
     requireNonNull(secret, "secret is null");
     if (secret.length() < 16) {
-      throw new IllegalArgumentException("CAUSALITY_ADMIN_TOKEN must be at least 16 characters, was " + secret.length());
+      throw new IllegalArgumentException(
+          "CAUSALITY_ADMIN_TOKEN must be at least 16 characters, was " + secret.length());
     }
     if (store.tokenByHash(Projects.hash(secret)).isPresent()) {
       return;
     }
-    User admin = store.users().stream()
-        .filter(u -> u.role() == Role.ADMIN && u.active())
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("no active admin to own CAUSALITY_ADMIN_TOKEN"));
-    AccessToken t = new AccessToken("tok_" + secret(9), admin.id(), "CAUSALITY_ADMIN_TOKEN", secret.substring(0, 4),
-        clock.instant(), Optional.empty(), Optional.empty());
+    User admin =
+        store.users().stream()
+            .filter(u -> u.role() == Role.ADMIN && u.active())
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalStateException("no active admin to own CAUSALITY_ADMIN_TOKEN"));
+    AccessToken t =
+        new AccessToken(
+            "tok_" + secret(9),
+            admin.id(),
+            "CAUSALITY_ADMIN_TOKEN",
+            secret.substring(0, 4),
+            clock.instant(),
+            Optional.empty(),
+            Optional.empty());
     store.insertToken(t, Projects.hash(secret));
     record("system", "token.create", admin.id(), "CAUSALITY_ADMIN_TOKEN", "");
   }
@@ -133,7 +156,8 @@ public final class Accounts implements AuditLog {
       return new SignIn.Locked(FAILURE_WINDOW);
     }
     Optional<AccountStore.StoredUser> found = store.userByEmail(who);
-    boolean passwordOk = verify(password, found.map(AccountStore.StoredUser::passwordHash).orElse(NOBODY));
+    boolean passwordOk =
+        verify(password, found.map(AccountStore.StoredUser::passwordHash).orElse(NOBODY));
     if (found.isEmpty() || !passwordOk || !found.get().user().active()) {
       store.insertFailure(who, now);
       // failures at or before the window's start never count again: the table holds only the window
@@ -179,32 +203,52 @@ public final class Accounts implements AuditLog {
     if (!store.markRefreshUsed(hash, now)) {
       store.revokeFamily(r.familyId(), now, "refresh token replayed");
       principals.invalidateAll();
-      record(r.userId(), "session.replay_detected", r.familyId(), "a used refresh token was presented again; the session is revoked", ip);
+      record(
+          r.userId(),
+          "session.replay_detected",
+          r.familyId(),
+          "a used refresh token was presented again; the session is revoked",
+          ip);
       return Optional.empty();
     }
     if (!r.expiresAt().isAfter(now) || !store.familyActive(r.familyId())) {
       return Optional.empty();
     }
-    Optional<User> user = store.user(r.userId()).map(AccountStore.StoredUser::user).filter(User::active);
+    Optional<User> user =
+        store.user(r.userId()).map(AccountStore.StoredUser::user).filter(User::active);
     return user.map(u -> new SignIn.Success(u, issue(u.id(), r.familyId())));
   }
 
-  /** Ends the session of {@code refreshToken} (or of {@code accessToken} when that is all there is). */
+  /**
+   * Ends the session of {@code refreshToken} (or of {@code accessToken} when that is all there is).
+   */
   public void signOut(Optional<String> refreshToken, Optional<String> accessToken, String ip) {
-    Optional<String> family = refreshToken.filter(t -> t.length() <= 200).flatMap(t -> store.refresh(Projects.hash(t)))
-        .map(AccountStore.RefreshToken::familyId)
-        .or(() -> accessToken.flatMap(sessions::verify).map(SessionTokens.Claims::familyId));
+    Optional<String> family =
+        refreshToken
+            .filter(t -> t.length() <= 200)
+            .flatMap(t -> store.refresh(Projects.hash(t)))
+            .map(AccountStore.RefreshToken::familyId)
+            .or(() -> accessToken.flatMap(sessions::verify).map(SessionTokens.Claims::familyId));
     family.ifPresent(f -> {
       store.revokeFamily(f, clock.instant(), "signed out");
       principals.invalidateAll();
-      record(accessToken.flatMap(sessions::verify).map(SessionTokens.Claims::userId).orElse(""), "user.sign_out", f, "", ip);
+      record(
+          accessToken.flatMap(sessions::verify).map(SessionTokens.Claims::userId).orElse(""),
+          "user.sign_out",
+          f,
+          "",
+          ip);
     });
   }
 
   /** Who holds this access token (a session JWT), when it is valid and its session still active. */
   public Optional<Principal> authenticateSession(String accessToken) {
-    return sessions.verify(accessToken).flatMap(c -> principals.get("s:" + c.userId() + ":" + c.familyId(),
-        k -> store.familyActive(c.familyId()) ? activeUser(c.userId()) : Optional.empty()));
+    return sessions
+        .verify(accessToken)
+        .flatMap(c ->
+            principals.get(
+                "s:" + c.userId() + ":" + c.familyId(),
+                k -> store.familyActive(c.familyId()) ? activeUser(c.userId()) : Optional.empty()));
   }
 
   /** Who holds this personal access token, when it is active and its owner too. */
@@ -213,14 +257,24 @@ public final class Accounts implements AuditLog {
       return Optional.empty();
     }
     String hash = Projects.hash(secret);
-    return principals.get("t:" + hash, k -> store.tokenByHash(hash).filter(AccessToken::active).flatMap(t -> {
-      store.touchToken(t.id(), clock.instant());
-      return activeUser(t.userId());
-    }));
+    return principals.get(
+        "t:" + hash,
+        k ->
+            store
+                .tokenByHash(hash)
+                .filter(AccessToken::active)
+                .flatMap(t -> {
+                  store.touchToken(t.id(), clock.instant());
+                  return activeUser(t.userId());
+                }));
   }
 
   private Optional<Principal> activeUser(String userId) {
-    return store.user(userId).map(AccountStore.StoredUser::user).filter(User::active).map(User::principal);
+    return store
+        .user(userId)
+        .map(AccountStore.StoredUser::user)
+        .filter(User::active)
+        .map(User::principal);
   }
 
   // ---- users
@@ -230,10 +284,14 @@ public final class Accounts implements AuditLog {
   }
 
   public User user(String id) {
-    return store.user(id).map(AccountStore.StoredUser::user).orElseThrow(() -> AuthException.notFound("user " + id));
+    return store
+        .user(id)
+        .map(AccountStore.StoredUser::user)
+        .orElseThrow(() -> AuthException.notFound("user " + id));
   }
 
-  public User createUser(String actor, String email, String password, Role role, Set<String> projects, String ip) {
+  public User createUser(
+      String actor, String email, String password, Role role, Set<String> projects, String ip) {
     String e = normalEmail(email);
     if (e.length() > 254 || !EMAIL.matcher(e).matches()) {
       throw AuthException.invalid("email", "must be an email address of at most 254 characters");
@@ -245,25 +303,45 @@ public final class Accounts implements AuditLog {
     }
     User u = new User("usr_" + secret(9), e, role, projects, clock.instant(), Optional.empty());
     store.insertUser(u, BCrypt.withDefaults().hashToString(BCRYPT_COST, password.toCharArray()));
-    record(actor, "user.create", u.id(), "email=" + e + " role=" + role.name().toLowerCase(Locale.ROOT) + " projects=" + projects, ip);
+    record(
+        actor,
+        "user.create",
+        u.id(),
+        "email=" + e + " role=" + role.name().toLowerCase(Locale.ROOT) + " projects=" + projects,
+        ip);
     return u;
   }
 
   /** Changes a user's role, projects or disabled state; refuses to leave no active admin. */
-  public User updateUser(String actor, String id, Optional<Role> role, Optional<Boolean> disabled, Optional<Set<String>> projects,
+  public User updateUser(
+      String actor,
+      String id,
+      Optional<Role> role,
+      Optional<Boolean> disabled,
+      Optional<Set<String>> projects,
       String ip) {
     User before = user(id);
     boolean demoted = role.filter(r -> r != Role.ADMIN).isPresent() || disabled.orElse(false);
-    if (before.role() == Role.ADMIN && before.active() && demoted
+    if (before.role() == Role.ADMIN
+        && before.active()
+        && demoted
         && store.users().stream().filter(u -> u.role() == Role.ADMIN && u.active()).count() <= 1) {
-      throw new AuthException(409, "last_admin", "role", "cannot demote or disable the last active admin");
+      throw new AuthException(
+          409, "last_admin", "role", "cannot demote or disable the last active admin");
     }
     role.ifPresent(r -> {
       if (r == Role.ANYONE) {
         throw AuthException.invalid("role", "must be one of viewer, editor, admin");
       }
       store.updateRole(id, r);
-      record(actor, "user.role", id, before.role().name().toLowerCase(Locale.ROOT) + " -> " + r.name().toLowerCase(Locale.ROOT), ip);
+      record(
+          actor,
+          "user.role",
+          id,
+          before.role().name().toLowerCase(Locale.ROOT)
+              + " -> "
+              + r.name().toLowerCase(Locale.ROOT),
+          ip);
     });
     projects.ifPresent(p -> {
       store.updateProjects(id, p);
@@ -283,13 +361,15 @@ public final class Accounts implements AuditLog {
 
   /** Changes the caller's password after checking the current one; every session of theirs ends. */
   public Session changePassword(String userId, String current, String next, String ip) {
-    AccountStore.StoredUser u = store.user(userId).orElseThrow(() -> AuthException.notFound("user " + userId));
+    AccountStore.StoredUser u =
+        store.user(userId).orElseThrow(() -> AuthException.notFound("user " + userId));
     if (!verify(current, u.passwordHash())) {
       record(userId, "user.password_change_failed", userId, "", ip);
       throw new AuthException(403, "wrong_password", "current", "current password is wrong");
     }
     checkPassword("next", next);
-    store.updatePasswordHash(userId, BCrypt.withDefaults().hashToString(BCRYPT_COST, next.toCharArray()));
+    store.updatePasswordHash(
+        userId, BCrypt.withDefaults().hashToString(BCRYPT_COST, next.toCharArray()));
     store.revokeFamiliesOf(userId, clock.instant(), "password changed");
     principals.invalidateAll();
     record(userId, "user.password_change", userId, "", ip);
@@ -298,13 +378,18 @@ public final class Accounts implements AuditLog {
 
   /**
    * Sets a user's password without knowing the old one (an operator at the command line): ends
-   * their sessions and lifts a lock-out. Returns the new password — {@code password} or a generated one.
+   * their sessions and lifts a lock-out. Returns the new password — {@code password} or a generated
+   * one.
    */
   public String resetPassword(String actor, String email, Optional<String> password) {
-    AccountStore.StoredUser u = store.userByEmail(normalEmail(email)).orElseThrow(() -> AuthException.notFound("user " + email));
+    AccountStore.StoredUser u =
+        store
+            .userByEmail(normalEmail(email))
+            .orElseThrow(() -> AuthException.notFound("user " + email));
     String p = password.orElseGet(() -> secret(18));
     checkPassword("password", p);
-    store.updatePasswordHash(u.user().id(), BCrypt.withDefaults().hashToString(BCRYPT_COST, p.toCharArray()));
+    store.updatePasswordHash(
+        u.user().id(), BCrypt.withDefaults().hashToString(BCRYPT_COST, p.toCharArray()));
     store.revokeFamiliesOf(u.user().id(), clock.instant(), "password reset");
     store.clearFailures(u.user().email());
     principals.invalidateAll();
@@ -322,7 +407,8 @@ public final class Accounts implements AuditLog {
     }
     int bytes = password.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > 72) {
-      throw AuthException.invalid(field, "must be at most 72 bytes in UTF-8 (bcrypt's limit), was " + bytes);
+      throw AuthException.invalid(
+          field, "must be at most 72 bytes in UTF-8 (bcrypt's limit), was " + bytes);
     }
   }
 
@@ -346,8 +432,15 @@ public final class Accounts implements AuditLog {
       throw AuthException.invalid("name", "must be 1 to 100 characters");
     }
     String secret = TOKEN_PREFIX + secret(32);
-    AccessToken t = new AccessToken("tok_" + secret(9), userId, name.strip(), secret.substring(0, 8), clock.instant(),
-        Optional.empty(), Optional.empty());
+    AccessToken t =
+        new AccessToken(
+            "tok_" + secret(9),
+            userId,
+            name.strip(),
+            secret.substring(0, 8),
+            clock.instant(),
+            Optional.empty(),
+            Optional.empty());
     store.insertToken(t, Projects.hash(secret));
     record(userId, "token.create", t.id(), t.name(), ip);
     return new CreatedToken(t, secret);
@@ -369,9 +462,17 @@ public final class Accounts implements AuditLog {
 
   @Override
   public void record(String actor, String action, String target, String detail, String ip) {
-    String d = detail == null ? "" : detail.length() > 4000 ? detail.substring(0, 4000) + "…" : detail;
-    store.insertAudit(new AuditEntry(0, clock.instant(), actor == null ? "" : actor, action, target == null ? "" : target, d,
-        ip == null ? "" : ip));
+    String d =
+        detail == null ? "" : detail.length() > 4000 ? detail.substring(0, 4000) + "…" : detail;
+    store.insertAudit(
+        new AuditEntry(
+            0,
+            clock.instant(),
+            actor == null ? "" : actor,
+            action,
+            target == null ? "" : target,
+            d,
+            ip == null ? "" : ip));
   }
 
   public List<AuditEntry> audit(int limit, long beforeSeq) {

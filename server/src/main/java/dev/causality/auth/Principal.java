@@ -8,8 +8,8 @@ import io.javalin.http.UnauthorizedResponse;
 import java.util.Set;
 
 /**
- * Who is calling an {@code /api/*} route, set on the request by the access check before any
- * handler runs.
+ * Who is calling an {@code /api/*} route, set on the request by the access check before any handler
+ * runs.
  *
  * @param userId the user (or {@code "admin-token"} for {@code CAUSALITY_ADMIN_TOKEN})
  * @param role what they may do
@@ -23,7 +23,8 @@ public record Principal(String userId, String email, Role role, Set<String> proj
     requireNonNull(email, "email is null");
     requireNonNull(role, "role is null");
     if (role == Role.ANYONE) {
-      throw new IllegalArgumentException("role ANYONE marks public routes; a principal is a viewer, editor or admin");
+      throw new IllegalArgumentException(
+          "role ANYONE marks public routes; a principal is a viewer, editor or admin");
     }
     projects = Set.copyOf(requireNonNull(projects, "projects is null"));
   }

@@ -3,9 +3,9 @@ package dev.causality.auth;
 import io.javalin.security.RouteRole;
 
 /**
- * The least role a route needs. Every {@code /api/*} route is registered with exactly one
- * ({@code routes.get(path, handler, Role.VIEWER)}); one before-handler enforces it for all of them,
- * and a route registered without one is refused to everybody (fail closed).
+ * The least role a route needs. Every {@code /api/*} route is registered with exactly one ({@code
+ * routes.get(path, handler, Role.VIEWER)}); one before-handler enforces it for all of them, and a
+ * route registered without one is refused to everybody (fail closed).
  */
 public enum Role implements RouteRole {
   /** No sign-in needed: the sign-in, refresh and sign-out routes. Never a person's role. */

@@ -28,8 +28,8 @@ import java.util.UUID;
 /**
  * Short-lived access tokens: JWTs signed with HMAC-SHA256 under a server secret. Verification pins
  * the algorithm (HS256 only, so {@code alg:none} and algorithm swaps fail), the type, the issuer
- * and the audience, and requires {@code exp}, {@code nbf}, {@code iat}, the subject and the
- * session id, checked against the injected clock with 5 s of skew allowed.
+ * and the audience, and requires {@code exp}, {@code nbf}, {@code iat}, the subject and the session
+ * id, checked against the injected clock with 5 s of skew allowed.
  */
 final class SessionTokens {
   static final String ISSUER = "causality";
@@ -45,13 +45,15 @@ final class SessionTokens {
 
   SessionTokens(byte[] secret, InstantSource clock, Duration ttl) {
     if (secret.length < 32) {
-      throw new IllegalArgumentException("the session signing secret must be at least 32 bytes, was " + secret.length);
+      throw new IllegalArgumentException(
+          "the session signing secret must be at least 32 bytes, was " + secret.length);
     }
     this.secret = secret.clone();
     this.clock = requireNonNull(clock, "clock is null");
     this.ttl = requireNonNull(ttl, "ttl is null");
     processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT));
-    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(this.secret)));
+    processor.setJWSKeySelector(
+        new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(this.secret)));
     DefaultJWTClaimsVerifier<SecurityContext> claims =
         new DefaultJWTClaimsVerifier<>(
             AUDIENCE,
@@ -79,7 +81,9 @@ final class SessionTokens {
             .expirationTime(Date.from(now.plus(ttl)))
             .jwtID(UUID.randomUUID().toString())
             .build();
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
     try {
       jwt.sign(new MACSigner(secret));
     } catch (JOSEException e) {

@@ -7,7 +7,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /** A person who signs in: never carries the password hash. */
-public record User(String id, String email, Role role, Set<String> projects, Instant createdAt, Optional<Instant> disabledAt) {
+public record User(
+    String id,
+    String email,
+    Role role,
+    Set<String> projects,
+    Instant createdAt,
+    Optional<Instant> disabledAt) {
   public User {
     requireNonNull(id, "id is null");
     requireNonNull(email, "email is null");

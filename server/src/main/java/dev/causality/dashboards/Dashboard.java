@@ -12,8 +12,15 @@ import java.util.Optional;
  * @param tiles the tiles as a JSON array of {@code {id, savedQueryId, x, y, w, h}}
  */
 public record Dashboard(
-    String id, String project, String name, int refreshSeconds, Optional<String> dateRange, String tiles,
-    String author, Instant createdAt, Instant updatedAt) {
+    String id,
+    String project,
+    String name,
+    int refreshSeconds,
+    Optional<String> dateRange,
+    String tiles,
+    String author,
+    Instant createdAt,
+    Instant updatedAt) {
   public Dashboard {
     requireNonNull(id, "id is null");
     requireNonNull(project, "project is null");

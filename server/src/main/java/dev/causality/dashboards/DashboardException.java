@@ -3,8 +3,8 @@ package dev.causality.dashboards;
 import dev.causality.http.ApiException;
 
 /**
- * A request about saved queries or dashboards that cannot be done. {@code code} is stable:
- * {@code invalid} (with the field), {@code not_found}, {@code storage}.
+ * A request about saved queries or dashboards that cannot be done. {@code code} is stable: {@code
+ * invalid} (with the field), {@code not_found}, {@code storage}.
  */
 public final class DashboardException extends ApiException {
   public DashboardException(int status, String code, String message) {

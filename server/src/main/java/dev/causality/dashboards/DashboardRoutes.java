@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The web app's API for saved queries ({@code /api/saved-queries}), dashboards
- * ({@code /api/dashboards}) and SQL history ({@code /api/sql/history}, recorded after every
- * {@code POST /api/sql}). Reading needs a viewer, changing an editor; every object belongs to a
- * project the caller must be able to see.
+ * The web app's API for saved queries ({@code /api/saved-queries}), dashboards ({@code
+ * /api/dashboards}) and SQL history ({@code /api/sql/history}, recorded after every {@code POST
+ * /api/sql}). Reading needs a viewer, changing an editor; every object belongs to a project the
+ * caller must be able to see.
  */
 public final class DashboardRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
@@ -36,9 +36,13 @@ public final class DashboardRoutes {
   public static void register(JavalinDefaultRoutingApi routes, Dashboards dashboards) {
     DashboardRoutes r = new DashboardRoutes(dashboards);
     routes.get("/api/saved-queries", r.wrap(r::listQueries), Role.VIEWER);
-    routes.post("/api/saved-queries", r.wrap(ctx -> r.saveQuery(ctx, Optional.empty())), Role.EDITOR);
+    routes.post(
+        "/api/saved-queries", r.wrap(ctx -> r.saveQuery(ctx, Optional.empty())), Role.EDITOR);
     routes.get("/api/saved-queries/{id}", r.wrap(r::getQuery), Role.VIEWER);
-    routes.put("/api/saved-queries/{id}", r.wrap(ctx -> r.saveQuery(ctx, Optional.of(ctx.pathParam("id")))), Role.EDITOR);
+    routes.put(
+        "/api/saved-queries/{id}",
+        r.wrap(ctx -> r.saveQuery(ctx, Optional.of(ctx.pathParam("id")))),
+        Role.EDITOR);
     routes.delete("/api/saved-queries/{id}", r.wrap(r::deleteQuery), Role.EDITOR);
     routes.get("/api/dashboards", r.wrap(r::listDashboards), Role.VIEWER);
     routes.post("/api/dashboards", r.wrap(r::createDashboard), Role.EDITOR);
@@ -46,7 +50,8 @@ public final class DashboardRoutes {
     routes.patch("/api/dashboards/{id}", r.wrap(r::updateDashboard), Role.EDITOR);
     routes.delete("/api/dashboards/{id}", r.wrap(r::deleteDashboard), Role.EDITOR);
     routes.get("/api/sql/history", r.wrap(r::history), Role.VIEWER);
-    // A path-less after-handler: it is no route of its own (the access matrix lists routes by path).
+    // A path-less after-handler: it is no route of its own (the access matrix lists routes by
+    // path).
     routes.after(ctx -> {
       if (ctx.path().equals("/api/sql")) {
         r.recordSql(ctx);
@@ -72,7 +77,8 @@ public final class DashboardRoutes {
       }
       return n;
     } catch (IOException e) {
-      throw DashboardException.invalid("body", "malformed JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      throw DashboardException.invalid(
+          "body", "malformed JSON: " + e.getMessage().lines().findFirst().orElse(""));
     }
   }
 
@@ -118,7 +124,9 @@ public final class DashboardRoutes {
     o.put("project", d.project());
     o.put("name", d.name());
     o.put("refreshSeconds", d.refreshSeconds());
-    o.set("dateRange", d.dateRange().isPresent() ? JSON.readTree(d.dateRange().get()) : JSON.nullNode());
+    o.set(
+        "dateRange",
+        d.dateRange().isPresent() ? JSON.readTree(d.dateRange().get()) : JSON.nullNode());
     o.set("tiles", JSON.readTree(d.tiles()));
     o.put("author", d.author());
     o.put("createdAt", d.createdAt().toString());
@@ -153,17 +161,27 @@ public final class DashboardRoutes {
 
   private void saveQuery(Context ctx, Optional<String> id) throws IOException {
     JsonNode body = body(ctx);
-    String project = id.isPresent() ? visibleQuery(ctx).project() : project(ctx, text(body, "project", false));
+    String project =
+        id.isPresent() ? visibleQuery(ctx).project() : project(ctx, text(body, "project", false));
     JsonNode query = body.path("query");
     if (!query.isObject()) {
-      throw DashboardException.invalid("query", "must be a JSON object (the query of the page that saves it)");
+      throw DashboardException.invalid(
+          "query", "must be a JSON object (the query of the page that saves it)");
     }
     String kind = text(body, "kind", true);
     if (kind.equals("sql") && !query.path("sql").isTextual()) {
-      throw DashboardException.invalid("query.sql", "a saved SQL query needs its statement as a string");
+      throw DashboardException.invalid(
+          "query.sql", "a saved SQL query needs its statement as a string");
     }
-    SavedQuery q = dashboards.saveQuery(id, project, kind, text(body, "name", true), text(body, "description", false),
-        query.toString(), author(Principal.of(ctx)));
+    SavedQuery q =
+        dashboards.saveQuery(
+            id,
+            project,
+            kind,
+            text(body, "name", true),
+            text(body, "description", false),
+            query.toString(),
+            author(Principal.of(ctx)));
     ctx.status(id.isPresent() ? 200 : 201);
     json(ctx, json(q));
   }
@@ -192,8 +210,11 @@ public final class DashboardRoutes {
 
   private void createDashboard(Context ctx) throws IOException {
     JsonNode body = body(ctx);
-    Dashboard d = dashboards.createDashboard(project(ctx, text(body, "project", false)), text(body, "name", true),
-        author(Principal.of(ctx)));
+    Dashboard d =
+        dashboards.createDashboard(
+            project(ctx, text(body, "project", false)),
+            text(body, "name", true),
+            author(Principal.of(ctx)));
     ctx.status(201);
     json(ctx, json(d));
   }
@@ -276,7 +297,9 @@ public final class DashboardRoutes {
 
   /** After {@code POST /api/sql}: records what ran, and how it went, in the caller's history. */
   private void recordSql(Context ctx) {
-    if (!ctx.method().name().equals("POST") || ctx.status().getCode() == 401 || ctx.status().getCode() == 403) {
+    if (!ctx.method().name().equals("POST")
+        || ctx.status().getCode() == 401
+        || ctx.status().getCode() == 403) {
       return;
     }
     try {
@@ -288,9 +311,15 @@ public final class DashboardRoutes {
       String result = ctx.result();
       JsonNode answer = result == null ? JSON.createObjectNode() : JSON.readTree(result);
       boolean ok = ctx.status().getCode() == 200;
-      dashboards.recordSql(p.userId(), body.path("project").asText(DEFAULT_PROJECT), body.get("sql").asText(),
-          answer.path("rowCount").asLong(0), answer.path("elapsedMs").asLong(0),
-          ok ? Optional.empty() : Optional.of(answer.path("message").asText("HTTP " + ctx.status().getCode())));
+      dashboards.recordSql(
+          p.userId(),
+          body.path("project").asText(DEFAULT_PROJECT),
+          body.get("sql").asText(),
+          answer.path("rowCount").asLong(0),
+          answer.path("elapsedMs").asLong(0),
+          ok
+              ? Optional.empty()
+              : Optional.of(answer.path("message").asText("HTTP " + ctx.status().getCode())));
     } catch (RuntimeException | IOException e) {
       LOG.warn("could not record SQL history: {}", e.toString());
     }

@@ -43,16 +43,34 @@ public final class Dashboards {
     return n;
   }
 
-  /** Saves a new query, or replaces the one with {@code id} (keeping its author and creation time). */
-  public SavedQuery saveQuery(Optional<String> id, String project, String kind, String name, String description, String query,
+  /**
+   * Saves a new query, or replaces the one with {@code id} (keeping its author and creation time).
+   */
+  public SavedQuery saveQuery(
+      Optional<String> id,
+      String project,
+      String kind,
+      String name,
+      String description,
+      String query,
       String author) {
     if (!KINDS.contains(kind)) {
-      throw DashboardException.invalid("kind", "must be one of " + KINDS.stream().sorted().toList() + ", was '" + kind + "'");
+      throw DashboardException.invalid(
+          "kind", "must be one of " + KINDS.stream().sorted().toList() + ", was '" + kind + "'");
     }
     Instant now = clock.instant();
     Optional<SavedQuery> old = id.map(i -> query(i));
-    SavedQuery q = new SavedQuery(id.orElseGet(this::newId), old.map(SavedQuery::project).orElse(project), kind, name(name),
-        description, query, old.map(SavedQuery::author).orElse(author), old.map(SavedQuery::createdAt).orElse(now), now);
+    SavedQuery q =
+        new SavedQuery(
+            id.orElseGet(this::newId),
+            old.map(SavedQuery::project).orElse(project),
+            kind,
+            name(name),
+            description,
+            query,
+            old.map(SavedQuery::author).orElse(author),
+            old.map(SavedQuery::createdAt).orElse(now),
+            now);
     store.putQuery(q);
     return q;
   }
@@ -74,7 +92,8 @@ public final class Dashboards {
 
   public Dashboard createDashboard(String project, String name, String author) {
     Instant now = clock.instant();
-    Dashboard d = new Dashboard(newId(), project, name(name), 0, Optional.empty(), "[]", author, now, now);
+    Dashboard d =
+        new Dashboard(newId(), project, name(name), 0, Optional.empty(), "[]", author, now, now);
     store.putDashboard(d);
     return d;
   }
@@ -89,12 +108,22 @@ public final class Dashboards {
   }
 
   /** Replaces the changeable parts of a dashboard: name, refresh interval, date range, tiles. */
-  public Dashboard updateDashboard(Dashboard d, String name, int refreshSeconds, Optional<String> dateRange, String tiles) {
+  public Dashboard updateDashboard(
+      Dashboard d, String name, int refreshSeconds, Optional<String> dateRange, String tiles) {
     if (refreshSeconds < 0 || refreshSeconds > 86_400) {
       throw DashboardException.invalid("refreshSeconds", "must be 0 (off) to 86400");
     }
-    Dashboard next = new Dashboard(d.id(), d.project(), name(name), refreshSeconds, dateRange, tiles, d.author(), d.createdAt(),
-        clock.instant());
+    Dashboard next =
+        new Dashboard(
+            d.id(),
+            d.project(),
+            name(name),
+            refreshSeconds,
+            dateRange,
+            tiles,
+            d.author(),
+            d.createdAt(),
+            clock.instant());
     store.putDashboard(next);
     return next;
   }
@@ -106,8 +135,16 @@ public final class Dashboards {
   }
 
   /** Records a statement run by {@code userId}; keeps their last {@link #HISTORY_SIZE}. */
-  public void recordSql(String userId, String project, String sql, long rowCount, long elapsedMs, Optional<String> error) {
-    store.addHistory(new SqlHistoryEntry(0, userId, project, sql, clock.instant(), rowCount, elapsedMs, error), HISTORY_SIZE);
+  public void recordSql(
+      String userId,
+      String project,
+      String sql,
+      long rowCount,
+      long elapsedMs,
+      Optional<String> error) {
+    store.addHistory(
+        new SqlHistoryEntry(0, userId, project, sql, clock.instant(), rowCount, elapsedMs, error),
+        HISTORY_SIZE);
   }
 
   public List<SqlHistoryEntry> history(String userId) {

@@ -10,8 +10,15 @@ import java.time.Instant;
  * @param query the query as JSON text, in the shape of the page that made it
  */
 public record SavedQuery(
-    String id, String project, String kind, String name, String description, String query, String author,
-    Instant createdAt, Instant updatedAt) {
+    String id,
+    String project,
+    String kind,
+    String name,
+    String description,
+    String query,
+    String author,
+    Instant createdAt,
+    Instant updatedAt) {
   public SavedQuery {
     requireNonNull(id, "id is null");
     requireNonNull(project, "project is null");

@@ -7,7 +7,13 @@ import java.util.Optional;
 
 /** One statement a user ran in the SQL editor, kept for their history. */
 public record SqlHistoryEntry(
-    long id, String userId, String project, String sql, Instant ranAt, long rowCount, long elapsedMs,
+    long id,
+    String userId,
+    String project,
+    String sql,
+    Instant ranAt,
+    long rowCount,
+    long elapsedMs,
     Optional<String> error) {
   public SqlHistoryEntry {
     requireNonNull(userId, "userId is null");

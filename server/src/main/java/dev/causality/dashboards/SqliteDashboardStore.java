@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The embedded {@link DashboardStore}: tables of the SQLite metadata file, which the projects
- * store has already migrated (migration V20).
+ * The embedded {@link DashboardStore}: tables of the SQLite metadata file, which the projects store
+ * has already migrated (migration V20).
  */
 public final class SqliteDashboardStore implements DashboardStore {
   private final Connection c;
@@ -72,22 +72,38 @@ public final class SqliteDashboardStore implements DashboardStore {
   }
 
   private static SavedQuery savedQuery(ResultSet rs) throws SQLException {
-    return new SavedQuery(rs.getString("id"), rs.getString("project_id"), rs.getString("kind"), rs.getString("name"),
-        rs.getString("description"), rs.getString("query"), rs.getString("author"),
-        Instant.parse(rs.getString("created_at")), Instant.parse(rs.getString("updated_at")));
+    return new SavedQuery(
+        rs.getString("id"),
+        rs.getString("project_id"),
+        rs.getString("kind"),
+        rs.getString("name"),
+        rs.getString("description"),
+        rs.getString("query"),
+        rs.getString("author"),
+        Instant.parse(rs.getString("created_at")),
+        Instant.parse(rs.getString("updated_at")));
   }
 
   private static Dashboard dashboard(ResultSet rs) throws SQLException {
-    return new Dashboard(rs.getString("id"), rs.getString("project_id"), rs.getString("name"), rs.getInt("refresh_seconds"),
-        Optional.ofNullable(rs.getString("date_range")), rs.getString("tiles"), rs.getString("author"),
-        Instant.parse(rs.getString("created_at")), Instant.parse(rs.getString("updated_at")));
+    return new Dashboard(
+        rs.getString("id"),
+        rs.getString("project_id"),
+        rs.getString("name"),
+        rs.getInt("refresh_seconds"),
+        Optional.ofNullable(rs.getString("date_range")),
+        rs.getString("tiles"),
+        rs.getString("author"),
+        Instant.parse(rs.getString("created_at")),
+        Instant.parse(rs.getString("updated_at")));
   }
 
   @Override
   public void putQuery(SavedQuery q) {
-    update("INSERT INTO saved_queries (id, project_id, kind, name, description, query, author, created_at, updated_at)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,"
-        + " description = excluded.description, query = excluded.query, updated_at = excluded.updated_at", ps -> {
+    update(
+        "INSERT INTO saved_queries (id, project_id, kind, name, description, query, author, created_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,"
+            + " description = excluded.description, query = excluded.query, updated_at = excluded.updated_at",
+        ps -> {
           ps.setString(1, q.id());
           ps.setString(2, q.project());
           ps.setString(3, q.kind());
@@ -102,13 +118,19 @@ public final class SqliteDashboardStore implements DashboardStore {
 
   @Override
   public Optional<SavedQuery> query(String id) {
-    return select("SELECT * FROM saved_queries WHERE id = ?", ps -> ps.setString(1, id), SqliteDashboardStore::savedQuery)
-        .stream().findFirst();
+    return select(
+            "SELECT * FROM saved_queries WHERE id = ?",
+            ps -> ps.setString(1, id),
+            SqliteDashboardStore::savedQuery)
+        .stream()
+        .findFirst();
   }
 
   @Override
   public List<SavedQuery> queries(String project) {
-    return select("SELECT * FROM saved_queries WHERE project_id = ? ORDER BY updated_at DESC", ps -> ps.setString(1, project),
+    return select(
+        "SELECT * FROM saved_queries WHERE project_id = ? ORDER BY updated_at DESC",
+        ps -> ps.setString(1, project),
         SqliteDashboardStore::savedQuery);
   }
 
@@ -119,10 +141,12 @@ public final class SqliteDashboardStore implements DashboardStore {
 
   @Override
   public void putDashboard(Dashboard d) {
-    update("INSERT INTO dashboards (id, project_id, name, refresh_seconds, date_range, tiles, author, created_at, updated_at)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
-        + " refresh_seconds = excluded.refresh_seconds, date_range = excluded.date_range, tiles = excluded.tiles,"
-        + " updated_at = excluded.updated_at", ps -> {
+    update(
+        "INSERT INTO dashboards (id, project_id, name, refresh_seconds, date_range, tiles, author, created_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
+            + " refresh_seconds = excluded.refresh_seconds, date_range = excluded.date_range, tiles = excluded.tiles,"
+            + " updated_at = excluded.updated_at",
+        ps -> {
           ps.setString(1, d.id());
           ps.setString(2, d.project());
           ps.setString(3, d.name());
@@ -137,13 +161,19 @@ public final class SqliteDashboardStore implements DashboardStore {
 
   @Override
   public Optional<Dashboard> dashboard(String id) {
-    return select("SELECT * FROM dashboards WHERE id = ?", ps -> ps.setString(1, id), SqliteDashboardStore::dashboard)
-        .stream().findFirst();
+    return select(
+            "SELECT * FROM dashboards WHERE id = ?",
+            ps -> ps.setString(1, id),
+            SqliteDashboardStore::dashboard)
+        .stream()
+        .findFirst();
   }
 
   @Override
   public List<Dashboard> dashboards(String project) {
-    return select("SELECT * FROM dashboards WHERE project_id = ? ORDER BY name", ps -> ps.setString(1, project),
+    return select(
+        "SELECT * FROM dashboards WHERE project_id = ? ORDER BY name",
+        ps -> ps.setString(1, project),
         SqliteDashboardStore::dashboard);
   }
 
@@ -154,7 +184,8 @@ public final class SqliteDashboardStore implements DashboardStore {
 
   @Override
   public synchronized void addHistory(SqlHistoryEntry e, int keep) {
-    update("INSERT INTO sql_history (user_id, project_id, sql, ran_at, row_count, elapsed_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    update(
+        "INSERT INTO sql_history (user_id, project_id, sql, ran_at, row_count, elapsed_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?)",
         ps -> {
           ps.setString(1, e.userId());
           ps.setString(2, e.project());
@@ -164,8 +195,10 @@ public final class SqliteDashboardStore implements DashboardStore {
           ps.setLong(6, e.elapsedMs());
           ps.setString(7, e.error().orElse(null));
         });
-    update("DELETE FROM sql_history WHERE user_id = ? AND id NOT IN"
-        + " (SELECT id FROM sql_history WHERE user_id = ? ORDER BY id DESC LIMIT ?)", ps -> {
+    update(
+        "DELETE FROM sql_history WHERE user_id = ? AND id NOT IN"
+            + " (SELECT id FROM sql_history WHERE user_id = ? ORDER BY id DESC LIMIT ?)",
+        ps -> {
           ps.setString(1, e.userId());
           ps.setString(2, e.userId());
           ps.setInt(3, keep);
@@ -174,12 +207,22 @@ public final class SqliteDashboardStore implements DashboardStore {
 
   @Override
   public List<SqlHistoryEntry> history(String userId, int limit) {
-    return select("SELECT * FROM sql_history WHERE user_id = ? ORDER BY id DESC LIMIT ?", ps -> {
-      ps.setString(1, userId);
-      ps.setInt(2, limit);
-    }, rs -> new SqlHistoryEntry(rs.getLong("id"), rs.getString("user_id"), rs.getString("project_id"), rs.getString("sql"),
-        Instant.parse(rs.getString("ran_at")), rs.getLong("row_count"), rs.getLong("elapsed_ms"),
-        Optional.ofNullable(rs.getString("error"))));
+    return select(
+        "SELECT * FROM sql_history WHERE user_id = ? ORDER BY id DESC LIMIT ?",
+        ps -> {
+          ps.setString(1, userId);
+          ps.setInt(2, limit);
+        },
+        rs ->
+            new SqlHistoryEntry(
+                rs.getLong("id"),
+                rs.getString("user_id"),
+                rs.getString("project_id"),
+                rs.getString("sql"),
+                Instant.parse(rs.getString("ran_at")),
+                rs.getLong("row_count"),
+                rs.getLong("elapsed_ms"),
+                Optional.ofNullable(rs.getString("error"))));
   }
 
   @Override

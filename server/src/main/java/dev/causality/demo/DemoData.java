@@ -23,9 +23,9 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.SplittableRandom;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -34,31 +34,31 @@ import java.util.stream.StreamSupport;
 /**
  * Realistic generated events for one project: people visiting Pixelmart (a made-up marketplace of
  * design assets) on the web and in its iOS and Android apps over the last {@code days} days.
- * Exactly {@code events} events, produced lazily in roughly time order, and the same events for
- * the same seed and "now" ({@code causality demo}; benchmarks can replay a seed).
+ * Exactly {@code events} events, produced lazily in roughly time order, and the same events for the
+ * same seed and "now" ({@code causality demo}; benchmarks can replay a seed).
  *
- * <p>What it models: a population that grows over the window (with a launch spike two thirds in)
- * on top of people who were there before it; returning visits that decay with age and idleness,
- * more for engaged people and those with an account; weekday/weekend seasonality and a daily
- * rhythm in each person's local time zone; sessions of page views or screens with product views,
- * searches, carts, checkouts and purchases (with drop-off at each step), sign-ups (identify with
- * e-mail, name, plan and company traits, then {@code Signed Up}), group calls for people at a
- * company, teammate invitations, plan upgrades, logins, app installs and opens, and the events
- * the {@code billing} and {@code notifications} services send with {@code analytics-java}; first
- * visits from search, social, referral, newsletter and paid campaigns (UTM tags on the landing
- * page); desktop and mobile browsers whose versions advance with the calendar, phones and tablets
- * whose app version follows the releases, 33 cities in 15 countries with their locales. The
- * promoted columns are exactly what ingestion would derive from each event's context, which holds
- * the library, page, user agent or app/device/os, locale, time zone, screen, {@code location}
- * (what GeoIP would have found), {@code sessionId} and {@code groupId}.
+ * <p>What it models: a population that grows over the window (with a launch spike two thirds in) on
+ * top of people who were there before it; returning visits that decay with age and idleness, more
+ * for engaged people and those with an account; weekday/weekend seasonality and a daily rhythm in
+ * each person's local time zone; sessions of page views or screens with product views, searches,
+ * carts, checkouts and purchases (with drop-off at each step), sign-ups (identify with e-mail,
+ * name, plan and company traits, then {@code Signed Up}), group calls for people at a company,
+ * teammate invitations, plan upgrades, logins, app installs and opens, and the events the {@code
+ * billing} and {@code notifications} services send with {@code analytics-java}; first visits from
+ * search, social, referral, newsletter and paid campaigns (UTM tags on the landing page); desktop
+ * and mobile browsers whose versions advance with the calendar, phones and tablets whose app
+ * version follows the releases, 33 cities in 15 countries with their locales. The promoted columns
+ * are exactly what ingestion would derive from each event's context, which holds the library, page,
+ * user agent or app/device/os, locale, time zone, screen, {@code location} (what GeoIP would have
+ * found), {@code sessionId} and {@code groupId}.
  *
- * <p>What the stream promises (and {@code DemoDataTest} checks): every event lies in
- * {@code (now - days, now]}; event ids are unique; a {@code user_id} first appears on an identify
- * call, and from then on every event of that person's device carries it; a person who signs up in
- * the window has {@code Signed Up} before any {@code Checkout Started}, {@code Purchase} or {@code
- * Invited Teammate}; every {@code Purchase} follows a {@code Checkout Started} with the same {@code
- * order_id} in the same session, which follows an {@code Added to Cart}; a session's events are
- * at least a second apart and never overlap another session of the same person.
+ * <p>What the stream promises (and {@code DemoDataTest} checks): every event lies in {@code (now -
+ * days, now]}; event ids are unique; a {@code user_id} first appears on an identify call, and from
+ * then on every event of that person's device carries it; a person who signs up in the window has
+ * {@code Signed Up} before any {@code Checkout Started}, {@code Purchase} or {@code Invited
+ * Teammate}; every {@code Purchase} follows a {@code Checkout Started} with the same {@code
+ * order_id} in the same session, which follows an {@code Added to Cart}; a session's events are at
+ * least a second apart and never overlap another session of the same person.
  */
 public final class DemoData implements Iterator<Event> {
   /*
@@ -87,7 +87,8 @@ public final class DemoData implements Iterator<Event> {
   }
 
   /** What has been generated so far. */
-  public record Stats(long events, long people, long signUps, long orders, double revenue, long sessions) {}
+  public record Stats(
+      long events, long people, long signUps, long orders, double revenue, long sessions) {}
 
   static final long SECOND = 1_000_000L;
   static final long MINUTE = 60 * SECOND;
@@ -96,10 +97,13 @@ public final class DemoData implements Iterator<Event> {
 
   private static final double RETURNING_SHARE = 0.7;
   private static final int MAX_SESSION = 48;
+
   /** Relative activity by local hour of day. */
   private static final double[] DIURNAL = {
     0.16, 0.10, 0.07, 0.05, 0.05, 0.08, 0.18, 0.38, 0.62, 0.82, 0.94, 1.0,
-    0.94, 0.95, 0.96, 0.92, 0.86, 0.80, 0.78, 0.84, 0.90, 0.80, 0.56, 0.30};
+    0.94, 0.95, 0.96, 0.92, 0.86, 0.80, 0.78, 0.84, 0.90, 0.80, 0.56, 0.30
+  };
+
   /** Relative activity by day of week, Monday first. */
   private static final double[] WEEKDAY = {1.08, 1.10, 1.08, 1.04, 0.95, 0.70, 0.68};
 
@@ -135,7 +139,10 @@ public final class DemoData implements Iterator<Event> {
     this.windowStart = now - options.days() * DAY;
     this.plan = new SplittableRandom(options.seed());
     this.salt = mix(options.seed() ^ 0x6A09E667F3BCC909L);
-    this.zones = World.PLACES.stream().map(p -> ZoneId.of(p.timezone()).getRules()).toArray(ZoneRules[]::new);
+    this.zones =
+        World.PLACES.stream()
+            .map(p -> ZoneId.of(p.timezone()).getRules())
+            .toArray(ZoneRules[]::new);
     this.offsets = new int[World.PLACES.size()];
     this.launchDay = options.days() >= 14 ? (int) (options.days() * 0.68) : -10;
     this.budgets = budgets();
@@ -145,7 +152,9 @@ public final class DemoData implements Iterator<Event> {
   /** The events as a sequential stream (single use, like the iterator). */
   public Stream<Event> stream() {
     return StreamSupport.stream(
-        Spliterators.spliterator(this, options.events(), Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.SIZED), false);
+        Spliterators.spliterator(
+            this, options.events(), Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.SIZED),
+        false);
   }
 
   /** The start of the window: no event is earlier. */
@@ -159,7 +168,8 @@ public final class DemoData implements Iterator<Event> {
   }
 
   public Stats stats() {
-    return new Stats(emitted, people, signUps, orders, Math.round(revenue * 100) / 100.0, sessionCount);
+    return new Stats(
+        emitted, people, signUps, orders, Math.round(revenue * 100) / 100.0, sessionCount);
   }
 
   @Override
@@ -173,7 +183,8 @@ public final class DemoData implements Iterator<Event> {
       } else if (day + 1 < options.days()) {
         planDay(++day);
       } else {
-        throw new IllegalStateException("the plan produced " + emitted + " of " + options.events() + " events");
+        throw new IllegalStateException(
+            "the plan produced " + emitted + " of " + options.events() + " events");
       }
     }
     return true;
@@ -235,64 +246,91 @@ public final class DemoData implements Iterator<Event> {
   }
 
   private static final Browser[] DESKTOP = {
-    Browser.CHROME_WINDOWS, Browser.CHROME_MAC, Browser.SAFARI_MAC, Browser.EDGE_WINDOWS, Browser.FIREFOX_WINDOWS,
-    Browser.CHROME_LINUX, Browser.FIREFOX_UBUNTU};
-  private static final int[] DESKTOP_WEIGHTS = java.util.Arrays.stream(DESKTOP).mapToInt(b -> b.weight).toArray();
-  private static final int[] IOS_WEIGHTS = World.IOS_DEVICES.stream().mapToInt(Device::weight).toArray();
-  private static final int[] ANDROID_WEIGHTS = World.ANDROID_DEVICES.stream().mapToInt(Device::weight).toArray();
-  private static final int[] PLACE_WEIGHTS = World.PLACES.stream().mapToInt(Place::weight).toArray();
-  private static final int[] SOURCE_WEIGHTS = World.SOURCES.stream().mapToInt(Source::weight).toArray();
+    Browser.CHROME_WINDOWS,
+    Browser.CHROME_MAC,
+    Browser.SAFARI_MAC,
+    Browser.EDGE_WINDOWS,
+    Browser.FIREFOX_WINDOWS,
+    Browser.CHROME_LINUX,
+    Browser.FIREFOX_UBUNTU
+  };
+  private static final int[] DESKTOP_WEIGHTS =
+      java.util.Arrays.stream(DESKTOP).mapToInt(b -> b.weight).toArray();
+  private static final int[] IOS_WEIGHTS =
+      World.IOS_DEVICES.stream().mapToInt(Device::weight).toArray();
+  private static final int[] ANDROID_WEIGHTS =
+      World.ANDROID_DEVICES.stream().mapToInt(Device::weight).toArray();
+  private static final int[] PLACE_WEIGHTS =
+      World.PLACES.stream().mapToInt(Place::weight).toArray();
+  private static final int[] SOURCE_WEIGHTS =
+      World.SOURCES.stream().mapToInt(Source::weight).toArray();
   private static final int[] ANDROID_VERSION_WEIGHTS = {2, 4, 4, 3};
 
   private Person newPerson(int arrivalDay, boolean existing) {
     SplittableRandom r = plan;
     Person p = new Person(personCount++, arrivalDay, existing);
     p.place = pick(r, PLACE_WEIGHTS);
-    boolean androidLeaning = switch (World.PLACES.get(p.place).country()) {
-      case "IN", "BR", "MX", "PL" -> true;
-      default -> false;
-    };
+    boolean androidLeaning =
+        switch (World.PLACES.get(p.place).country()) {
+          case "IN", "BR", "MX", "PL" -> true;
+          default -> false;
+        };
     double u = r.nextDouble();
-    p.platform = u < 0.50 ? Platform.WEB_DESKTOP : u < 0.64 ? Platform.WEB_MOBILE
-        : u < (androidLeaning ? 0.72 : 0.83) ? Platform.IOS : Platform.ANDROID;
-    int[] screen = switch (p.platform) {
-      case WEB_DESKTOP -> {
-        p.browser = DESKTOP[pick(r, DESKTOP_WEIGHTS)];
-        p.density = p.browser.os.equals("Mac OS") ? 2 : 1;
-        yield World.DESKTOP_SCREENS[r.nextInt(World.DESKTOP_SCREENS.length)];
-      }
-      case WEB_MOBILE -> {
-        p.browser = r.nextDouble() < (androidLeaning ? 0.25 : 0.55) ? Browser.SAFARI_IPHONE : Browser.CHROME_ANDROID;
-        p.density = 3;
-        yield World.PHONE_SCREENS[r.nextInt(World.PHONE_SCREENS.length)];
-      }
-      case IOS -> {
-        p.device = World.IOS_DEVICES.get(pick(r, IOS_WEIGHTS));
-        p.density = 3;
-        yield new int[] {p.device.width(), p.device.height()};
-      }
-      case ANDROID -> {
-        p.device = World.ANDROID_DEVICES.get(pick(r, ANDROID_WEIGHTS));
-        p.density = 3;
-        yield new int[] {p.device.width(), p.device.height()};
-      }
-    };
+    p.platform =
+        u < 0.50
+            ? Platform.WEB_DESKTOP
+            : u < 0.64
+                ? Platform.WEB_MOBILE
+                : u < (androidLeaning ? 0.72 : 0.83) ? Platform.IOS : Platform.ANDROID;
+    int[] screen =
+        switch (p.platform) {
+          case WEB_DESKTOP -> {
+            p.browser = DESKTOP[pick(r, DESKTOP_WEIGHTS)];
+            p.density = p.browser.os.equals("Mac OS") ? 2 : 1;
+            yield World.DESKTOP_SCREENS[r.nextInt(World.DESKTOP_SCREENS.length)];
+          }
+          case WEB_MOBILE -> {
+            p.browser =
+                r.nextDouble() < (androidLeaning ? 0.25 : 0.55)
+                    ? Browser.SAFARI_IPHONE
+                    : Browser.CHROME_ANDROID;
+            p.density = 3;
+            yield World.PHONE_SCREENS[r.nextInt(World.PHONE_SCREENS.length)];
+          }
+          case IOS -> {
+            p.device = World.IOS_DEVICES.get(pick(r, IOS_WEIGHTS));
+            p.density = 3;
+            yield new int[] {p.device.width(), p.device.height()};
+          }
+          case ANDROID -> {
+            p.device = World.ANDROID_DEVICES.get(pick(r, ANDROID_WEIGHTS));
+            p.density = 3;
+            yield new int[] {p.device.width(), p.device.height()};
+          }
+        };
     p.screenWidth = screen[0];
     p.screenHeight = screen[1];
     p.lagDays = (int) Math.min(40, -Math.log(1 - r.nextDouble()) * 6);
     p.androidVersion = 13 + pick(r, ANDROID_VERSION_WEIGHTS);
     p.engagement = Math.pow(r.nextDouble(), 1.6);
-    p.company = r.nextDouble() < 0.35
-        ? World.COMPANIES.get((int) (World.COMPANIES.size() * Math.pow(r.nextDouble(), 2.2))) : null;
+    p.company =
+        r.nextDouble() < 0.35
+            ? World.COMPANIES.get((int) (World.COMPANIES.size() * Math.pow(r.nextDouble(), 2.2)))
+            : null;
     p.intendsToSignUp = r.nextDouble() < 0.28 + 0.5 * p.engagement;
     p.buyer = r.nextDouble() < 0.3 + 0.4 * p.engagement;
     p.firstName = r.nextInt(World.FIRST_NAMES.size());
     p.lastName = r.nextInt(World.LAST_NAMES.size());
     p.personalDomain = r.nextInt(World.PERSONAL_DOMAINS.size());
-    p.clockSkew = !p.platform.web() && r.nextDouble() < 0.05 ? -(2 * SECOND + r.nextLong(88 * SECOND)) : 0;
+    p.clockSkew =
+        !p.platform.web() && r.nextDouble() < 0.05 ? -(2 * SECOND + r.nextLong(88 * SECOND)) : 0;
     p.source = World.SOURCES.get(pick(r, SOURCE_WEIGHTS));
     int sinceLaunch = arrivalDay - launchDay;
-    if (!existing && p.platform.web() && sinceLaunch >= 0 && sinceLaunch < 3 && r.nextDouble() < 0.6 - 0.2 * sinceLaunch) {
+    if (!existing
+        && p.platform.web()
+        && sinceLaunch >= 0
+        && sinceLaunch < 3
+        && r.nextDouble() < 0.6 - 0.2 * sinceLaunch) {
       p.source = World.LAUNCH;
     }
     return p;
@@ -328,9 +366,10 @@ public final class DemoData implements Iterator<Event> {
   private static double returnProbability(Person p, int d, double weekday) {
     int idle = d - p.lastDay;
     int age = d - p.arrivalDay;
-    double base = p.signedUp
-        ? 0.05 + 0.40 * p.engagement
-        : (p.intendsToSignUp ? 0.10 : 0.03) * (0.4 + p.engagement);
+    double base =
+        p.signedUp
+            ? 0.05 + 0.40 * p.engagement
+            : (p.intendsToSignUp ? 0.10 : 0.03) * (0.4 + p.engagement);
     double decay = 1.0 / (1.0 + 0.025 * age) * (idle > 7 ? 0.5 : 1.0);
     return base * decay * weekday;
   }
@@ -350,7 +389,8 @@ public final class DemoData implements Iterator<Event> {
     SplittableRandom r = new SplittableRandom(mix(options.seed() ^ 0xBB67AE8584CAA73BL));
     for (int d = 0; d < days; d++) {
       double growth = Math.exp(Math.log(1.8) * d / Math.max(1, days - 1));
-      double spike = d == launchDay ? 1.9 : d == launchDay + 1 ? 1.35 : d == launchDay + 2 ? 1.12 : 1.0;
+      double spike =
+          d == launchDay ? 1.9 : d == launchDay + 1 ? 1.35 : d == launchDay + 2 ? 1.12 : 1.0;
       w[d] = growth * weekday(d) * spike * (0.94 + 0.12 * r.nextDouble());
     }
     double sum = 0;
@@ -371,7 +411,8 @@ public final class DemoData implements Iterator<Event> {
     for (int d = 0; d < days; d++) {
       order[d] = d;
     }
-    java.util.Arrays.sort(order, Comparator.comparingDouble((Integer d) -> -rest[d]).thenComparingInt(d -> d));
+    java.util.Arrays.sort(
+        order, Comparator.comparingDouble((Integer d) -> -rest[d]).thenComparingInt(d -> d));
     for (int i = 0; given < total; i = (i + 1) % days) {
       out[order[i]]++;
       given++;
@@ -381,7 +422,11 @@ public final class DemoData implements Iterator<Event> {
 
   private double weekday(int d) {
     long micros = windowStart + d * DAY + DAY / 2;
-    DayOfWeek dow = Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS).atZone(java.time.ZoneOffset.UTC).getDayOfWeek();
+    DayOfWeek dow =
+        Instant.EPOCH
+            .plus(micros, java.time.temporal.ChronoUnit.MICROS)
+            .atZone(java.time.ZoneOffset.UTC)
+            .getDayOfWeek();
     return WEEKDAY[dow.ordinal()];
   }
 
@@ -404,7 +449,8 @@ public final class DemoData implements Iterator<Event> {
         continue;
       }
       pool.set(keep++, p);
-      if (p.busyUntil + 30 * MINUTE < dayEnd - HOUR && plan.nextDouble() < returnProbability(p, d, weekday)) {
+      if (p.busyUntil + 30 * MINUTE < dayEnd - HOUR
+          && plan.nextDouble() < returnProbability(p, d, weekday)) {
         back.add(p);
       }
     }
@@ -424,7 +470,10 @@ public final class DemoData implements Iterator<Event> {
       if (p.signedUp && plan.nextDouble() < 0.35 * p.engagement) {
         int again = sessionLength(p);
         long from = p.busyUntil + HOUR + plan.nextLong(6 * HOUR);
-        Slot s2 = used + again <= cap && from < dayEnd - HOUR ? schedule(p, again, from, dayEnd, false) : null;
+        Slot s2 =
+            used + again <= cap && from < dayEnd - HOUR
+                ? schedule(p, again, from, dayEnd, false)
+                : null;
         if (s2 != null) {
           out.add(s2);
           used += again;
@@ -446,9 +495,10 @@ public final class DemoData implements Iterator<Event> {
   private int sessionLength(Person p) {
     int n;
     if (p.sessions == 0 && !p.existing) {
-      n = p.platform.web()
-          ? (plan.nextDouble() < 0.42 ? 1 : 2 + geometric(4.5))
-          : 2 + geometric(4.0);
+      n =
+          p.platform.web()
+              ? (plan.nextDouble() < 0.42 ? 1 : 2 + geometric(4.5))
+              : 2 + geometric(4.0);
     } else if (!p.signedUp) {
       n = plan.nextDouble() < 0.3 ? 1 : 1 + geometric(3.5);
     } else {
@@ -462,8 +512,8 @@ public final class DemoData implements Iterator<Event> {
   }
 
   /**
-   * A session of {@code length} events starting in [from, to) at a likely local hour, moved
-   * earlier when it would end after "now"; {@code null} when it does not fit (unless forced).
+   * A session of {@code length} events starting in [from, to) at a likely local hour, moved earlier
+   * when it would end after "now"; {@code null} when it does not fit (unless forced).
    */
   private Slot schedule(Person p, int length, long from, long to, boolean force) {
     if (!force && to - from < 15 * MINUTE) {
@@ -574,7 +624,8 @@ public final class DemoData implements Iterator<Event> {
       appSession(w);
     }
     if (w.room != 0) {
-      throw new IllegalStateException("a session emitted " + (s.length() - w.room) + " of " + s.length() + " events");
+      throw new IllegalStateException(
+          "a session emitted " + (s.length() - w.room) + " of " + s.length() + " events");
     }
     p.sessions++;
     p.lastDay = day;
@@ -582,24 +633,35 @@ public final class DemoData implements Iterator<Event> {
 
   private void webSession(Walk w) {
     Person p = w.p;
-    String ua = switch (p.browser) {
-      case CHROME_WINDOWS -> chromeUa("Windows NT 10.0; Win64; x64", chrome(w), "");
-      case CHROME_MAC -> chromeUa("Macintosh; Intel Mac OS X 10_15_7", chrome(w), "");
-      case CHROME_LINUX -> chromeUa("X11; Linux x86_64", chrome(w), "");
-      case EDGE_WINDOWS -> chromeUa("Windows NT 10.0; Win64; x64", chrome(w), " Edg/" + w.browserVersion + ".0.0.0");
-      case CHROME_ANDROID -> "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + chrome(w)
-          + ".0.0.0 Mobile Safari/537.36";
-      case FIREFOX_WINDOWS -> firefoxUa("Windows NT 10.0; Win64; x64", w);
-      case FIREFOX_UBUNTU -> firefoxUa("X11; Ubuntu; Linux x86_64", w);
-      case SAFARI_MAC -> "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/"
-          + apple(w) + " Safari/605.1.15";
-      case SAFARI_IPHONE -> {
-        String v = apple(w);
-        w.osVersion = v;
-        yield "Mozilla/5.0 (iPhone; CPU iPhone OS " + v.replace('.', '_') + " like Mac OS X) AppleWebKit/605.1.15"
-            + " (KHTML, like Gecko) Version/" + v + " Mobile/15E148 Safari/604.1";
-      }
-    };
+    String ua =
+        switch (p.browser) {
+          case CHROME_WINDOWS -> chromeUa("Windows NT 10.0; Win64; x64", chrome(w), "");
+          case CHROME_MAC -> chromeUa("Macintosh; Intel Mac OS X 10_15_7", chrome(w), "");
+          case CHROME_LINUX -> chromeUa("X11; Linux x86_64", chrome(w), "");
+          case EDGE_WINDOWS ->
+              chromeUa(
+                  "Windows NT 10.0; Win64; x64", chrome(w), " Edg/" + w.browserVersion + ".0.0.0");
+          case CHROME_ANDROID ->
+              "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/"
+                  + chrome(w)
+                  + ".0.0.0 Mobile Safari/537.36";
+          case FIREFOX_WINDOWS -> firefoxUa("Windows NT 10.0; Win64; x64", w);
+          case FIREFOX_UBUNTU -> firefoxUa("X11; Ubuntu; Linux x86_64", w);
+          case SAFARI_MAC ->
+              "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/"
+                  + apple(w)
+                  + " Safari/605.1.15";
+          case SAFARI_IPHONE -> {
+            String v = apple(w);
+            w.osVersion = v;
+            yield "Mozilla/5.0 (iPhone; CPU iPhone OS "
+                + v.replace('.', '_')
+                + " like Mac OS X) AppleWebKit/605.1.15"
+                + " (KHTML, like Gecko) Version/"
+                + v
+                + " Mobile/15E148 Safari/604.1";
+          }
+        };
     w.userAgent = ua;
     if (w.osVersion == null) {
       w.osVersion = p.browser.osVersion;
@@ -620,8 +682,10 @@ public final class DemoData implements Iterator<Event> {
       } else if (u < 0.27) {
         landing = landing("product", "https://www.google.com/", w.r);
       } else {
-        landing = p.signedUp ? new Page("Library", "/library", null, "Your library | Pixelmart", null)
-            : new Page("Home", "/", null, "Pixelmart | Design assets for product teams", null);
+        landing =
+            p.signedUp
+                ? new Page("Library", "/library", null, "Your library | Pixelmart", null)
+                : new Page("Home", "/", null, "Pixelmart | Design assets for product teams", null);
       }
     }
     w.page = landing;
@@ -632,7 +696,10 @@ public final class DemoData implements Iterator<Event> {
       pageView(w);
     }
     if (p.signedUp && w.room > 0 && w.r.nextDouble() < 0.3) {
-      track(w, "Logged In", Json.object().put("method", pickOf(w.r, "password", "password", "google", "sso")).done());
+      track(
+          w,
+          "Logged In",
+          Json.object().put("method", pickOf(w.r, "password", "password", "google", "sso")).done());
     }
     while (w.room > 0) {
       step(w);
@@ -641,7 +708,8 @@ public final class DemoData implements Iterator<Event> {
 
   private void appSession(Walk w) {
     Person p = w.p;
-    List<Release> releases = p.platform == Platform.IOS ? World.IOS_RELEASES : World.ANDROID_RELEASES;
+    List<Release> releases =
+        p.platform == Platform.IOS ? World.IOS_RELEASES : World.ANDROID_RELEASES;
     Release current = releases.getFirst();
     for (Release rel : releases) {
       long shipped = windowStart + (long) (rel.at() * options.days() * DAY) + p.lagDays * DAY;
@@ -655,12 +723,24 @@ public final class DemoData implements Iterator<Event> {
       identify(w);
     }
     if (!p.installed && w.room > 0) {
-      track(w, "Application Installed", Json.object().put("version", current.version()).put("build", Integer.toString(current.build())).done());
+      track(
+          w,
+          "Application Installed",
+          Json.object()
+              .put("version", current.version())
+              .put("build", Integer.toString(current.build()))
+              .done());
       p.installed = true;
     }
     if (w.room > 0) {
-      track(w, "Application Opened", Json.object().put("from_background", !w.firstVisit && w.r.nextDouble() < 0.4)
-          .put("version", current.version()).put("build", Integer.toString(current.build())).done());
+      track(
+          w,
+          "Application Opened",
+          Json.object()
+              .put("from_background", !w.firstVisit && w.r.nextDouble() < 0.4)
+              .put("version", current.version())
+              .put("build", Integer.toString(current.build()))
+              .done());
     }
     if (w.room > 0) {
       screen(w, p.signedUp ? "Library" : "Home", null);
@@ -670,7 +750,17 @@ public final class DemoData implements Iterator<Event> {
     }
   }
 
-  private enum Step { VIEW_PRODUCT, BROWSE, SEARCH, ADD_TO_CART, SIGN_UP, CHECKOUT, INVITE, UPGRADE, READ }
+  private enum Step {
+    VIEW_PRODUCT,
+    BROWSE,
+    SEARCH,
+    ADD_TO_CART,
+    SIGN_UP,
+    CHECKOUT,
+    INVITE,
+    UPGRADE,
+    READ
+  }
 
   private static final Step[] STEPS = Step.values();
 
@@ -682,28 +772,43 @@ public final class DemoData implements Iterator<Event> {
     weights[Step.VIEW_PRODUCT.ordinal()] = w.room >= 2 ? 4 : 0;
     weights[Step.BROWSE.ordinal()] = 3;
     weights[Step.SEARCH.ordinal()] = 0.8;
-    weights[Step.ADD_TO_CART.ordinal()] = w.lastProduct >= 0 && p.cartSize < p.cart.length ? (p.buyer ? 0.3 + 1.2 * e : 0.15) : 0;
-    weights[Step.SIGN_UP.ordinal()] = !p.signedUp && p.intendsToSignUp && w.room >= 3 ? (p.cartSize > 0 ? 3 : 1.5) : 0;
-    weights[Step.CHECKOUT.ordinal()] = p.buyer && p.signedUp && p.cartSize > 0 && w.room >= 2 ? 1 + 2 * e : 0;
+    weights[Step.ADD_TO_CART.ordinal()] =
+        w.lastProduct >= 0 && p.cartSize < p.cart.length ? (p.buyer ? 0.3 + 1.2 * e : 0.15) : 0;
+    weights[Step.SIGN_UP.ordinal()] =
+        !p.signedUp && p.intendsToSignUp && w.room >= 3 ? (p.cartSize > 0 ? 3 : 1.5) : 0;
+    weights[Step.CHECKOUT.ordinal()] =
+        p.buyer && p.signedUp && p.cartSize > 0 && w.room >= 2 ? 1 + 2 * e : 0;
     weights[Step.INVITE.ordinal()] = p.grouped ? 0.3 : 0;
     weights[Step.UPGRADE.ordinal()] = p.signedUp && p.plan.equals("free") && w.room >= 3 ? 0.12 : 0;
     weights[Step.READ.ordinal()] = p.platform.web() ? 0.8 : 0;
     switch (STEPS[pick(w.r, weights)]) {
       case VIEW_PRODUCT -> viewProduct(w);
       case BROWSE -> browse(w);
-      case SEARCH -> track(w, "Products Searched", Json.object()
-          .put("query", World.SEARCHES.get(w.r.nextInt(World.SEARCHES.size()))).done());
+      case SEARCH ->
+          track(
+              w,
+              "Products Searched",
+              Json.object()
+                  .put("query", World.SEARCHES.get(w.r.nextInt(World.SEARCHES.size())))
+                  .done());
       case ADD_TO_CART -> addToCart(w);
       case SIGN_UP -> signUp(w);
       case CHECKOUT -> checkout(w);
-      case INVITE -> track(w, "Invited Teammate", Json.object()
-          .put("role", pickOf(w.r, "editor", "editor", "viewer", "admin"))
-          .put("method", pickOf(w.r, "email", "email", "link"))
-          .put("company_id", p.company.id()).done());
+      case INVITE ->
+          track(
+              w,
+              "Invited Teammate",
+              Json.object()
+                  .put("role", pickOf(w.r, "editor", "editor", "viewer", "admin"))
+                  .put("method", pickOf(w.r, "email", "email", "link"))
+                  .put("company_id", p.company.id())
+                  .done());
       case UPGRADE -> upgrade(w);
       case READ -> {
         World.Post post = World.POSTS.get(w.r.nextInt(World.POSTS.size()));
-        w.page = w.page.next("Blog Post", "/blog/" + post.slug(), null, post.title() + " | Pixelmart Blog");
+        w.page =
+            w.page.next(
+                "Blog Post", "/blog/" + post.slug(), null, post.title() + " | Pixelmart Blog");
         pageView(w);
       }
     }
@@ -727,7 +832,9 @@ public final class DemoData implements Iterator<Event> {
       double u = w.r.nextDouble();
       if (u < 0.45) {
         String category = World.CATEGORIES.get(w.r.nextInt(World.CATEGORIES.size()));
-        w.page = w.page.next("Category", "/products", "?category=" + slug(category), category + " | Pixelmart");
+        w.page =
+            w.page.next(
+                "Category", "/products", "?category=" + slug(category), category + " | Pixelmart");
       } else if (u < 0.65) {
         w.page = w.page.next("Home", "/", null, "Pixelmart | Design assets for product teams");
       } else if (u < 0.85 || !w.p.signedUp) {
@@ -737,7 +844,10 @@ public final class DemoData implements Iterator<Event> {
       }
       pageView(w);
     } else {
-      screen(w, pickOf(w.r, "Home", "Browse", "Browse", "Search", w.p.signedUp ? "Library" : "Home"), null);
+      screen(
+          w,
+          pickOf(w.r, "Home", "Browse", "Browse", "Search", w.p.signedUp ? "Library" : "Home"),
+          null);
     }
   }
 
@@ -745,7 +855,10 @@ public final class DemoData implements Iterator<Event> {
     Person p = w.p;
     Product pr = World.PRODUCTS.get(w.lastProduct);
     p.cart[p.cartSize++] = w.lastProduct;
-    track(w, "Added to Cart", product(Json.object(), pr).put("quantity", 1).put("cart_size", p.cartSize).done());
+    track(
+        w,
+        "Added to Cart",
+        product(Json.object(), pr).put("quantity", 1).put("cart_size", p.cartSize).done());
     w.lastProduct = -1;
   }
 
@@ -762,18 +875,29 @@ public final class DemoData implements Iterator<Event> {
     p.plan = initialPlan(p, w.r);
     signUps++;
     identify(w);
-    track(w, "Signed Up", Json.object()
-        .put("method", pickOf(w.r, "email", "email", "google", "apple", "github"))
-        .put("plan", p.plan)
-        .put("first_touch_source", p.source.utmSource() != null ? p.source.utmSource() : p.source.referrer() == null ? "direct" : host(p.source.referrer()))
-        .done());
+    track(
+        w,
+        "Signed Up",
+        Json.object()
+            .put("method", pickOf(w.r, "email", "email", "google", "apple", "github"))
+            .put("plan", p.plan)
+            .put(
+                "first_touch_source",
+                p.source.utmSource() != null
+                    ? p.source.utmSource()
+                    : p.source.referrer() == null ? "direct" : host(p.source.referrer()))
+            .done());
     if (w.room > 0 && w.r.nextDouble() < (p.platform.web() ? 0.1 : 0.5)) {
       Event.Builder b = start(w, "alias", null);
       b.previousId = anonymousId(p);
       emit(w, b);
     }
     if (w.room > 0) {
-      backend(w, "notifications", "Email Sent", Json.object().put("template", "welcome").put("channel", "email").done());
+      backend(
+          w,
+          "notifications",
+          "Email Sent",
+          Json.object().put("template", "welcome").put("channel", "email").done());
     }
     if (p.company != null && w.room > 0) {
       group(w);
@@ -793,13 +917,25 @@ public final class DemoData implements Iterator<Event> {
     } else {
       screen(w, "Checkout", null);
     }
-    track(w, "Checkout Started", products(Json.object().put("order_id", orderId).money("value", value).put("currency", "USD"), p).done());
+    track(
+        w,
+        "Checkout Started",
+        products(
+                Json.object().put("order_id", orderId).money("value", value).put("currency", "USD"),
+                p)
+            .done());
     if (w.room > 0 && w.r.nextDouble() < 0.72) {
       String method = World.PAYMENT_METHODS.get(w.r.nextInt(World.PAYMENT_METHODS.size()));
       boolean coupon = w.r.nextDouble() < 0.15;
       double paid = coupon ? value * 0.8 : value;
-      Json props = Json.object().put("order_id", orderId).money("revenue", paid).money("price", value).put("currency", "USD")
-          .put("quantity", p.cartSize).put("payment_method", method);
+      Json props =
+          Json.object()
+              .put("order_id", orderId)
+              .money("revenue", paid)
+              .money("price", value)
+              .put("currency", "USD")
+              .put("quantity", p.cartSize)
+              .put("payment_method", method);
       if (coupon) {
         props.put("coupon", "WELCOME20");
       }
@@ -808,8 +944,16 @@ public final class DemoData implements Iterator<Event> {
       revenue += paid;
       p.cartSize = 0;
       if (w.room > 0) {
-        backend(w, "billing", "Payment Succeeded", Json.object().put("order_id", orderId).money("amount", paid).put("currency", "USD")
-            .put("payment_method", method).done());
+        backend(
+            w,
+            "billing",
+            "Payment Succeeded",
+            Json.object()
+                .put("order_id", orderId)
+                .money("amount", paid)
+                .put("currency", "USD")
+                .put("payment_method", method)
+                .done());
       }
     }
   }
@@ -825,8 +969,16 @@ public final class DemoData implements Iterator<Event> {
     }
     boolean annual = w.r.nextDouble() < 0.35;
     double monthly = to.equals("team") ? 29 : 12;
-    track(w, "Upgraded Plan", Json.object().put("from_plan", p.plan).put("to_plan", to)
-        .put("billing", annual ? "annual" : "monthly").money("revenue", annual ? monthly * 10 : monthly).put("currency", "USD").done());
+    track(
+        w,
+        "Upgraded Plan",
+        Json.object()
+            .put("from_plan", p.plan)
+            .put("to_plan", to)
+            .put("billing", annual ? "annual" : "monthly")
+            .money("revenue", annual ? monthly * 10 : monthly)
+            .put("currency", "USD")
+            .done());
     p.plan = to;
     identify(w);
   }
@@ -836,8 +988,15 @@ public final class DemoData implements Iterator<Event> {
   private void pageView(Walk w) {
     Page pg = w.page;
     Event.Builder b = start(w, "page", pg.name());
-    b.properties = Json.object().put("name", pg.name()).put("path", pg.path()).put("referrer", pg.referrer())
-        .put("search", pg.search()).put("title", pg.title()).put("url", pg.url()).done();
+    b.properties =
+        Json.object()
+            .put("name", pg.name())
+            .put("path", pg.path())
+            .put("referrer", pg.referrer())
+            .put("search", pg.search())
+            .put("title", pg.title())
+            .put("url", pg.url())
+            .done();
     emit(w, b);
   }
 
@@ -861,12 +1020,18 @@ public final class DemoData implements Iterator<Event> {
     Event.Builder b = start(w, "identify", null);
     String first = World.FIRST_NAMES.get(p.firstName);
     String last = World.LAST_NAMES.get(p.lastName);
-    String domain = p.company != null ? p.company.domain() : World.PERSONAL_DOMAINS.get(p.personalDomain);
-    Json traits = Json.object()
-        .put("email", ascii(first) + "." + ascii(last) + (p.n % 97) + "@" + domain)
-        .put("name", first + " " + last)
-        .put("plan", p.plan)
-        .put("created_at", Instant.EPOCH.plus(p.signedUpAt / 1000, java.time.temporal.ChronoUnit.MILLIS).toString());
+    String domain =
+        p.company != null ? p.company.domain() : World.PERSONAL_DOMAINS.get(p.personalDomain);
+    Json traits =
+        Json.object()
+            .put("email", ascii(first) + "." + ascii(last) + (p.n % 97) + "@" + domain)
+            .put("name", first + " " + last)
+            .put("plan", p.plan)
+            .put(
+                "created_at",
+                Instant.EPOCH
+                    .plus(p.signedUpAt / 1000, java.time.temporal.ChronoUnit.MILLIS)
+                    .toString());
     if (p.company != null) {
       traits.begin("company").put("id", p.company.id()).put("name", p.company.name()).end();
     }
@@ -879,8 +1044,14 @@ public final class DemoData implements Iterator<Event> {
     p.grouped = true;
     Event.Builder b = start(w, "group", null);
     b.groupId = p.company.id();
-    b.traits = Json.object().put("name", p.company.name()).put("industry", p.company.industry())
-        .put("employees", p.company.employees()).put("plan", p.plan).put("website", "https://" + p.company.domain()).done();
+    b.traits =
+        Json.object()
+            .put("name", p.company.name())
+            .put("industry", p.company.industry())
+            .put("employees", p.company.employees())
+            .put("plan", p.plan)
+            .put("website", "https://" + p.company.domain())
+            .done();
     emit(w, b);
   }
 
@@ -899,8 +1070,14 @@ public final class DemoData implements Iterator<Event> {
     b.libraryName = World.JAVA_LIBRARY[0];
     b.libraryVersion = World.JAVA_LIBRARY[1];
     b.service = service;
-    b.context = Json.object().begin("library").put("name", b.libraryName).put("version", b.libraryVersion).end()
-        .put("service", service).done();
+    b.context =
+        Json.object()
+            .begin("library")
+            .put("name", b.libraryName)
+            .put("version", b.libraryVersion)
+            .end()
+            .put("service", service)
+            .done();
     emit(w, b);
   }
 
@@ -941,8 +1118,13 @@ public final class DemoData implements Iterator<Event> {
       b.os = p.browser.os;
       b.deviceType = p.browser.deviceType;
       c.begin("library").put("name", b.libraryName).put("version", b.libraryVersion).end();
-      c.begin("page").put("path", pg.path()).put("referrer", pg.referrer()).put("search", pg.search())
-          .put("title", pg.title()).put("url", b.pageUrl).end();
+      c.begin("page")
+          .put("path", pg.path())
+          .put("referrer", pg.referrer())
+          .put("search", pg.search())
+          .put("title", pg.title())
+          .put("url", b.pageUrl)
+          .end();
       c.put("userAgent", w.userAgent);
       Source cmp = w.campaign;
       if (cmp != null && pg.search() != null && pg.search().contains("utm_source=")) {
@@ -951,8 +1133,13 @@ public final class DemoData implements Iterator<Event> {
         b.utmCampaign = cmp.utmCampaign();
         b.utmTerm = param(pg.search(), "utm_term");
         b.utmContent = param(pg.search(), "utm_content");
-        c.begin("campaign").put("source", b.utmSource).put("medium", b.utmMedium).put("name", b.utmCampaign)
-            .put("term", b.utmTerm).put("content", b.utmContent).end();
+        c.begin("campaign")
+            .put("source", b.utmSource)
+            .put("medium", b.utmMedium)
+            .put("name", b.utmCampaign)
+            .put("term", b.utmTerm)
+            .put("content", b.utmContent)
+            .end();
       }
     } else {
       times(b, t, SECOND + w.r.nextLong(29 * SECOND), p.clockSkew);
@@ -965,16 +1152,28 @@ public final class DemoData implements Iterator<Event> {
       b.deviceModel = d.model();
       b.os = p.platform == Platform.IOS ? "iOS" : "Android";
       b.appVersion = w.release.version();
-      c.begin("app").put("name", World.APP_NAME).put("version", b.appVersion).put("build", Integer.toString(w.release.build()))
-          .put("namespace", "example.pixelmart").end();
-      c.begin("device").put("id", anonymousId(p)).put("manufacturer", d.manufacturer()).put("model", d.model())
-          .put("type", d.type()).end();
+      c.begin("app")
+          .put("name", World.APP_NAME)
+          .put("version", b.appVersion)
+          .put("build", Integer.toString(w.release.build()))
+          .put("namespace", "example.pixelmart")
+          .end();
+      c.begin("device")
+          .put("id", anonymousId(p))
+          .put("manufacturer", d.manufacturer())
+          .put("model", d.model())
+          .put("type", d.type())
+          .end();
       c.begin("library").put("name", b.libraryName).put("version", b.libraryVersion).end();
       c.begin("network").put("wifi", w.r.nextDouble() < 0.6).end();
       c.begin("os").put("name", b.os).put("version", b.osVersion).end();
     }
     c.put("locale", b.locale).put("timezone", b.timezone);
-    c.begin("screen").put("width", p.screenWidth).put("height", p.screenHeight).put("density", p.density).end();
+    c.begin("screen")
+        .put("width", p.screenWidth)
+        .put("height", p.screenHeight)
+        .put("density", p.density)
+        .end();
     c.begin("location").put("country", b.country).put("region", b.region).put("city", b.city).end();
     c.put("sessionId", b.sessionId);
     c.put("groupId", b.groupId);
@@ -1008,28 +1207,47 @@ public final class DemoData implements Iterator<Event> {
     return switch (kind) {
       case "product" -> {
         Product pr = World.PRODUCTS.get(productIndex(r));
-        yield new Page("Product", "/products/" + pr.slug(), null, pr.name() + " | Pixelmart", referrer);
+        yield new Page(
+            "Product", "/products/" + pr.slug(), null, pr.name() + " | Pixelmart", referrer);
       }
       case "category" -> {
         String category = World.CATEGORIES.get(r.nextInt(World.CATEGORIES.size()));
-        yield new Page("Category", "/products", "?category=" + slug(category), category + " | Pixelmart", referrer);
+        yield new Page(
+            "Category",
+            "/products",
+            "?category=" + slug(category),
+            category + " | Pixelmart",
+            referrer);
       }
       case "blog" -> {
         World.Post post = World.POSTS.get(r.nextInt(World.POSTS.size()));
-        yield new Page("Blog Post", "/blog/" + post.slug(), null, post.title() + " | Pixelmart Blog", referrer);
+        yield new Page(
+            "Blog Post",
+            "/blog/" + post.slug(),
+            null,
+            post.title() + " | Pixelmart Blog",
+            referrer);
       }
       case "/pricing" -> new Page("Pricing", "/pricing", null, "Pricing | Pixelmart", referrer);
-      default -> new Page("Home", "/", null, "Pixelmart | Design assets for product teams", referrer);
+      default ->
+          new Page("Home", "/", null, "Pixelmart | Design assets for product teams", referrer);
     };
   }
 
   /** The landing page with the campaign's UTM parameters in its query string. */
   private static Page withCampaign(Page pg, Source s, SplittableRandom r) {
     StringBuilder q = new StringBuilder(pg.search() == null ? "?" : pg.search() + "&");
-    q.append("utm_source=").append(s.utmSource()).append("&utm_medium=").append(s.utmMedium())
-        .append("&utm_campaign=").append(s.utmCampaign());
+    q.append("utm_source=")
+        .append(s.utmSource())
+        .append("&utm_medium=")
+        .append(s.utmMedium())
+        .append("&utm_campaign=")
+        .append(s.utmCampaign());
     if (s.terms() != null) {
-      q.append("&utm_term=").append(java.net.URLEncoder.encode(s.terms()[r.nextInt(s.terms().length)], java.nio.charset.StandardCharsets.UTF_8));
+      q.append("&utm_term=")
+          .append(
+              java.net.URLEncoder.encode(
+                  s.terms()[r.nextInt(s.terms().length)], java.nio.charset.StandardCharsets.UTF_8));
     }
     if (s.contents() != null) {
       q.append("&utm_content=").append(s.contents()[r.nextInt(s.contents().length)]);
@@ -1040,15 +1258,20 @@ public final class DemoData implements Iterator<Event> {
   private static String param(String search, String name) {
     for (String pair : search.substring(1).split("&")) {
       if (pair.startsWith(name + "=")) {
-        return java.net.URLDecoder.decode(pair.substring(name.length() + 1), java.nio.charset.StandardCharsets.UTF_8);
+        return java.net.URLDecoder.decode(
+            pair.substring(name.length() + 1), java.nio.charset.StandardCharsets.UTF_8);
       }
     }
     return null;
   }
 
   private static Json product(Json j, Product pr) {
-    return j.put("product_id", pr.id()).put("sku", pr.sku()).put("name", pr.name()).put("category", pr.category())
-        .money("price", pr.price()).put("currency", "USD");
+    return j.put("product_id", pr.id())
+        .put("sku", pr.sku())
+        .put("name", pr.name())
+        .put("category", pr.category())
+        .money("price", pr.price())
+        .put("currency", "USD");
   }
 
   private static Json products(Json j, Person p) {
@@ -1070,15 +1293,27 @@ public final class DemoData implements Iterator<Event> {
   }
 
   private static String chromeUa(String platform, String version, String suffix) {
-    return "Mozilla/5.0 (" + platform + ") AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + version + ".0.0.0 Safari/537.36" + suffix;
+    return "Mozilla/5.0 ("
+        + platform
+        + ") AppleWebKit/537.36 (KHTML, like Gecko) Chrome/"
+        + version
+        + ".0.0.0 Safari/537.36"
+        + suffix;
   }
 
   private static String firefoxUa(String platform, Walk w) {
     w.browserVersion = (133 + Math.floorDiv(w.epochDay - w.p.lagDays - 20_053, 28)) + ".0";
-    return "Mozilla/5.0 (" + platform + "; rv:" + w.browserVersion + ") Gecko/20100101 Firefox/" + w.browserVersion;
+    return "Mozilla/5.0 ("
+        + platform
+        + "; rv:"
+        + w.browserVersion
+        + ") Gecko/20100101 Firefox/"
+        + w.browserVersion;
   }
 
-  /** The Apple OS (and Safari) version a person runs on that day: a major release each September. */
+  /**
+   * The Apple OS (and Safari) version a person runs on that day: a major release each September.
+   */
   private static String apple(Walk w) {
     long d = w.epochDay - w.p.lagDays - 19_618; // iOS 17.0 shipped on 2023-09-18
     long major = 17 + Math.floorDiv(d, 365);
@@ -1102,7 +1337,9 @@ public final class DemoData implements Iterator<Event> {
   }
 
   private static String ascii(String s) {
-    return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD).replaceAll("[^A-Za-z]", "").toLowerCase(java.util.Locale.ROOT);
+    return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD)
+        .replaceAll("[^A-Za-z]", "")
+        .toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String pickOf(SplittableRandom r, String... values) {
@@ -1157,7 +1394,10 @@ public final class DemoData implements Iterator<Event> {
     return "usr_" + scrambledBase36(p.n + salt, 40);
   }
 
-  /** A version-4-shaped UUID, distinct for distinct {@code n} (the low 62 bits are a bijection of n). */
+  /**
+   * A version-4-shaped UUID, distinct for distinct {@code n} (the low 62 bits are a bijection of
+   * n).
+   */
   private String uuid(long n) {
     long hi = (mix(n ^ salt) & ~0xF000L) | 0x4000L;
     long lo = scramble(n + salt, 62) | 0x8000000000000000L;
@@ -1174,7 +1414,9 @@ public final class DemoData implements Iterator<Event> {
     return "0".repeat(Math.max(0, 8 - s.length())) + s;
   }
 
-  /** A bijection of the low {@code bits} bits: distinct inputs below 2^bits give distinct outputs. */
+  /**
+   * A bijection of the low {@code bits} bits: distinct inputs below 2^bits give distinct outputs.
+   */
   static long scramble(long x, int bits) {
     long mask = (1L << bits) - 1;
     x &= mask;

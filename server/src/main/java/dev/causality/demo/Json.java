@@ -6,8 +6,10 @@ package dev.causality.demo;
  */
 final class Json {
   private final StringBuilder b = new StringBuilder(256);
+
   /** Bit {@code d} is set when the container at depth {@code d} already holds a member. */
   private long filled;
+
   private int depth;
 
   static Json object() {

@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * One normalised, enriched event: a row of the warehouse {@code events} table.
  *
- * <p>Times are microseconds since the epoch, UTC. {@code properties}, {@code traits} and
- * {@code context} hold JSON text. Optional columns are {@code null} when absent; this is a row,
- * and SQL {@code NULL} is what those columns hold.
+ * <p>Times are microseconds since the epoch, UTC. {@code properties}, {@code traits} and {@code
+ * context} hold JSON text. Optional columns are {@code null} when absent; this is a row, and SQL
+ * {@code NULL} is what those columns hold.
  */
 public record Event(
     String eventId,
@@ -125,15 +125,51 @@ public record Event(
 
     public Event build() {
       return new Event(
-          eventId, appId, type, event, userId, anonymousId, sessionId, groupId, previousId,
-          timestamp, originalTimestamp, sentAt, receivedAt, timestampClamped,
-          properties, traits, context,
-          pageUrl, pagePath, pageTitle, referrer,
-          utmSource, utmMedium, utmCampaign, utmTerm, utmContent,
-          ip, country, region, city,
-          deviceType, os, osVersion, browser, browserVersion, deviceManufacturer, deviceModel,
-          appVersion, locale, timezone, screenWidth, screenHeight,
-          libraryName, libraryVersion, service);
+          eventId,
+          appId,
+          type,
+          event,
+          userId,
+          anonymousId,
+          sessionId,
+          groupId,
+          previousId,
+          timestamp,
+          originalTimestamp,
+          sentAt,
+          receivedAt,
+          timestampClamped,
+          properties,
+          traits,
+          context,
+          pageUrl,
+          pagePath,
+          pageTitle,
+          referrer,
+          utmSource,
+          utmMedium,
+          utmCampaign,
+          utmTerm,
+          utmContent,
+          ip,
+          country,
+          region,
+          city,
+          deviceType,
+          os,
+          osVersion,
+          browser,
+          browserVersion,
+          deviceManufacturer,
+          deviceModel,
+          appVersion,
+          locale,
+          timezone,
+          screenWidth,
+          screenHeight,
+          libraryName,
+          libraryVersion,
+          service);
     }
   }
 }

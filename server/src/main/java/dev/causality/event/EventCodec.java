@@ -86,7 +86,9 @@ public final class EventCodec {
     return w.n == w.buf.length ? w.buf : Arrays.copyOf(w.buf, w.n);
   }
 
-  /** Decodes a record of either format; throws {@link IOException} when the bytes are not an event. */
+  /**
+   * Decodes a record of either format; throws {@link IOException} when the bytes are not an event.
+   */
   public static Event decode(byte[] bytes) throws IOException {
     if (bytes.length > 0 && bytes[0] == VERSION) {
       return decodeBinary(bytes);
@@ -99,20 +101,59 @@ public final class EventCodec {
     try {
       Event e =
           new Event(
-              r.str(), r.str(), r.str(), r.str(), r.str(), r.str(), r.str(), r.str(), r.str(),
-              r.i64(), r.i64(), r.i64(), r.i64(), r.u8() != 0,
-              r.str(), r.str(), r.str(),
-              r.str(), r.str(), r.str(), r.str(),
-              r.str(), r.str(), r.str(), r.str(), r.str(),
-              r.str(), r.str(), r.str(), r.str(),
-              r.str(), r.str(), r.str(), r.str(), r.str(), r.str(), r.str(),
-              r.str(), r.str(), r.str(), r.int32(), r.int32(),
-              r.str(), r.str(), r.str());
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.i64(),
+              r.i64(),
+              r.i64(),
+              r.i64(),
+              r.u8() != 0,
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.str(),
+              r.int32(),
+              r.int32(),
+              r.str(),
+              r.str(),
+              r.str());
       if (r.at != bytes.length) {
-        throw new IOException("record has " + (bytes.length - r.at) + " bytes after the last column");
+        throw new IOException(
+            "record has " + (bytes.length - r.at) + " bytes after the last column");
       }
       return e;
-    } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException | NullPointerException ex) {
+    } catch (ArrayIndexOutOfBoundsException
+        | NegativeArraySizeException
+        | NullPointerException ex) {
       throw new IOException("record is truncated or not an event: " + ex.getMessage(), ex);
     }
   }
@@ -134,7 +175,8 @@ public final class EventCodec {
 
   /** The row as one JSON object, absent columns left out (the earlier record format). */
   public static String toJson(Event e) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + e.properties().length() + e.context().length());
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(256 + e.properties().length() + e.context().length());
     try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
       g.writeStartObject();
       str(g, "eventId", e.eventId());
@@ -204,18 +246,50 @@ public final class EventCodec {
   /** The text columns of a row in record order (the times, flag and screen sit in between). */
   private static String[] texts(Event e) {
     return new String[] {
-      e.eventId(), e.appId(), e.type(), e.event(), e.userId(), e.anonymousId(), e.sessionId(), e.groupId(),
-      e.previousId(), e.properties(), e.traits(), e.context(), e.pageUrl(), e.pagePath(), e.pageTitle(),
-      e.referrer(), e.utmSource(), e.utmMedium(), e.utmCampaign(), e.utmTerm(), e.utmContent(), e.ip(),
-      e.country(), e.region(), e.city(), e.deviceType(), e.os(), e.osVersion(), e.browser(),
-      e.browserVersion(), e.deviceManufacturer(), e.deviceModel(), e.appVersion(), e.locale(), e.timezone(),
-      e.libraryName(), e.libraryVersion(), e.service()
+      e.eventId(),
+      e.appId(),
+      e.type(),
+      e.event(),
+      e.userId(),
+      e.anonymousId(),
+      e.sessionId(),
+      e.groupId(),
+      e.previousId(),
+      e.properties(),
+      e.traits(),
+      e.context(),
+      e.pageUrl(),
+      e.pagePath(),
+      e.pageTitle(),
+      e.referrer(),
+      e.utmSource(),
+      e.utmMedium(),
+      e.utmCampaign(),
+      e.utmTerm(),
+      e.utmContent(),
+      e.ip(),
+      e.country(),
+      e.region(),
+      e.city(),
+      e.deviceType(),
+      e.os(),
+      e.osVersion(),
+      e.browser(),
+      e.browserVersion(),
+      e.deviceManufacturer(),
+      e.deviceModel(),
+      e.appVersion(),
+      e.locale(),
+      e.timezone(),
+      e.libraryName(),
+      e.libraryVersion(),
+      e.service()
     };
   }
 
   /**
-   * Writes into one array sized for the row: each text is encoded once up front (in record
-   * order, consumed by {@link #str}), so the record is neither grown nor copied at the end.
+   * Writes into one array sized for the row: each text is encoded once up front (in record order,
+   * consumed by {@link #str}), so the record is neither grown nor copied at the end.
    */
   private static final class Writer {
     final byte[][] encoded;
@@ -226,7 +300,8 @@ public final class EventCodec {
     Writer(Event e) {
       String[] texts = texts(e);
       encoded = new byte[texts.length][];
-      int size = 1 + 4 * 8 + 1 + (e.screenWidth() == null ? 1 : 5) + (e.screenHeight() == null ? 1 : 5);
+      int size =
+          1 + 4 * 8 + 1 + (e.screenWidth() == null ? 1 : 5) + (e.screenHeight() == null ? 1 : 5);
       for (int i = 0; i < texts.length; i++) {
         if (texts[i] == null) {
           size += 1;

@@ -39,6 +39,7 @@ public final class EventRecord {
 
   /** How each column is stored in a record. */
   private static final byte TEXT = 0;
+
   private static final byte I64 = 1;
   private static final byte U8 = 2;
   private static final byte I32 = 3;
@@ -56,8 +57,10 @@ public final class EventRecord {
   }
 
   private final byte[] bytes;
+
   /** Per column: offset of its value in {@code bytes}, or -1 when absent. */
   private final int[] offsets = new int[COLUMNS];
+
   /** Per column: byte length of a text value (unused for the other layouts). */
   private final int[] lengths = new int[COLUMNS];
 
@@ -150,7 +153,10 @@ public final class EventRecord {
     return offsets[column] >= 0;
   }
 
-  /** The record's bytes, for readers that parse a column in place ({@link #offset}, {@link #length}). */
+  /**
+   * The record's bytes, for readers that parse a column in place ({@link #offset}, {@link
+   * #length}).
+   */
   public byte[] array() {
     return bytes;
   }

@@ -15,12 +15,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * What ingestion did lately, kept in memory since the server started: accepted events per second
  * over the last minute and the last event of each ingestion key.
  *
- * <p>Implementation note: per-second counts live in a ring of 64 slots indexed by epoch second;
- * a slot is claimed by storing its second next to it, so a stale slot (older than 60 s) reads as 0.
+ * <p>Implementation note: per-second counts live in a ring of 64 slots indexed by epoch second; a
+ * slot is claimed by storing its second next to it, so a stale slot (older than 60 s) reads as 0.
  */
 public final class IngestionHealth {
   /** The last event of one key and how many it sent since start. */
-  public record KeyActivity(String keyId, String name, String project, long events, Instant lastEventAt) {}
+  public record KeyActivity(
+      String keyId, String name, String project, long events, Instant lastEventAt) {}
 
   private static final int SLOTS = 64;
 
@@ -43,11 +44,18 @@ public final class IngestionHealth {
       counts.set(slot, 0);
     }
     counts.addAndGet(slot, events.size());
-    keys.merge(key.id(), new KeyActivity(key.id(), key.name(), key.projectId(), events.size(), now),
-        (a, b) -> new KeyActivity(a.keyId(), a.name(), a.project(), a.events() + b.events(), b.lastEventAt()));
+    keys.merge(
+        key.id(),
+        new KeyActivity(key.id(), key.name(), key.projectId(), events.size(), now),
+        (a, b) ->
+            new KeyActivity(
+                a.keyId(), a.name(), a.project(), a.events() + b.events(), b.lastEventAt()));
   }
 
-  /** Events per second for each of the last {@code n} seconds (≤ 60, the current one last), oldest first. */
+  /**
+   * Events per second for each of the last {@code n} seconds (≤ 60, the current one last), oldest
+   * first.
+   */
   public long[] perSecond(int n) {
     long now = clock.instant().getEpochSecond();
     long[] out = new long[n];
@@ -65,6 +73,8 @@ public final class IngestionHealth {
 
   /** Keys that sent events since start, most recent first. */
   public List<KeyActivity> keys() {
-    return keys.values().stream().sorted(Comparator.comparing(KeyActivity::lastEventAt).reversed()).toList();
+    return keys.values().stream()
+        .sorted(Comparator.comparing(KeyActivity::lastEventAt).reversed())
+        .toList();
   }
 }

@@ -3,9 +3,9 @@ package dev.causality.http;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The base of each feature's exception that reaches API clients: the HTTP status, a stable
- * {@code code} that never changes meaning, and the request {@code field} at fault ("" when the
- * error is not about one field). {@link ErrorBody#write} turns it into the JSON error body.
+ * The base of each feature's exception that reaches API clients: the HTTP status, a stable {@code
+ * code} that never changes meaning, and the request {@code field} at fault ("" when the error is
+ * not about one field). {@link ErrorBody#write} turns it into the JSON error body.
  */
 public abstract class ApiException extends RuntimeException {
   private final int status;

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 
 /**
- * The one JSON error body of the web APIs: {@code {"success":false,"code":…,"field":…,"message":…}},
- * {@code field} only when the error is about one request field.
+ * The one JSON error body of the web APIs: {@code
+ * {"success":false,"code":…,"field":…,"message":…}}, {@code field} only when the error is about one
+ * request field.
  */
 public final class ErrorBody {
   private ErrorBody() {}

@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The enrich step: promotes context fields to columns and adds what the request implies — IP
- * (kept, truncated or dropped), user agent → browser/OS/device, GeoIP → place, page and UTM.
+ * The enrich step: promotes context fields to columns and adds what the request implies — IP (kept,
+ * truncated or dropped), user agent → browser/OS/device, GeoIP → place, page and UTM.
  */
 final class Enricher {
 
@@ -39,7 +39,11 @@ final class Enricher {
     b.pageUrl = first(pageCall ? str(properties, "url") : null, str(page, "url"));
     b.pagePath = first(pageCall ? str(properties, "path") : null, str(page, "path"));
     b.pageTitle = first(pageCall ? str(properties, "title") : null, str(page, "title"));
-    b.referrer = first(pageCall ? str(properties, "referrer") : null, str(page, "referrer"), str(context.path("referrer"), "url"));
+    b.referrer =
+        first(
+            pageCall ? str(properties, "referrer") : null,
+            str(page, "referrer"),
+            str(context.path("referrer"), "url"));
     if (b.pagePath == null && b.pageUrl != null) {
       b.pagePath = uri(b.pageUrl).map(URI::getRawPath).filter(p -> !p.isEmpty()).orElse(null);
     }
@@ -49,7 +53,10 @@ final class Enricher {
     b.utmCampaign = str(campaign, "name");
     b.utmTerm = str(campaign, "term");
     b.utmContent = str(campaign, "content");
-    if (b.pageUrl != null && b.utmSource == null && b.utmMedium == null && b.utmCampaign == null
+    if (b.pageUrl != null
+        && b.utmSource == null
+        && b.utmMedium == null
+        && b.utmCampaign == null
         && b.pageUrl.contains("utm_")) {
       utmFromUrl(b);
     }
@@ -103,13 +110,13 @@ final class Enricher {
     }
     if (ip != null) {
       String fullIp = ip;
-      geoIp.flatMap(g -> g.locate(fullIp))
-          .ifPresent(
-              place -> {
-                b.country = place.country();
-                b.region = place.region();
-                b.city = place.city();
-              });
+      geoIp
+          .flatMap(g -> g.locate(fullIp))
+          .ifPresent(place -> {
+            b.country = place.country();
+            b.region = place.region();
+            b.city = place.city();
+          });
       b.ip =
           switch (ipMode) {
             case KEEP -> ip;

@@ -24,9 +24,13 @@ final class GeoIp implements AutoCloseable {
 
   static GeoIp open(Path file) {
     try {
-      return new GeoIp(new DatabaseReader.Builder(file.toFile()).withCache(new com.maxmind.db.CHMCache()).build());
+      return new GeoIp(
+          new DatabaseReader.Builder(file.toFile())
+              .withCache(new com.maxmind.db.CHMCache())
+              .build());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open GeoIP database " + file + " (CAUSALITY_GEOIP_DB)", e);
+      throw new UncheckedIOException(
+          "cannot open GeoIP database " + file + " (CAUSALITY_GEOIP_DB)", e);
     }
   }
 
@@ -38,18 +42,18 @@ final class GeoIp implements AutoCloseable {
     try {
       return reader
           .tryCity(address.get())
-          .map(
-              r ->
-                  new Place(
-                      r.getCountry().getIsoCode(),
-                      r.getMostSpecificSubdivision().getName(),
-                      r.getCity().getName()));
+          .map(r ->
+              new Place(
+                  r.getCountry().getIsoCode(),
+                  r.getMostSpecificSubdivision().getName(),
+                  r.getCity().getName()));
     } catch (IOException | com.maxmind.geoip2.exception.GeoIp2Exception | RuntimeException e) {
       return Optional.empty();
     }
   }
 
-  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+  private static final Pattern IPV4 =
+      Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   /**

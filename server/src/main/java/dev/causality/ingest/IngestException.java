@@ -1,8 +1,8 @@
 package dev.causality.ingest;
 
 /**
- * A request that is refused as a whole, with the HTTP status and a stable error code that
- * clients may rely on (codes never change meaning), plus a message naming the field or limit.
+ * A request that is refused as a whole, with the HTTP status and a stable error code that clients
+ * may rely on (codes never change meaning), plus a message naming the field or limit.
  */
 public final class IngestException extends RuntimeException {
   private final int status;
@@ -13,7 +13,8 @@ public final class IngestException extends RuntimeException {
     this(status, code, message, 0, null);
   }
 
-  public IngestException(int status, String code, String message, long retryAfterSeconds, Throwable cause) {
+  public IngestException(
+      int status, String code, String message, long retryAfterSeconds, Throwable cause) {
     super(message, cause);
     this.status = status;
     this.code = code;

@@ -11,10 +11,26 @@ import java.util.Optional;
 public final class IngestRoutes {
   private static final List<String> POST_PATHS =
       List.of(
-          "track", "identify", "page", "screen", "group", "alias",
-          "t", "i", "p", "s", "g", "a",
-          "batch", "import", "b", "m",
-          "events/ingest", "analytics/track", "analytics/identify", "analytics/page");
+          "track",
+          "identify",
+          "page",
+          "screen",
+          "group",
+          "alias",
+          "t",
+          "i",
+          "p",
+          "s",
+          "g",
+          "a",
+          "batch",
+          "import",
+          "b",
+          "m",
+          "events/ingest",
+          "analytics/track",
+          "analytics/identify",
+          "analytics/page");
 
   private final Ingestion ingestion;
   private final boolean trustProxy;
@@ -28,7 +44,8 @@ public final class IngestRoutes {
    * Registers the ingestion paths, each also under any path prefix ({@code /segment/v1/batch}) as
    * some clients put a prefix in their host setting.
    */
-  public static void register(JavalinDefaultRoutingApi routes, Ingestion ingestion, boolean trustProxy) {
+  public static void register(
+      JavalinDefaultRoutingApi routes, Ingestion ingestion, boolean trustProxy) {
     IngestRoutes r = new IngestRoutes(ingestion, trustProxy);
     for (String prefix : List.of("/v1/", "/<prefix>/v1/")) {
       for (String p : POST_PATHS) {
@@ -58,7 +75,10 @@ public final class IngestRoutes {
 
   private void settings(Context ctx) {
     cors(ctx);
-    String scheme = trustProxy && ctx.header("X-Forwarded-Proto") != null ? ctx.header("X-Forwarded-Proto") : ctx.scheme();
+    String scheme =
+        trustProxy && ctx.header("X-Forwarded-Proto") != null
+            ? ctx.header("X-Forwarded-Proto")
+            : ctx.scheme();
     send(ctx, ingestion.settings(ctx.pathParam("writeKey"), ctx.host(), scheme));
   }
 
@@ -92,7 +112,9 @@ public final class IngestRoutes {
     String auth = ctx.header("Authorization");
     if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
       try {
-        String decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+        String decoded =
+            new String(
+                Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
         int colon = decoded.indexOf(':');
         String user = colon >= 0 ? decoded.substring(0, colon) : decoded;
         if (!user.isEmpty()) {
@@ -134,5 +156,4 @@ public final class IngestRoutes {
     }
     return ctx.req().getRemoteAddr();
   }
-
 }

@@ -30,7 +30,9 @@ import java.util.random.RandomGenerator;
  */
 public final class Ingestion implements AutoCloseable {
 
-  /** Settings of ingestion. {@code geoIpDatabase} may be absent; {@code rateLimit} 0 is unlimited. */
+  /**
+   * Settings of ingestion. {@code geoIpDatabase} may be absent; {@code rateLimit} 0 is unlimited.
+   */
   public record Settings(
       IngestLimits limits,
       int rateLimit,
@@ -62,7 +64,8 @@ public final class Ingestion implements AutoCloseable {
 
   /**
    * Where the loader stands: how many bytes of the log it has not read yet, or 0 when that should
-   * not hold requests back (the warehouse is unavailable: then the log is the buffer it exists to be).
+   * not hold requests back (the warehouse is unavailable: then the log is the buffer it exists to
+   * be).
    */
   public interface LoadLag {
     long bytes();
@@ -112,16 +115,24 @@ public final class Ingestion implements AutoCloseable {
     this.geoIp = settings.geoIpDatabase().map(GeoIp::open);
     Enricher enricher = new Enricher(userAgents, geoIp, mode);
     this.pipeline =
-        new Pipeline(limits, enricher, parser.mapper(), random, TimeUnit.MILLISECONDS.toMicros(settings.maxFutureMillis()));
+        new Pipeline(
+            limits,
+            enricher,
+            parser.mapper(),
+            random,
+            TimeUnit.MILLISECONDS.toMicros(settings.maxFutureMillis()));
     this.rateLimits = new RateLimits(settings.rateLimit(), limits.maxBatchEvents());
     this.accepted =
-        Counter.builder("causality_events_accepted").description("Events made durable and acknowledged").register(registry);
+        Counter.builder("causality_events_accepted")
+            .description("Events made durable and acknowledged")
+            .register(registry);
     for (Outcome.Reason r : Outcome.Reason.values()) {
       rejectedCounter(r.code());
     }
     this.throttled =
         Counter.builder("causality_ingest_throttled")
-            .description("Requests held back because the loader was more than the maximum load lag behind")
+            .description(
+                "Requests held back because the loader was more than the maximum load lag behind")
             .register(registry);
     this.throttleWait =
         io.micrometer.core.instrument.Timer.builder("causality_ingest_throttle_wait")
@@ -204,12 +215,14 @@ public final class Ingestion implements AutoCloseable {
   private Response handleOrThrow(Request req) {
     Route route =
         Route.of(req.path())
-            .orElseThrow(() -> new IngestException(404, "not_found", "no ingestion endpoint at " + req.path()));
+            .orElseThrow(() ->
+                new IngestException(404, "not_found", "no ingestion endpoint at " + req.path()));
     if (route.shape() == Route.Shape.METRICS) {
       return new Response(200, "{\"success\":true}", OptionalLong.empty());
     }
     if (draining) {
-      throw new IngestException(503, "unavailable", "the server is shutting down; retry shortly", 5, null);
+      throw new IngestException(
+          503, "unavailable", "the server is shutting down; retry shortly", 5, null);
     }
     Optional<IngestKey> key = Optional.empty();
     if (req.headerKey().isPresent()) {
@@ -217,16 +230,27 @@ public final class Ingestion implements AutoCloseable {
     }
     awaitLoader();
     long receivedAt = TimeUnit.MILLISECONDS.toMicros(clock.millis());
-    byte[] body = RequestBody.read(req.body(), req.contentEncoding().orElse(null), limits.maxRequestBytes());
+    byte[] body =
+        RequestBody.read(req.body(), req.contentEncoding().orElse(null), limits.maxRequestBytes());
     ParsedRequest parsed = parser.parse(body, route);
     if (key.isEmpty()) {
       Optional<String> bodyKey =
-          parsed.writeKey()
-              .or(() -> parsed.items().isEmpty() ? Optional.empty()
-                  : Optional.ofNullable(Pipeline.id(parsed.items().getFirst().node(), "writeKey")));
-      key = Optional.of(authenticate(bodyKey.orElseThrow(() -> new IngestException(401, "unauthorized",
-          "no write key: send it as HTTP Basic user name, X-Write-Key or X-API-Key header, writeKey"
-              + " query parameter or writeKey in the body"))));
+          parsed
+              .writeKey()
+              .or(() ->
+                  parsed.items().isEmpty()
+                      ? Optional.empty()
+                      : Optional.ofNullable(
+                          Pipeline.id(parsed.items().getFirst().node(), "writeKey")));
+      key =
+          Optional.of(
+              authenticate(
+                  bodyKey.orElseThrow(() ->
+                      new IngestException(
+                          401,
+                          "unauthorized",
+                          "no write key: send it as HTTP Basic user name, X-Write-Key or X-API-Key header, writeKey"
+                              + " query parameter or writeKey in the body"))));
     }
     IngestKey k = key.get();
     if (parsed.items().size() > 0) {
@@ -234,11 +258,20 @@ public final class Ingestion implements AutoCloseable {
       if (wait.isPresent()) {
         long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait.getAsLong() + 999_999_999));
         throw new IngestException(
-            429, "rate_limited", "key " + k.id() + " is over its rate limit of events per second; retry after "
-                + seconds + " s", seconds, null);
+            429,
+            "rate_limited",
+            "key "
+                + k.id()
+                + " is over its rate limit of events per second; retry after "
+                + seconds
+                + " s",
+            seconds,
+            null);
       }
     }
-    RequestInfo info = new RequestInfo(receivedAt, req.remoteIp(), req.userAgent(), req.fromBrowser(), req.sentAtHeader());
+    RequestInfo info =
+        new RequestInfo(
+            receivedAt, req.remoteIp(), req.userAgent(), req.fromBrowser(), req.sentAtHeader());
     List<Outcome> outcomes = pipeline.process(parsed, route, info, k, projects::authenticate);
     List<byte[]> payloads = new ArrayList<>(outcomes.size());
     List<Outcome.Rejected> rejected = new ArrayList<>();
@@ -252,9 +285,13 @@ public final class Ingestion implements AutoCloseable {
     accepted.increment(payloads.size());
     Listener l = listener;
     if (l != null && !payloads.isEmpty()) {
-      l.accepted(k, outcomes.stream().<dev.causality.event.Event>mapMulti((o, sink) -> {
-        if (o instanceof Outcome.Accepted a) sink.accept(a.event());
-      }).toList());
+      l.accepted(
+          k,
+          outcomes.stream()
+              .<dev.causality.event.Event>mapMulti((o, sink) -> {
+                if (o instanceof Outcome.Accepted a) sink.accept(a.event());
+              })
+              .toList());
     }
     for (Outcome.Rejected r : rejected) {
       rejectedCounter(r.reason().code()).increment();
@@ -265,7 +302,8 @@ public final class Ingestion implements AutoCloseable {
   private IngestKey authenticate(String secret) {
     return projects
         .authenticate(secret)
-        .orElseThrow(() -> new IngestException(401, "unauthorized", "write key is unknown or revoked"));
+        .orElseThrow(
+            () -> new IngestException(401, "unauthorized", "write key is unknown or revoked"));
   }
 
   private void append(List<byte[]> payloads) {
@@ -277,12 +315,19 @@ public final class Ingestion implements AutoCloseable {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof LogUnavailableException) {
-        throw new IngestException(503, "unavailable", "events could not be stored: " + cause.getMessage()
-            + "; nothing from this request was kept, retry later", 5, cause);
+        throw new IngestException(
+            503,
+            "unavailable",
+            "events could not be stored: "
+                + cause.getMessage()
+                + "; nothing from this request was kept, retry later",
+            5,
+            cause);
       }
       throw new IngestException(500, "internal", "events could not be stored: " + cause, 5, cause);
     } catch (TimeoutException e) {
-      throw new IngestException(503, "unavailable", "the event log did not confirm durability in 30 s", 5, e);
+      throw new IngestException(
+          503, "unavailable", "the event log did not confirm durability in 30 s", 5, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IngestException(503, "unavailable", "interrupted while storing events", 5, e);
@@ -292,11 +337,15 @@ public final class Ingestion implements AutoCloseable {
   private Response respond(Route route, int acceptedCount, List<Outcome.Rejected> rejected) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     if (acceptedCount == 0 && !rejected.isEmpty()) {
-      boolean allTooLarge = rejected.stream().allMatch(r -> r.reason() == Outcome.Reason.EVENT_TOO_LARGE);
+      boolean allTooLarge =
+          rejected.stream().allMatch(r -> r.reason() == Outcome.Reason.EVENT_TOO_LARGE);
       body.put("success", false);
       body.put("code", allTooLarge ? "too_large" : "invalid_events");
-      body.put("message", rejected.size() == 1 ? rejected.getFirst().message()
-          : "all " + rejected.size() + " events were rejected; see 'rejected'");
+      body.put(
+          "message",
+          rejected.size() == 1
+              ? rejected.getFirst().message()
+              : "all " + rejected.size() + " events were rejected; see 'rejected'");
       body.set("rejected", rejectedJson(rejected));
       return new Response(allTooLarge ? 413 : 400, body.toString(), OptionalLong.empty());
     }
@@ -311,7 +360,10 @@ public final class Ingestion implements AutoCloseable {
   private static ArrayNode rejectedJson(List<Outcome.Rejected> rejected) {
     ArrayNode arr = JsonNodeFactory.instance.arrayNode();
     for (Outcome.Rejected r : rejected) {
-      arr.addObject().put("index", r.index()).put("reason", r.reason().code()).put("message", r.message());
+      arr.addObject()
+          .put("index", r.index())
+          .put("reason", r.reason().code())
+          .put("message", r.message());
     }
     return arr;
   }

@@ -1,9 +1,9 @@
 package dev.causality.ingest;
 
 /**
- * A fast path for the one shape of ISO-8601 date-time nearly every client sends:
- * {@code 2024-05-01T12:34:56[.f{1,9}](Z|±hh:mm)} or without a zone (UTC). Anything else, and
- * anything out of range, is left to {@code java.time}, which also writes the error message.
+ * A fast path for the one shape of ISO-8601 date-time nearly every client sends: {@code
+ * 2024-05-01T12:34:56[.f{1,9}](Z|±hh:mm)} or without a zone (UTC). Anything else, and anything out
+ * of range, is left to {@code java.time}, which also writes the error message.
  */
 final class IsoTimes {
   /** Returned when the text is not of the simple shape (or not a valid date-time of it). */
@@ -14,7 +14,11 @@ final class IsoTimes {
   /** Microseconds since the epoch (fraction truncated), or {@link #NOT_SIMPLE}. */
   static long epochMicros(String s) {
     int n = s.length();
-    if (n < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+    if (n < 19
+        || s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || s.charAt(10) != 'T'
+        || s.charAt(13) != ':'
         || s.charAt(16) != ':') {
       return NOT_SIMPLE;
     }
@@ -25,8 +29,13 @@ final class IsoTimes {
     int minute = digits(s, 14, 2);
     int second = digits(s, 17, 2);
     if ((year | month | day | hour | minute | second) < 0
-        || month < 1 || month > 12 || day < 1 || day > monthLength(year, month)
-        || hour > 23 || minute > 59 || second > 59) {
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > monthLength(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59) {
       return NOT_SIMPLE;
     }
     int i = 19;

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * A parsed JSON tree written back as text, the way Jackson writes it (same escapes, same number
- * forms), without databind's per-call writer set-up, which profiling found among the largest
- * costs of ingesting an event (three trees per event).
+ * forms), without databind's per-call writer set-up, which profiling found among the largest costs
+ * of ingesting an event (three trees per event).
  */
 final class JsonText {
   /** Past this depth the tree is left to Jackson, whose writer does not recurse. */

@@ -23,8 +23,8 @@ import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
- * The named steps every item goes through after parsing: validate → normalise → enrich. Each
- * step either fills its columns or returns a rejection; a rejected item never stops the others.
+ * The named steps every item goes through after parsing: validate → normalise → enrich. Each step
+ * either fills its columns or returns a rejection; a rejected item never stops the others.
  */
 final class Pipeline {
   static final int MAX_MESSAGE_ID = 100;
@@ -35,7 +35,12 @@ final class Pipeline {
   private final RandomGenerator random;
   private final long maxFutureMicros;
 
-  Pipeline(IngestLimits limits, Enricher enricher, ObjectMapper mapper, RandomGenerator random, long maxFutureMicros) {
+  Pipeline(
+      IngestLimits limits,
+      Enricher enricher,
+      ObjectMapper mapper,
+      RandomGenerator random,
+      long maxFutureMicros) {
     this.limits = limits;
     this.enricher = enricher;
     this.mapper = mapper;
@@ -45,7 +50,11 @@ final class Pipeline {
 
   /** Runs the steps for every item of the request. */
   List<Outcome> process(
-      ParsedRequest request, Route route, RequestInfo info, IngestKey key, Function<String, Optional<IngestKey>> keys) {
+      ParsedRequest request,
+      Route route,
+      RequestInfo info,
+      IngestKey key,
+      Function<String, Optional<IngestKey>> keys) {
     List<Outcome> out = new ArrayList<>(request.items().size());
     for (ParsedRequest.Item item : request.items()) {
       out.add(processItem(item, request, route, info, key, keys));
@@ -68,7 +77,10 @@ final class Pipeline {
       return new Outcome.Rejected(
           i,
           Reason.EVENT_TOO_LARGE,
-          "event is " + item.sizeBytes() + " bytes; the limit is " + limits.maxEventBytes()
+          "event is "
+              + item.sizeBytes()
+              + " bytes; the limit is "
+              + limits.maxEventBytes()
               + " bytes per event (CAUSALITY_MAX_EVENT_BYTES)");
     }
     IngestKey key = requestKey;
@@ -76,7 +88,8 @@ final class Pipeline {
     if (itemKey.isPresent() && route.shape() == Route.Shape.BATCH) {
       Optional<IngestKey> k = keys.apply(itemKey.get());
       if (k.isEmpty()) {
-        return new Outcome.Rejected(i, Reason.INVALID_WRITE_KEY, "item writeKey is unknown or revoked");
+        return new Outcome.Rejected(
+            i, Reason.INVALID_WRITE_KEY, "item writeKey is unknown or revoked");
       }
       key = k.get();
     }
@@ -101,7 +114,9 @@ final class Pipeline {
             : route.impliedType().orElseThrow();
     if (!Event.TYPES.contains(type)) {
       return new Outcome.Rejected(
-          i, Reason.INVALID_TYPE, "type must be one of track, page, screen, identify, group, alias; was '" + type + "'");
+          i,
+          Reason.INVALID_TYPE,
+          "type must be one of track, page, screen, identify, group, alias; was '" + type + "'");
     }
     b.type = type;
     boolean nativeShape = route.shape() == Route.Shape.NATIVE;
@@ -111,13 +126,17 @@ final class Pipeline {
         return new Outcome.Rejected(
             i,
             Reason.INVALID_FIELD,
-            "'" + field + "' must be a string or a number, found " + (n.isObject() ? "an object" : "an array"));
+            "'"
+                + field
+                + "' must be a string or a number, found "
+                + (n.isObject() ? "an object" : "an array"));
       }
     }
     b.userId = id(msg, nativeShape ? "user_id" : "userId");
     b.anonymousId = id(msg, nativeShape ? "anonymous_id" : "anonymousId");
     if (route.requiresIdentity() && b.userId == null && b.anonymousId == null) {
-      return new Outcome.Rejected(i, Reason.MISSING_IDENTITY, "item " + i + " has neither userId nor anonymousId");
+      return new Outcome.Rejected(
+          i, Reason.MISSING_IDENTITY, "item " + i + " has neither userId nor anonymousId");
     }
     if (nativeShape) {
       b.event = id(msg, "event_type");
@@ -127,7 +146,9 @@ final class Pipeline {
       Optional<String> appId = text(msg, "app_id");
       if (appId.isPresent() && !appId.get().equals(b.appId)) {
         return new Outcome.Rejected(
-            i, Reason.APP_ID_MISMATCH, "app_id '" + appId.get() + "' is not the key's project '" + b.appId + "'");
+            i,
+            Reason.APP_ID_MISMATCH,
+            "app_id '" + appId.get() + "' is not the key's project '" + b.appId + "'");
       }
     } else {
       b.event = id(msg, type.equals("track") ? "event" : "name");
@@ -135,7 +156,8 @@ final class Pipeline {
     switch (type) {
       case "track" -> {
         if (b.event == null) {
-          return new Outcome.Rejected(i, Reason.MISSING_EVENT, "a track call needs a non-empty 'event'");
+          return new Outcome.Rejected(
+              i, Reason.MISSING_EVENT, "a track call needs a non-empty 'event'");
         }
       }
       case "group" -> {
@@ -147,7 +169,8 @@ final class Pipeline {
       case "alias" -> {
         b.previousId = id(msg, "previousId");
         if (b.previousId == null) {
-          return new Outcome.Rejected(i, Reason.MISSING_PREVIOUS_ID, "an alias call needs a 'previousId'");
+          return new Outcome.Rejected(
+              i, Reason.MISSING_PREVIOUS_ID, "an alias call needs a 'previousId'");
         }
       }
       default -> {}
@@ -155,7 +178,9 @@ final class Pipeline {
     String messageId = id(msg, nativeShape ? "idempotency_key" : "messageId");
     if (messageId != null && messageId.length() > MAX_MESSAGE_ID) {
       return new Outcome.Rejected(
-          i, Reason.MESSAGE_ID_TOO_LONG, "messageId is " + messageId.length() + " characters; the limit is " + MAX_MESSAGE_ID);
+          i,
+          Reason.MESSAGE_ID_TOO_LONG,
+          "messageId is " + messageId.length() + " characters; the limit is " + MAX_MESSAGE_ID);
     }
     b.eventId = messageId != null ? messageId : randomUuid();
     for (String field : new String[] {"properties", "traits", "context"}) {
@@ -165,7 +190,9 @@ final class Pipeline {
       }
       if (n != null && !finiteNumbers(n)) {
         return new Outcome.Rejected(
-            i, Reason.INVALID_NUMBER, "'" + field + "' holds a number outside the range of a double");
+            i,
+            Reason.INVALID_NUMBER,
+            "'" + field + "' holds a number outside the range of a double");
       }
     }
     return null;
@@ -178,10 +205,19 @@ final class Pipeline {
     return new UUID(hi, lo).toString();
   }
 
-  /** The id-like fields this message type reads; an object or array there is an error, not absence. */
+  /**
+   * The id-like fields this message type reads; an object or array there is an error, not absence.
+   */
   private static List<String> idFields(String type, boolean nativeShape) {
     if (nativeShape) {
-      return List.of("user_id", "anonymous_id", "event_type", "idempotency_key", "session_id", "service", "app_id");
+      return List.of(
+          "user_id",
+          "anonymous_id",
+          "event_type",
+          "idempotency_key",
+          "session_id",
+          "service",
+          "app_id");
     }
     return switch (type) {
       case "track" -> List.of("userId", "anonymousId", "messageId", "event");
@@ -193,10 +229,17 @@ final class Pipeline {
 
   /** Normalise: merge the batch context, correct time, promote context fields; then enrich. */
   private Outcome.Rejected normalise(
-      int i, ObjectNode msg, ParsedRequest request, Route route, RequestInfo info, Event.Builder b) {
+      int i,
+      ObjectNode msg,
+      ParsedRequest request,
+      Route route,
+      RequestInfo info,
+      Event.Builder b) {
     if (!finiteNumbers(request.batchContext())) {
       return new Outcome.Rejected(
-          i, Reason.INVALID_NUMBER, "the batch 'context' holds a number outside the range of a double");
+          i,
+          Reason.INVALID_NUMBER,
+          "the batch 'context' holds a number outside the range of a double");
     }
     // The item's own context is this item's alone (parsed for it), so it is completed in place
     // with the batch keys it lacks; batch values are shared between items and never modified.
@@ -214,10 +257,13 @@ final class Pipeline {
       context = mapper.createObjectNode();
       context.setAll(request.batchContext());
     }
-    ObjectNode properties = msg.get("properties") instanceof ObjectNode p ? p : mapper.createObjectNode();
+    ObjectNode properties =
+        msg.get("properties") instanceof ObjectNode p ? p : mapper.createObjectNode();
     ObjectNode traits = msg.get("traits") instanceof ObjectNode t ? t : mapper.createObjectNode();
     String category = id(msg, "category");
-    if (category != null && (b.type.equals("page") || b.type.equals("screen")) && !properties.has("category")) {
+    if (category != null
+        && (b.type.equals("page") || b.type.equals("screen"))
+        && !properties.has("category")) {
       // The Java clients send a page's category only at the top level, which no column keeps;
       // analytics-next also copies it into properties, so keep it there.
       properties.put("category", category);
@@ -228,8 +274,7 @@ final class Pipeline {
     }
     try {
       long received = info.receivedAtMicros();
-      Optional<Long> original =
-          time(msg, "originalTimestamp").or(() -> time(msg, "timestamp"));
+      Optional<Long> original = time(msg, "originalTimestamp").or(() -> time(msg, "timestamp"));
       Optional<Long> sent =
           time(msg, "sentAt")
               .or(() -> parseTime("sentAt", request.sentAt()))
@@ -262,13 +307,16 @@ final class Pipeline {
       return Optional.empty();
     }
     if (n.isIntegralNumber()) {
-      if (!n.canConvertToLong() || n.longValue() < MIN_TIME.toEpochMilli() || n.longValue() > MAX_TIME.toEpochMilli()) {
+      if (!n.canConvertToLong()
+          || n.longValue() < MIN_TIME.toEpochMilli()
+          || n.longValue() > MAX_TIME.toEpochMilli()) {
         throw outOfRange(field, n.asText() + " ms since the epoch");
       }
       return Optional.of(TimeUnit.MILLISECONDS.toMicros(n.longValue()));
     }
     if (!n.isTextual()) {
-      throw new DateTimeParseException("'" + field + "' must be an ISO-8601 string", n.toString(), 0);
+      throw new DateTimeParseException(
+          "'" + field + "' must be an ISO-8601 string", n.toString(), 0);
     }
     return parseTime(field, Optional.of(n.asText()));
   }
@@ -288,11 +336,19 @@ final class Pipeline {
     Instant at;
     try {
       TemporalAccessor t =
-          DateTimeFormatter.ISO_DATE_TIME.parseBest(s, java.time.OffsetDateTime::from, LocalDateTime::from);
-      at = t instanceof java.time.OffsetDateTime odt ? odt.toInstant() : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
+          DateTimeFormatter.ISO_DATE_TIME.parseBest(
+              s, java.time.OffsetDateTime::from, LocalDateTime::from);
+      at =
+          t instanceof java.time.OffsetDateTime odt
+              ? odt.toInstant()
+              : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
       throw new DateTimeParseException(
-          "'" + field + "' is not an ISO-8601 date-time: '" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'",
+          "'"
+              + field
+              + "' is not an ISO-8601 date-time: '"
+              + (s.length() > 40 ? s.substring(0, 40) + "…" : s)
+              + "'",
           s,
           e.getErrorIndex());
     }
@@ -312,12 +368,19 @@ final class Pipeline {
 
   private static final long MIN_MICROS = TimeUnit.SECONDS.toMicros(MIN_TIME.getEpochSecond());
 
-  private static final long MAX_MICROS = TimeUnit.SECONDS.toMicros(MAX_TIME.getEpochSecond()) + MAX_TIME.getNano() / 1000;
+  private static final long MAX_MICROS =
+      TimeUnit.SECONDS.toMicros(MAX_TIME.getEpochSecond()) + MAX_TIME.getNano() / 1000;
 
   private static DateTimeParseException outOfRange(String field, String value) {
     return new DateTimeParseException(
-        "'" + field + "' is out of range: '" + (value.length() > 40 ? value.substring(0, 40) + "…" : value)
-            + "'; times must lie between " + MIN_TIME + " and " + MAX_TIME,
+        "'"
+            + field
+            + "' is out of range: '"
+            + (value.length() > 40 ? value.substring(0, 40) + "…" : value)
+            + "'; times must lie between "
+            + MIN_TIME
+            + " and "
+            + MAX_TIME,
         value,
         0);
   }

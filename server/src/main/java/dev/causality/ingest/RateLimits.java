@@ -10,17 +10,19 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * Per-key rate limits in events per second (token buckets, in memory on this node). A bucket
- * holds one second of tokens, or one full batch when that is more, so a maximal batch can pass.
+ * Per-key rate limits in events per second (token buckets, in memory on this node). A bucket holds
+ * one second of tokens, or one full batch when that is more, so a maximal batch can pass.
  */
 final class RateLimits {
   private final int defaultPerSecond;
   private final int maxBatchEvents;
-  private final Cache<String, Bucket> buckets = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+  private final Cache<String, Bucket> buckets =
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
   RateLimits(int defaultPerSecond, int maxBatchEvents) {
     if (defaultPerSecond < 0) {
-      throw new IllegalArgumentException("rate limit must be 0 (unlimited) or more, was " + defaultPerSecond);
+      throw new IllegalArgumentException(
+          "rate limit must be 0 (unlimited) or more, was " + defaultPerSecond);
     }
     this.defaultPerSecond = defaultPerSecond;
     this.maxBatchEvents = maxBatchEvents;
@@ -49,6 +51,8 @@ final class RateLimits {
                             .build())
                     .build());
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(events);
-    return probe.isConsumed() ? OptionalLong.empty() : OptionalLong.of(probe.getNanosToWaitForRefill());
+    return probe.isConsumed()
+        ? OptionalLong.empty()
+        : OptionalLong.of(probe.getNanosToWaitForRefill());
   }
 }

@@ -8,8 +8,8 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Reads a request body whatever its framing: chunked or not, gzip by header or by magic bytes.
- * The size limit counts decompressed bytes as they stream in, so a gzip bomb stops at the limit.
+ * Reads a request body whatever its framing: chunked or not, gzip by header or by magic bytes. The
+ * size limit counts decompressed bytes as they stream in, so a gzip bomb stops at the limit.
  */
 final class RequestBody {
   private RequestBody() {}
@@ -27,7 +27,8 @@ final class RequestBody {
       }
       in.unread(b0);
       boolean gzip =
-          (contentEncoding != null && contentEncoding.toLowerCase(java.util.Locale.ROOT).contains("gzip"))
+          (contentEncoding != null
+                  && contentEncoding.toLowerCase(java.util.Locale.ROOT).contains("gzip"))
               || (b0 == 0x1f && b1 == 0x8b);
       InputStream body = gzip ? new GZIPInputStream(in, 8192) : in;
       return readLimited(body, maxBytes, gzip);
@@ -36,7 +37,8 @@ final class RequestBody {
     } catch (java.io.EOFException e) {
       throw IngestException.badRequest("body ended early (truncated gzip or connection closed)");
     } catch (IOException e) {
-      throw new IngestException(400, "invalid_request", "cannot read the request body: " + e.getMessage());
+      throw new IngestException(
+          400, "invalid_request", "cannot read the request body: " + e.getMessage());
     }
   }
 

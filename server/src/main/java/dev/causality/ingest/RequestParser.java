@@ -54,7 +54,8 @@ final class RequestParser {
       if (first == JsonToken.START_ARRAY && route.shape() == Route.Shape.NATIVE) {
         readItems(p, items);
       } else if (first != JsonToken.START_OBJECT) {
-        throw IngestException.badRequest("request body must be a JSON object, found " + describe(first));
+        throw IngestException.badRequest(
+            "request body must be a JSON object, found " + describe(first));
       } else if (route.shape() == Route.Shape.SINGLE || route.shape() == Route.Shape.FLOWMIND) {
         JsonNode node = mapper.readTree(p);
         items.add(new ParsedRequest.Item(0, node, body.length));
@@ -67,7 +68,8 @@ final class RequestParser {
           JsonToken value = p.nextToken();
           if (name.equals(arrayField)) {
             if (value != JsonToken.START_ARRAY) {
-              throw IngestException.badRequest("'" + arrayField + "' must be an array, found " + describe(value));
+              throw IngestException.badRequest(
+                  "'" + arrayField + "' must be an array, found " + describe(value));
             }
             readItems(p, items);
             sawArray = true;
@@ -128,7 +130,9 @@ final class RequestParser {
   }
 
   private static Optional<String> text(JsonNode n) {
-    return n != null && n.isTextual() && !n.asText().isEmpty() ? Optional.of(n.asText()) : Optional.empty();
+    return n != null && n.isTextual() && !n.asText().isEmpty()
+        ? Optional.of(n.asText())
+        : Optional.empty();
   }
 
   private static String describe(JsonToken t) {

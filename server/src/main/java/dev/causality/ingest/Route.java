@@ -54,7 +54,9 @@ record Route(Shape shape, Optional<String> impliedType) {
         });
   }
 
-  /** Native shapes answer 202 with counts; the Segment shapes answer 200 {@code {"success":true}}. */
+  /**
+   * Native shapes answer 202 with counts; the Segment shapes answer 200 {@code {"success":true}}.
+   */
   boolean nativeResponse() {
     return shape == Shape.NATIVE || shape == Shape.FLOWMIND;
   }

@@ -9,13 +9,14 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
 import org.slf4j.LoggerFactory;
 
 /**
- * User agent → browser, OS and device type, by Yauaa. Yauaa takes seconds to load its rules, so
- * it loads on a background thread from start-up and results are cached per user-agent string.
+ * User agent → browser, OS and device type, by Yauaa. Yauaa takes seconds to load its rules, so it
+ * loads on a background thread from start-up and results are cached per user-agent string.
  */
 final class UserAgents {
 
   /** The parts of a user agent the events table keeps. */
-  record Parsed(String browser, String browserVersion, String os, String osVersion, String deviceType) {}
+  record Parsed(
+      String browser, String browserVersion, String os, String osVersion, String deviceType) {}
 
   private final CompletableFuture<UserAgentAnalyzer> analyzer;
   private final LoadingCache<String, Parsed> cache;
@@ -25,18 +26,18 @@ final class UserAgents {
         CompletableFuture.supplyAsync(
             () -> {
               UserAgentAnalyzer built =
-                UserAgentAnalyzer.newBuilder()
-                    .hideMatcherLoadStats()
-                    .dropTests()
-                    .withoutCache()
-                    .withFields(
-                        UserAgent.AGENT_NAME,
-                        UserAgent.AGENT_VERSION,
-                        UserAgent.OPERATING_SYSTEM_NAME,
-                        UserAgent.OPERATING_SYSTEM_VERSION,
-                        UserAgent.DEVICE_CLASS)
-                    .immediateInitialization()
-                    .build();
+                  UserAgentAnalyzer.newBuilder()
+                      .hideMatcherLoadStats()
+                      .dropTests()
+                      .withoutCache()
+                      .withFields(
+                          UserAgent.AGENT_NAME,
+                          UserAgent.AGENT_VERSION,
+                          UserAgent.OPERATING_SYSTEM_NAME,
+                          UserAgent.OPERATING_SYSTEM_VERSION,
+                          UserAgent.DEVICE_CLASS)
+                      .immediateInitialization()
+                      .build();
               // loading the rules leaves ~200 MB of garbage; collect it now so an idle server
               // returns that memory instead of carrying it until the next full collection
               System.gc();
@@ -59,7 +60,10 @@ final class UserAgents {
     } catch (RuntimeException e) {
       if (!failureLogged) {
         failureLogged = true;
-        LoggerFactory.getLogger(UserAgents.class).error("user-agent parsing is unavailable; events are stored without browser/OS columns", e);
+        LoggerFactory.getLogger(UserAgents.class)
+            .error(
+                "user-agent parsing is unavailable; events are stored without browser/OS columns",
+                e);
       }
       return null;
     }
@@ -93,7 +97,14 @@ final class UserAgents {
       case "Phone", "Mobile" -> "mobile";
       case "Tablet" -> "tablet";
       case "Robot", "Robot Mobile", "Robot Imitator", "Spy", "Hacker" -> "bot";
-      case "Watch", "Augmented Reality", "Virtual Reality", "eReader", "Set-top box", "TV", "Game Console", "Car" ->
+      case "Watch",
+          "Augmented Reality",
+          "Virtual Reality",
+          "eReader",
+          "Set-top box",
+          "TV",
+          "Game Console",
+          "Car" ->
           deviceClass.toLowerCase(Locale.ROOT);
       default -> known(deviceClass) == null ? null : "other";
     };

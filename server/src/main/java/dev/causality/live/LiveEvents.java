@@ -18,9 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Implementation note: the last {@code capacity} events sit in a ring, each with a sequence
  * number that only grows; a subscriber keeps the number of the last event it sent and asks for
- * everything after it, which is also how a reconnect with {@code Last-Event-ID} resumes. Events
- * are serialised and kept only while someone listens and for a grace period after the last one
- * leaves (so a reconnecting browser misses nothing); otherwise {@link #publish} returns at once.
+ * everything after it, which is also how a reconnect with {@code Last-Event-ID} resumes. Events are
+ * serialised and kept only while someone listens and for a grace period after the last one leaves
+ * (so a reconnecting browser misses nothing); otherwise {@link #publish} returns at once.
  */
 public final class LiveEvents implements AutoCloseable {
   /** One event as the stream sends it. */
@@ -102,8 +102,8 @@ public final class LiveEvents implements AutoCloseable {
   }
 
   /**
-   * The events after {@code afterSeq} still in the ring, oldest first; waits up to {@code wait}
-   * for one when there are none. Empty when the wait ends or the hub is closed.
+   * The events after {@code afterSeq} still in the ring, oldest first; waits up to {@code wait} for
+   * one when there are none. Empty when the wait ends or the hub is closed.
    */
   public List<Entry> after(long afterSeq, Duration wait) throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();

@@ -15,9 +15,8 @@ import java.util.List;
  * {@code GET /api/live?project=}: accepted events as Server-Sent Events ({@code event: event},
  * {@code id:} the sequence number, {@code data:} the event as JSON), only of projects the caller
  * may see. A reconnect sending {@code Last-Event-ID} (or {@code lastEventId=}) resumes after that
- * event while it is still held; a comment line every 15 s keeps the connection open. With
- * {@code follow=false} the answer ends after what is there now (a poll, for clients without
- * streaming).
+ * event while it is still held; a comment line every 15 s keeps the connection open. With {@code
+ * follow=false} the answer ends after what is there now (a poll, for clients without streaming).
  */
 public final class LiveRoutes {
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
@@ -61,7 +60,9 @@ public final class LiveRoutes {
         cursor = live.lastSeq();
       }
       OutputStream out = res.getOutputStream();
-      out.write(("retry: 2000\n: connected, after event " + cursor + "\n\n").getBytes(StandardCharsets.UTF_8));
+      out.write(
+          ("retry: 2000\n: connected, after event " + cursor + "\n\n")
+              .getBytes(StandardCharsets.UTF_8));
       out.flush();
       while (!live.closed()) {
         List<LiveEvents.Entry> entries = live.after(cursor, follow ? HEARTBEAT : Duration.ZERO);
@@ -69,7 +70,11 @@ public final class LiveRoutes {
         for (LiveEvents.Entry e : entries) {
           cursor = e.seq();
           if (project == null ? p.canSee(e.project()) : project.equals(e.project())) {
-            sb.append("id: ").append(e.seq()).append("\nevent: event\ndata: ").append(e.json()).append("\n\n");
+            sb.append("id: ")
+                .append(e.seq())
+                .append("\nevent: event\ndata: ")
+                .append(e.json())
+                .append("\n\n");
           }
         }
         if (sb.isEmpty()) {

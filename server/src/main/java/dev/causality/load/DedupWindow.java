@@ -37,6 +37,7 @@ final class DedupWindow {
   private int fifoHead;
   private int fifoSize;
   private long evictedEarly;
+
   /** One digest for the window's lifetime: the window is used by one thread, the loader. */
   private final MessageDigest sha256;
 

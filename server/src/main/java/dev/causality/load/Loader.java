@@ -2,8 +2,8 @@ package dev.causality.load;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.causality.event.EventRecord;
 import dev.causality.event.EventCodec;
+import dev.causality.event.EventRecord;
 import dev.causality.log.EventLog;
 import dev.causality.log.LogRecord;
 import dev.causality.warehouse.DeadLetter;
@@ -58,8 +58,8 @@ public final class Loader implements AutoCloseable {
   public static final int ROW_GROUP_ROWS = 122_880;
 
   /**
-   * How long a batch keeps taking in records before it commits, so that the first rows of a
-   * batch are not kept waiting for a full row group when the loader is behind (freshness).
+   * How long a batch keeps taking in records before it commits, so that the first rows of a batch
+   * are not kept waiting for a full row group when the loader is behind (freshness).
    */
   private static final long MAX_BATCH_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -81,8 +81,10 @@ public final class Loader implements AutoCloseable {
   private final Timer freshness;
 
   private volatile long position;
+
   /** How far the loader has read the log, committed or not (for ingestion's backpressure). */
   private volatile long readPosition;
+
   private volatile boolean stopping;
   private volatile boolean running;
   private volatile String lastError = "";
@@ -106,14 +108,26 @@ public final class Loader implements AutoCloseable {
     this.dedupWindowMicros = TimeUnit.MILLISECONDS.toMicros(dedupWindow.toMillis());
     this.dedup = new DedupWindow(dedupWindowMicros, dedupMaxIds);
     this.thread = Thread.ofPlatform().name("loader").unstarted(this::run);
-    this.loaded = Counter.builder("causality_events_loaded").description("Events written to the warehouse").register(registry);
+    this.loaded =
+        Counter.builder("causality_events_loaded")
+            .description("Events written to the warehouse")
+            .register(registry);
     this.deduplicated =
-        Counter.builder("causality_events_deduplicated").description("Events dropped as duplicates by event_id").register(registry);
+        Counter.builder("causality_events_deduplicated")
+            .description("Events dropped as duplicates by event_id")
+            .register(registry);
     this.deadLettered =
-        Counter.builder("causality_dead_letters_written").description("Records moved to the dead-letter table").register(registry);
-    this.batchSize = DistributionSummary.builder("causality_loader_batch_size").description("Events per load transaction").register(registry);
+        Counter.builder("causality_dead_letters_written")
+            .description("Records moved to the dead-letter table")
+            .register(registry);
+    this.batchSize =
+        DistributionSummary.builder("causality_loader_batch_size")
+            .description("Events per load transaction")
+            .register(registry);
     this.batchDuration =
-        Timer.builder("causality_loader_batch_duration").description("Time of one load transaction").register(registry);
+        Timer.builder("causality_loader_batch_duration")
+            .description("Time of one load transaction")
+            .register(registry);
     this.freshness =
         Timer.builder("causality_loader_freshness")
             .description("Time from an event being received to being queryable")
@@ -130,8 +144,13 @@ public final class Loader implements AutoCloseable {
     position = warehouse.loadedPosition();
     if (position < log.start() || position > log.end()) {
       throw new IllegalStateException(
-          "the warehouse was loaded up to log position " + position + " but the log holds "
-              + log.start() + ".." + log.end() + "; the log and the warehouse do not belong together");
+          "the warehouse was loaded up to log position "
+              + position
+              + " but the log holds "
+              + log.start()
+              + ".."
+              + log.end()
+              + "; the log and the warehouse do not belong together");
     }
     long now = micros();
     warehouse.recentEventIds(
@@ -139,7 +158,8 @@ public final class Loader implements AutoCloseable {
     dedupSize = dedup.size();
     running = true;
     thread.start();
-    LOG.info("loader started at log position {} with {} ids in the dedup window", position, dedupSize);
+    LOG.info(
+        "loader started at log position {} with {} ids in the dedup window", position, dedupSize);
   }
 
   private void run() {
@@ -161,7 +181,8 @@ public final class Loader implements AutoCloseable {
         }
         if (!loaded) {
           if (stopping) {
-            LOG.warn("loader: stopping with the warehouse unavailable; the log from position {} loads at the next start",
+            LOG.warn(
+                "loader: stopping with the warehouse unavailable; the log from position {} loads at the next start",
                 position);
             return;
           }
@@ -189,19 +210,26 @@ public final class Loader implements AutoCloseable {
 
   /**
    * The records of one load transaction, from {@code from} on, decoded as the warehouse asks for
-   * them, a few megabytes of the log at a time. The first complete pass fixes where the batch
-   * ends (at {@code maxRows} rows, after {@link #MAX_BATCH_NANOS}, or where the log ended then); a
-   * retry produces the same rows.
+   * them, a few megabytes of the log at a time. The first complete pass fixes where the batch ends
+   * (at {@code maxRows} rows, after {@link #MAX_BATCH_NANOS}, or where the log ended then); a retry
+   * produces the same rows.
    */
   private final class Pending implements Warehouse.Batch {
     final long from;
     final int maxRows;
+
     /** Where the batch ends; -1 until a pass has completed. */
     long end;
+
     /** The furthest position a pass has reached, complete or not. */
     long reached;
-    /** Dedup hashes and received times of the rows passed on, until the commit (primitive: no GC work). */
+
+    /**
+     * Dedup hashes and received times of the rows passed on, until the commit (primitive: no GC
+     * work).
+     */
     long[] hashes = new long[1024];
+
     long[] receivedAt = new long[1024];
     int rowCount;
     final IdSet inBatch = new IdSet();
@@ -224,7 +252,8 @@ public final class Loader implements AutoCloseable {
       long pos = from;
       long started = System.nanoTime();
       while (end < 0
-          ? rowCount + duplicates + dead.size() < maxRows && System.nanoTime() - started < MAX_BATCH_NANOS
+          ? rowCount + duplicates + dead.size() < maxRows
+              && System.nanoTime() - started < MAX_BATCH_NANOS
           : pos < end) {
         List<LogRecord> chunk;
         try {
@@ -298,8 +327,11 @@ public final class Loader implements AutoCloseable {
       }
     }
     long until = batch.end >= 0 ? batch.end : batch.reached;
-    LOG.warn("loader: a batch from position {} failed {} times ({}); loading it record by record",
-        batch.from, ATTEMPTS, last.getMessage());
+    LOG.warn(
+        "loader: a batch from position {} failed {} times ({}); loading it record by record",
+        batch.from,
+        ATTEMPTS,
+        last.getMessage());
     long pos = batch.from;
     do {
       LogRecord r;
@@ -315,16 +347,25 @@ public final class Loader implements AutoCloseable {
       } catch (RuntimeException e) {
         if (e instanceof WarehouseException w && w.retriable()) {
           lastError = "warehouse unavailable: " + e.getMessage();
-          LOG.warn("loader: warehouse cannot write, retrying from position {}: {}", position, e.getMessage());
+          LOG.warn(
+              "loader: warehouse cannot write, retrying from position {}: {}",
+              position,
+              e.getMessage());
           return false;
         }
         try {
-          warehouse.load(List.of(), List.of(deadLetter(r, "load failed: " + e.getMessage())), r.nextPosition());
+          warehouse.load(
+              List.of(),
+              List.of(deadLetter(r, "load failed: " + e.getMessage())),
+              r.nextPosition());
           deadLettered.increment();
           advance(r.nextPosition());
         } catch (RuntimeException unavailable) {
           lastError = "warehouse unavailable: " + unavailable.getMessage();
-          LOG.warn("loader: warehouse unavailable, retrying from position {}: {}", position, unavailable.getMessage());
+          LOG.warn(
+              "loader: warehouse unavailable, retrying from position {}: {}",
+              position,
+              unavailable.getMessage());
           return false;
         }
       }
@@ -382,9 +423,9 @@ public final class Loader implements AutoCloseable {
   }
 
   /**
-   * Loads everything the log holds, then stops; waits at most {@code timeout}. While the
-   * warehouse is unavailable it gives up after one more round of attempts instead of retrying
-   * until the timeout: what is left loads at the next start.
+   * Loads everything the log holds, then stops; waits at most {@code timeout}. While the warehouse
+   * is unavailable it gives up after one more round of attempts instead of retrying until the
+   * timeout: what is left loads at the next start.
    */
   public boolean drain(Duration timeout) {
     stopping = true;

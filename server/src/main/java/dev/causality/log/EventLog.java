@@ -7,9 +7,9 @@ import java.util.concurrent.CompletableFuture;
  * The durable, ordered log every accepted event passes through before it is acknowledged.
  *
  * <p>Positions are opaque, increasing {@code long}s: {@link #read} from a position returns the
- * records at or after it, each with the position of the record that follows it. The loader
- * stores that next position in the warehouse transaction that writes the record's row, which is
- * what makes loading exactly-once.
+ * records at or after it, each with the position of the record that follows it. The loader stores
+ * that next position in the warehouse transaction that writes the record's row, which is what makes
+ * loading exactly-once.
  */
 public interface EventLog extends AutoCloseable {
 
@@ -20,7 +20,9 @@ public interface EventLog extends AutoCloseable {
    */
   CompletableFuture<Void> append(List<byte[]> payloads);
 
-  /** Durable records from {@code position} on, at most {@code maxBytes} of payload (at least one). */
+  /**
+   * Durable records from {@code position} on, at most {@code maxBytes} of payload (at least one).
+   */
   List<LogRecord> read(long position, int maxBytes);
 
   /** The position after the last durable record. */

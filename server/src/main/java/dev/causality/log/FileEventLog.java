@@ -48,6 +48,7 @@ public final class FileEventLog implements EventLog {
 
   /** The least a read asks the file for at once (records are read in windows, not one by one). */
   private static final int WINDOW_BYTES = 64 * 1024;
+
   static final int MAX_RECORD_BYTES = 64 * 1024 * 1024;
   static final String PROBE_FILE = "write-probe.tmp";
   private static final int PROBE_BYTES = 64 * 1024;
@@ -106,7 +107,8 @@ public final class FileEventLog implements EventLog {
     }
     activeBase = segments.lastKey();
     active =
-        FileChannel.open(segments.get(activeBase), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel.open(
+            segments.get(activeBase), StandardOpenOption.READ, StandardOpenOption.WRITE);
     long valid = scanValidPrefix(active);
     long size = active.size();
     if (valid < size) {
@@ -121,7 +123,8 @@ public final class FileEventLog implements EventLog {
   private void quarantine(FileChannel channel, long from, long to) throws IOException {
     Path q = dir.resolve("quarantine");
     Files.createDirectories(q);
-    Path target = q.resolve(String.format("%020d-%d.torn", activeBase + from, System.currentTimeMillis()));
+    Path target =
+        q.resolve(String.format("%020d-%d.torn", activeBase + from, System.currentTimeMillis()));
     ByteBuffer buf = ByteBuffer.allocate((int) Math.min(to - from, Integer.MAX_VALUE - 16));
     channel.read(buf, from);
     buf.flip();
@@ -253,8 +256,10 @@ public final class FileEventLog implements EventLog {
       active.force(false);
     } catch (IOException e) {
       if (writable) {
-        LOG.warn("event log: cannot make {} records durable, answering 503 until a write succeeds: {}",
-            group.stream().mapToInt(p -> p.payloads.size()).sum(), e.toString());
+        LOG.warn(
+            "event log: cannot make {} records durable, answering 503 until a write succeeds: {}",
+            group.stream().mapToInt(p -> p.payloads.size()).sum(),
+            e.toString());
       }
       writable = false;
       try {
@@ -291,7 +296,10 @@ public final class FileEventLog implements EventLog {
     try {
       try (FileChannel ch =
           FileChannel.open(
-              probe, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+              probe,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
         ByteBuffer zeros = ByteBuffer.allocate(PROBE_BYTES);
         while (zeros.hasRemaining()) {
           ch.write(zeros);
@@ -366,7 +374,9 @@ public final class FileEventLog implements EventLog {
         // One read for many records: the rest of the request (at least a small window), cut at the
         // segment's end; a record longer than the window is read on its own below.
         long wanted = Math.max(WINDOW_BYTES, maxBytes - read + HEADER_BYTES);
-        ByteBuffer window = ByteBuffer.allocate((int) Math.min(segEnd - pos, Math.min(wanted, Integer.MAX_VALUE - 16)));
+        ByteBuffer window =
+            ByteBuffer.allocate(
+                (int) Math.min(segEnd - pos, Math.min(wanted, Integer.MAX_VALUE - 16)));
         long windowStart = pos;
         readFully(ch, window, pos - seg.getKey());
         byte[] w = window.array();
@@ -380,7 +390,10 @@ public final class FileEventLog implements EventLog {
           byte magic = header.get();
           int length = header.getInt();
           int crc = header.getInt();
-          if (magic != MAGIC || length < 0 || length > MAX_RECORD_BYTES || pos + HEADER_BYTES + length > segEnd) {
+          if (magic != MAGIC
+              || length < 0
+              || length > MAX_RECORD_BYTES
+              || pos + HEADER_BYTES + length > segEnd) {
             throw corrupt(seg.getValue(), local, "bad record header");
           }
           byte[] payload;

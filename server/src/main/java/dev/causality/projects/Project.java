@@ -16,7 +16,9 @@ public record Project(String id, String name, Instant createdAt) {
     if (!ID.matcher(id).matches()) {
       throw new IllegalArgumentException(
           "project id must be 1-63 characters of a-z, 0-9, '-' and '_', starting with a letter or"
-              + " digit; was '" + id + "'");
+              + " digit; was '"
+              + id
+              + "'");
     }
   }
 }

@@ -18,8 +18,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Projects and their ingestion keys. Secrets are random, shown once and stored as SHA-256 hashes
- * (they carry 190 bits of entropy, so a fast hash is the right tool, unlike for passwords).
- * Lookups are cached for a few seconds, which bounds how long a revoked key keeps working.
+ * (they carry 190 bits of entropy, so a fast hash is the right tool, unlike for passwords). Lookups
+ * are cached for a few seconds, which bounds how long a revoked key keeps working.
  */
 public final class Projects {
   private static final String ALPHABET =
@@ -30,7 +30,8 @@ public final class Projects {
   private final RandomGenerator random;
   private final LoadingCache<String, Optional<IngestKey>> byHash;
 
-  public Projects(MetadataStore store, InstantSource clock, RandomGenerator random, Duration keyCacheTtl) {
+  public Projects(
+      MetadataStore store, InstantSource clock, RandomGenerator random, Duration keyCacheTtl) {
     this.store = requireNonNull(store, "store is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.random = requireNonNull(random, "random is null");
@@ -57,17 +58,18 @@ public final class Projects {
   }
 
   /** Creates a key for an existing project; {@code secret} when given (automation), else random. */
-  public CreatedKey createKey(String projectId, String name, OptionalInt rateLimit, Optional<String> secret) {
+  public CreatedKey createKey(
+      String projectId, String name, OptionalInt rateLimit, Optional<String> secret) {
     requireNonNull(projectId, "projectId is null");
     if (store.project(projectId).isEmpty()) {
       throw new MetadataException("no project '" + projectId + "'; create it first", null);
     }
-    rateLimit.ifPresent(
-        r -> {
-          if (r < 0) {
-            throw new IllegalArgumentException("rate limit must be 0 (unlimited) or more events/s, was " + r);
-          }
-        });
+    rateLimit.ifPresent(r -> {
+      if (r < 0) {
+        throw new IllegalArgumentException(
+            "rate limit must be 0 (unlimited) or more events/s, was " + r);
+      }
+    });
     String s = secret.orElseGet(() -> "ck_" + randomString(32));
     if (s.length() < 16 || s.length() > 200) {
       throw new IllegalArgumentException("key must be 16 to 200 characters, was " + s.length());
@@ -106,8 +108,8 @@ public final class Projects {
 
   /**
    * The hex SHA-256 of {@code secret} (UTF-8): how ingestion keys, personal tokens and refresh
-   * tokens are stored and looked up, never the secret itself. The secrets are long and random, so
-   * a plain, fast digest is enough (no password hashing).
+   * tokens are stored and looked up, never the secret itself. The secrets are long and random, so a
+   * plain, fast digest is enough (no password hashing).
    */
   public static String hash(String secret) {
     try {

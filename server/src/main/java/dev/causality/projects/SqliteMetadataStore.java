@@ -50,7 +50,8 @@ public final class SqliteMetadataStore implements MetadataStore {
   @Override
   public synchronized void insertProject(Project p) {
     try (PreparedStatement ps =
-        connection.prepareStatement("INSERT INTO projects (id, name, created_at) VALUES (?, ?, ?)")) {
+        connection.prepareStatement(
+            "INSERT INTO projects (id, name, created_at) VALUES (?, ?, ?)")) {
       ps.setString(1, p.id());
       ps.setString(2, p.name());
       ps.setString(3, p.createdAt().toString());
@@ -101,7 +102,8 @@ public final class SqliteMetadataStore implements MetadataStore {
       ps.setString(7, k.createdAt().toString());
       ps.executeUpdate();
     } catch (SQLException e) {
-      throw new MetadataException("cannot create key for project " + k.projectId() + ": " + e.getMessage(), e);
+      throw new MetadataException(
+          "cannot create key for project " + k.projectId() + ": " + e.getMessage(), e);
     }
   }
 
@@ -124,7 +126,8 @@ public final class SqliteMetadataStore implements MetadataStore {
 
   @Override
   public synchronized Optional<IngestKey> keyBySecretHash(String secretHash) {
-    try (PreparedStatement ps = connection.prepareStatement(KEY_COLUMNS + " WHERE secret_hash = ?")) {
+    try (PreparedStatement ps =
+        connection.prepareStatement(KEY_COLUMNS + " WHERE secret_hash = ?")) {
       ps.setString(1, secretHash);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(key(rs)) : Optional.empty();

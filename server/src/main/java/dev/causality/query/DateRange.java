@@ -31,26 +31,45 @@ public sealed interface DateRange {
     LocalDate today = now.toLocalDate();
     LocalDateTime tomorrow = today.plusDays(1).atStartOfDay();
     return switch (this) {
-      case Last l -> switch (l.unit()) {
-        case WEEKS -> new Window(today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(l.n() - 1L).atStartOfDay(), tomorrow);
-        case MONTHS -> new Window(today.withDayOfMonth(1).minusMonths(l.n() - 1L).atStartOfDay(), tomorrow);
-        case HOURS -> new Window(now.toLocalDateTime().truncatedTo(ChronoUnit.HOURS).minusHours(l.n() - 1L),
-            now.toLocalDateTime().truncatedTo(ChronoUnit.HOURS).plusHours(1));
-        default -> new Window(today.minusDays(l.n() - 1L).atStartOfDay(), tomorrow);
-      };
-      case Named n -> switch (n.name()) {
-        case "today" -> new Window(today.atStartOfDay(), tomorrow);
-        case "yesterday" -> new Window(today.minusDays(1).atStartOfDay(), today.atStartOfDay());
-        case "this_week" -> new Window(today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).atStartOfDay(), tomorrow);
-        case "last_week" -> {
-          LocalDate monday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-          yield new Window(monday.minusWeeks(1).atStartOfDay(), monday.atStartOfDay());
-        }
-        case "this_month" -> new Window(today.withDayOfMonth(1).atStartOfDay(), tomorrow);
-        case "last_month" -> new Window(today.withDayOfMonth(1).minusMonths(1).atStartOfDay(), today.withDayOfMonth(1).atStartOfDay());
-        case "this_year" -> new Window(today.withDayOfYear(1).atStartOfDay(), tomorrow);
-        default -> throw QueryException.invalid("dateRange", "unknown range '" + n.name() + "'");
-      };
+      case Last l ->
+          switch (l.unit()) {
+            case WEEKS ->
+                new Window(
+                    today
+                        .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
+                        .minusWeeks(l.n() - 1L)
+                        .atStartOfDay(),
+                    tomorrow);
+            case MONTHS ->
+                new Window(
+                    today.withDayOfMonth(1).minusMonths(l.n() - 1L).atStartOfDay(), tomorrow);
+            case HOURS ->
+                new Window(
+                    now.toLocalDateTime().truncatedTo(ChronoUnit.HOURS).minusHours(l.n() - 1L),
+                    now.toLocalDateTime().truncatedTo(ChronoUnit.HOURS).plusHours(1));
+            default -> new Window(today.minusDays(l.n() - 1L).atStartOfDay(), tomorrow);
+          };
+      case Named n ->
+          switch (n.name()) {
+            case "today" -> new Window(today.atStartOfDay(), tomorrow);
+            case "yesterday" -> new Window(today.minusDays(1).atStartOfDay(), today.atStartOfDay());
+            case "this_week" ->
+                new Window(
+                    today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).atStartOfDay(),
+                    tomorrow);
+            case "last_week" -> {
+              LocalDate monday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+              yield new Window(monday.minusWeeks(1).atStartOfDay(), monday.atStartOfDay());
+            }
+            case "this_month" -> new Window(today.withDayOfMonth(1).atStartOfDay(), tomorrow);
+            case "last_month" ->
+                new Window(
+                    today.withDayOfMonth(1).minusMonths(1).atStartOfDay(),
+                    today.withDayOfMonth(1).atStartOfDay());
+            case "this_year" -> new Window(today.withDayOfYear(1).atStartOfDay(), tomorrow);
+            default ->
+                throw QueryException.invalid("dateRange", "unknown range '" + n.name() + "'");
+          };
       case Absolute a -> new Window(a.from(), a.to());
     };
   }

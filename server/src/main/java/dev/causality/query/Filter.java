@@ -10,14 +10,30 @@ public record Filter(Field field, Op op, List<String> values) {
 
   /** The comparison operators. */
   public enum Op {
-    EQ, NEQ, IN, NOT_IN, CONTAINS, NOT_CONTAINS, REGEX, GT, GTE, LT, LTE, IS_SET, IS_NOT_SET;
+    EQ,
+    NEQ,
+    IN,
+    NOT_IN,
+    CONTAINS,
+    NOT_CONTAINS,
+    REGEX,
+    GT,
+    GTE,
+    LT,
+    LTE,
+    IS_SET,
+    IS_NOT_SET;
 
     static Op parse(String where, String s) {
       try {
         return valueOf(s.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw QueryException.invalid(where, "unknown operator '" + s + "'; use eq, neq, in, not_in, contains,"
-            + " not_contains, regex, gt, gte, lt, lte, is_set or is_not_set");
+        throw QueryException.invalid(
+            where,
+            "unknown operator '"
+                + s
+                + "'; use eq, neq, in, not_in, contains,"
+                + " not_contains, regex, gt, gte, lt, lte, is_set or is_not_set");
       }
     }
 
@@ -45,11 +61,20 @@ public record Filter(Field field, Op op, List<String> values) {
     String e = field.sql();
     switch (op) {
       case EQ -> sql.append("CAST(" + e + " AS VARCHAR) = ?", values.getFirst());
-      case NEQ -> sql.append("(" + e + " IS NULL OR CAST(" + e + " AS VARCHAR) <> ?)", values.getFirst());
-      case IN -> sql.append("CAST(" + e + " AS VARCHAR) IN (" + placeholders() + ")", values.toArray());
-      case NOT_IN -> sql.append("(" + e + " IS NULL OR CAST(" + e + " AS VARCHAR) NOT IN (" + placeholders() + "))", values.toArray());
-      case CONTAINS -> sql.append("contains(lower(CAST(" + e + " AS VARCHAR)), lower(?))", values.getFirst());
-      case NOT_CONTAINS -> sql.append("(" + e + " IS NULL OR NOT contains(lower(CAST(" + e + " AS VARCHAR)), lower(?)))", values.getFirst());
+      case NEQ ->
+          sql.append("(" + e + " IS NULL OR CAST(" + e + " AS VARCHAR) <> ?)", values.getFirst());
+      case IN ->
+          sql.append("CAST(" + e + " AS VARCHAR) IN (" + placeholders() + ")", values.toArray());
+      case NOT_IN ->
+          sql.append(
+              "(" + e + " IS NULL OR CAST(" + e + " AS VARCHAR) NOT IN (" + placeholders() + "))",
+              values.toArray());
+      case CONTAINS ->
+          sql.append("contains(lower(CAST(" + e + " AS VARCHAR)), lower(?))", values.getFirst());
+      case NOT_CONTAINS ->
+          sql.append(
+              "(" + e + " IS NULL OR NOT contains(lower(CAST(" + e + " AS VARCHAR)), lower(?)))",
+              values.getFirst());
       case REGEX -> sql.append("regexp_matches(CAST(" + e + " AS VARCHAR), ?)", values.getFirst());
       case GT -> sql.append("TRY_CAST(" + e + " AS DOUBLE) > ?", number());
       case GTE -> sql.append("TRY_CAST(" + e + " AS DOUBLE) >= ?", number());

@@ -3,12 +3,26 @@ package dev.causality.query;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What a series measures: a count, distinct users or sessions, or a statistic of a numeric property. */
+/**
+ * What a series measures: a count, distinct users or sessions, or a statistic of a numeric
+ * property.
+ */
 public record Metric(Kind kind, Optional<Field> property) {
 
   /** The metric kinds; the statistics need a numeric property. */
   public enum Kind {
-    COUNT, UNIQUE_USERS, SESSIONS, EVENTS_PER_USER, SUM, AVG, MIN, MAX, P50, P90, P95, P99;
+    COUNT,
+    UNIQUE_USERS,
+    SESSIONS,
+    EVENTS_PER_USER,
+    SUM,
+    AVG,
+    MIN,
+    MAX,
+    P50,
+    P90,
+    P95,
+    P99;
 
     boolean needsProperty() {
       return switch (this) {
@@ -30,13 +44,21 @@ public record Metric(Kind kind, Optional<Field> property) {
     try {
       k = Kind.valueOf(kind.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw QueryException.invalid(where, "unknown metric '" + kind + "'; use count, unique_users, sessions,"
-          + " events_per_user, sum, avg, min, max, p50, p90, p95 or p99");
+      throw QueryException.invalid(
+          where,
+          "unknown metric '"
+              + kind
+              + "'; use count, unique_users, sessions,"
+              + " events_per_user, sum, avg, min, max, p50, p90, p95 or p99");
     }
     if (k.needsProperty() && (property == null || property.isBlank())) {
       throw QueryException.invalid(where, "metric " + kind + " needs a numeric 'property'");
     }
-    return new Metric(k, k.needsProperty() ? Optional.of(Field.parse(where + ".property", property)) : Optional.empty());
+    return new Metric(
+        k,
+        k.needsProperty()
+            ? Optional.of(Field.parse(where + ".property", property))
+            : Optional.empty());
   }
 
   /** The aggregate SQL expression over the grouped event rows. */
@@ -45,15 +67,16 @@ public record Metric(Kind kind, Optional<Field> property) {
   }
 
   /**
-   * The one value per event row the aggregate needs: compilers select just this (not the whole
-   * row) into intermediate results, which DuckDB may materialise.
+   * The one value per event row the aggregate needs: compilers select just this (not the whole row)
+   * into intermediate results, which DuckDB may materialise.
    */
   String input() {
     return switch (kind) {
       case COUNT -> "NULL";
       case UNIQUE_USERS, EVENTS_PER_USER -> ACTOR;
       case SESSIONS -> "\"session_id\"";
-      case SUM, AVG, MIN, MAX, P50, P90, P95, P99 -> "TRY_CAST(" + property.orElseThrow().sql() + " AS DOUBLE)";
+      case SUM, AVG, MIN, MAX, P50, P90, P95, P99 ->
+          "TRY_CAST(" + property.orElseThrow().sql() + " AS DOUBLE)";
     };
   }
 
@@ -86,6 +109,7 @@ public record Metric(Kind kind, Optional<Field> property) {
   }
 
   String label() {
-    return kind.name().toLowerCase(Locale.ROOT) + property.map(f -> "(" + f.name() + ")").orElse("");
+    return kind.name().toLowerCase(Locale.ROOT)
+        + property.map(f -> "(" + f.name() + ")").orElse("");
   }
 }

@@ -51,7 +51,11 @@ public sealed interface Query permits Query.Trends, Query.Funnel, Query.Retentio
 
   /** Time buckets of a trend. */
   enum Granularity {
-    MINUTE, HOUR, DAY, WEEK, MONTH;
+    MINUTE,
+    HOUR,
+    DAY,
+    WEEK,
+    MONTH;
 
     String unit() {
       return name().toLowerCase(Locale.ROOT);
@@ -109,8 +113,8 @@ public sealed interface Query permits Query.Trends, Query.Funnel, Query.Retentio
       implements Query {}
 
   /**
-   * A flat table: metrics grouped by dimensions (the FlowMind query shape). A dimension is a
-   * field or a time bucket ({@code minute}, {@code hour}, {@code day}, {@code week}, {@code month}).
+   * A flat table: metrics grouped by dimensions (the FlowMind query shape). A dimension is a field
+   * or a time bucket ({@code minute}, {@code hour}, {@code day}, {@code week}, {@code month}).
    */
   record Table(
       String projectId,

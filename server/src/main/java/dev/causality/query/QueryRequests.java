@@ -14,8 +14,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Reads query requests (JSON) into the {@link Query} model. Every error names the JSON path of
- * the part that is wrong, e.g. {@code series[1].metric}.
+ * Reads query requests (JSON) into the {@link Query} model. Every error names the JSON path of the
+ * part that is wrong, e.g. {@code series[1].metric}.
  */
 final class QueryRequests {
   static final String DEFAULT_PROJECT = "default";
@@ -34,7 +34,11 @@ final class QueryRequests {
     for (int i = 0; i < series.size(); i++) {
       JsonNode s = series.get(i);
       String where = "series[" + i + "]";
-      list.add(new Query.Series(match(where, s), Metric.parse(where + ".metric", text(s, "metric", "count"), text(s, "property", null))));
+      list.add(
+          new Query.Series(
+              match(where, s),
+              Metric.parse(
+                  where + ".metric", text(s, "metric", "count"), text(s, "property", null))));
     }
     List<Field> breakdowns = new ArrayList<>();
     JsonNode bd = body.path("breakdown");
@@ -43,7 +47,8 @@ final class QueryRequests {
       bd.forEach(b -> names.add(b.asText()));
     }
     if (names.size() > 2) {
-      throw QueryException.invalid("breakdown", "at most two breakdown fields, got " + names.size());
+      throw QueryException.invalid(
+          "breakdown", "at most two breakdown fields, got " + names.size());
     }
     for (int i = 0; i < names.size(); i++) {
       breakdowns.add(Field.parse("breakdown[" + i + "]", names.get(i)));
@@ -52,8 +57,16 @@ final class QueryRequests {
     if (limit < 1 || limit > 100) {
       throw QueryException.invalid("breakdownLimit", "must be 1-100, was " + limit);
     }
-    return new Query.Trends(project(body), list, range(body), granularity("granularity", text(body, "granularity", "day")),
-        zone(body), breakdowns, limit, body.path("compare").asBoolean(false), filters("filters", body.path("filters")));
+    return new Query.Trends(
+        project(body),
+        list,
+        range(body),
+        granularity("granularity", text(body, "granularity", "day")),
+        zone(body),
+        breakdowns,
+        limit,
+        body.path("compare").asBoolean(false),
+        filters("filters", body.path("filters")));
   }
 
   static Query.Funnel funnel(JsonNode body) {
@@ -66,8 +79,18 @@ final class QueryRequests {
       list.add(match("steps[" + i + "]", steps.get(i)));
     }
     Duration window = duration("window", text(body, "window", "7d"));
-    Optional<Field> breakdown = body.hasNonNull("breakdown") ? Optional.of(Field.parse("breakdown", body.get("breakdown").asText())) : Optional.empty();
-    return new Query.Funnel(project(body), list, window, range(body), zone(body), breakdown, filters("filters", body.path("filters")));
+    Optional<Field> breakdown =
+        body.hasNonNull("breakdown")
+            ? Optional.of(Field.parse("breakdown", body.get("breakdown").asText()))
+            : Optional.empty();
+    return new Query.Funnel(
+        project(body),
+        list,
+        window,
+        range(body),
+        zone(body),
+        breakdown,
+        filters("filters", body.path("filters")));
   }
 
   static Query.Retention retention(JsonNode body) {
@@ -79,11 +102,21 @@ final class QueryRequests {
     if (periods < 1 || periods > 60) {
       throw QueryException.invalid("periods", "must be 1-60, was " + periods);
     }
-    return new Query.Retention(project(body), match("cohort", body.path("cohort")), match("returning", body.path("returning")),
-        period, periods, range(body), zone(body), filters("filters", body.path("filters")));
+    return new Query.Retention(
+        project(body),
+        match("cohort", body.path("cohort")),
+        match("returning", body.path("returning")),
+        period,
+        periods,
+        range(body),
+        zone(body),
+        filters("filters", body.path("filters")));
   }
 
-  /** The FlowMind shape: {@code metrics}, {@code dimensions}, {@code filters} with {@code value}, {@code dateRange}. */
+  /**
+   * The FlowMind shape: {@code metrics}, {@code dimensions}, {@code filters} with {@code value},
+   * {@code dateRange}.
+   */
   static Query.Table table(JsonNode body) {
     JsonNode metrics = body.path("metrics");
     List<Metric> list = new ArrayList<>();
@@ -92,8 +125,11 @@ final class QueryRequests {
     } else if (metrics.isArray() && !metrics.isEmpty()) {
       for (int i = 0; i < metrics.size(); i++) {
         JsonNode m = metrics.get(i);
-        list.add(m.isObject() ? Metric.parse("metrics[" + i + "]", text(m, "type", "count"), text(m, "property", null))
-            : Metric.parse("metrics[" + i + "]", m.asText(), null));
+        list.add(
+            m.isObject()
+                ? Metric.parse(
+                    "metrics[" + i + "]", text(m, "type", "count"), text(m, "property", null))
+                : Metric.parse("metrics[" + i + "]", m.asText(), null));
       }
     } else {
       throw QueryException.invalid("metrics", "at least one metric is required, e.g. [\"count\"]");
@@ -102,7 +138,8 @@ final class QueryRequests {
     JsonNode d = body.path("dimensions");
     for (int i = 0; i < d.size(); i++) {
       String dim = d.get(i).asText();
-      boolean time = java.util.Arrays.stream(Query.Granularity.values()).anyMatch(g -> g.unit().equals(dim));
+      boolean time =
+          java.util.Arrays.stream(Query.Granularity.values()).anyMatch(g -> g.unit().equals(dim));
       if (!time) {
         Field.parse("dimensions[" + i + "]", dim);
       }
@@ -112,7 +149,14 @@ final class QueryRequests {
     if (limit < 1 || limit > 100_000) {
       throw QueryException.invalid("limit", "must be 1-100000, was " + limit);
     }
-    return new Query.Table(project(body), list, dims, range(body), zone(body), filters("filters", body.path("filters")), limit);
+    return new Query.Table(
+        project(body),
+        list,
+        dims,
+        range(body),
+        zone(body),
+        filters("filters", body.path("filters")),
+        limit);
   }
 
   private static String project(JsonNode body) {
@@ -125,7 +169,9 @@ final class QueryRequests {
     }
     String event = text(n, "event", null);
     if (event == null || event.isBlank()) {
-      throw QueryException.invalid(where + ".event", "an event name is required ($any, $pageview and $screen match any event, page and screen calls)");
+      throw QueryException.invalid(
+          where + ".event",
+          "an event name is required ($any, $pageview and $screen match any event, page and screen calls)");
     }
     return new Query.EventMatch(event, filters(where + ".filters", n.path("filters")));
   }
@@ -152,19 +198,25 @@ final class QueryRequests {
       }
       int arity = op.arity();
       if (arity == 0 && !values.isEmpty()) {
-        throw QueryException.invalid(w + ".value", "operator " + op.name().toLowerCase(Locale.ROOT) + " takes no value");
+        throw QueryException.invalid(
+            w + ".value", "operator " + op.name().toLowerCase(Locale.ROOT) + " takes no value");
       }
       if (arity == 1 && values.size() != 1) {
-        throw QueryException.invalid(w + ".value", "operator " + op.name().toLowerCase(Locale.ROOT) + " takes exactly one value");
+        throw QueryException.invalid(
+            w + ".value",
+            "operator " + op.name().toLowerCase(Locale.ROOT) + " takes exactly one value");
       }
       if (arity < 0 && (values.isEmpty() || values.size() > 1000)) {
-        throw QueryException.invalid(w + ".value", "operator " + op.name().toLowerCase(Locale.ROOT) + " takes 1-1000 values");
+        throw QueryException.invalid(
+            w + ".value",
+            "operator " + op.name().toLowerCase(Locale.ROOT) + " takes 1-1000 values");
       }
       if (op.numeric()) {
         try {
           Double.parseDouble(values.getFirst());
         } catch (NumberFormatException e) {
-          throw QueryException.invalid(w + ".value", "must be a number for " + op.name().toLowerCase(Locale.ROOT));
+          throw QueryException.invalid(
+              w + ".value", "must be a number for " + op.name().toLowerCase(Locale.ROOT));
         }
       }
       if (op == Filter.Op.REGEX && values.getFirst().length() > 1000) {
@@ -193,7 +245,10 @@ final class QueryRequests {
     }
     if (r.has("from")) {
       LocalDateTime from = dateTime("dateRange.from", r.get("from").asText(), false);
-      LocalDateTime to = r.hasNonNull("to") ? dateTime("dateRange.to", r.get("to").asText(), true) : LocalDateTime.now(ZoneOffset.UTC).plusDays(1);
+      LocalDateTime to =
+          r.hasNonNull("to")
+              ? dateTime("dateRange.to", r.get("to").asText(), true)
+              : LocalDateTime.now(ZoneOffset.UTC).plusDays(1);
       if (!to.isAfter(from)) {
         throw QueryException.invalid("dateRange", "'to' must be after 'from'");
       }
@@ -205,20 +260,25 @@ final class QueryRequests {
     if (r.has("name")) {
       return new DateRange.Named(r.get("name").asText());
     }
-    throw QueryException.invalid("dateRange", "use {\"last\":30,\"unit\":\"days\"}, {\"from\":\"2026-01-01\",\"to\":\"2026-01-31\"} or a name such as this_month");
+    throw QueryException.invalid(
+        "dateRange",
+        "use {\"last\":30,\"unit\":\"days\"}, {\"from\":\"2026-01-01\",\"to\":\"2026-01-31\"} or a name such as this_month");
   }
 
   private static DateRange last(int n, String unit) {
     if (n < 1 || n > 3660) {
       throw QueryException.invalid("dateRange.last", "must be 1-3660, was " + n);
     }
-    ChronoUnit u = switch (unit.toLowerCase(Locale.ROOT).replaceAll("s$", "")) {
-      case "hour" -> ChronoUnit.HOURS;
-      case "day" -> ChronoUnit.DAYS;
-      case "week" -> ChronoUnit.WEEKS;
-      case "month" -> ChronoUnit.MONTHS;
-      default -> throw QueryException.invalid("dateRange.unit", "must be hours, days, weeks or months, was '" + unit + "'");
-    };
+    ChronoUnit u =
+        switch (unit.toLowerCase(Locale.ROOT).replaceAll("s$", "")) {
+          case "hour" -> ChronoUnit.HOURS;
+          case "day" -> ChronoUnit.DAYS;
+          case "week" -> ChronoUnit.WEEKS;
+          case "month" -> ChronoUnit.MONTHS;
+          default ->
+              throw QueryException.invalid(
+                  "dateRange.unit", "must be hours, days, weeks or months, was '" + unit + "'");
+        };
     return new DateRange.Last(n, u);
   }
 
@@ -230,11 +290,14 @@ final class QueryRequests {
         return end ? d.plusDays(1).atStartOfDay() : d.atStartOfDay();
       }
       if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:\\d\\d$")) {
-        return java.time.OffsetDateTime.parse(s).atZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        return java.time.OffsetDateTime.parse(s)
+            .atZoneSameInstant(ZoneOffset.UTC)
+            .toLocalDateTime();
       }
       return LocalDateTime.parse(s);
     } catch (DateTimeException e) {
-      throw QueryException.invalid(where, "'" + s + "' is not a date (2026-01-31) or date-time (2026-01-31T12:00:00)");
+      throw QueryException.invalid(
+          where, "'" + s + "' is not a date (2026-01-31) or date-time (2026-01-31T12:00:00)");
     }
   }
 
@@ -243,7 +306,8 @@ final class QueryRequests {
     try {
       return ZoneId.of(z);
     } catch (DateTimeException e) {
-      throw QueryException.invalid("timezone", "unknown time zone '" + z + "'; use an IANA name such as Europe/Berlin");
+      throw QueryException.invalid(
+          "timezone", "unknown time zone '" + z + "'; use an IANA name such as Europe/Berlin");
     }
   }
 
@@ -251,20 +315,22 @@ final class QueryRequests {
     try {
       return Query.Granularity.valueOf(s.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw QueryException.invalid(where, "must be minute, hour, day, week or month, was '" + s + "'");
+      throw QueryException.invalid(
+          where, "must be minute, hour, day, week or month, was '" + s + "'");
     }
   }
 
   private static Duration duration(String where, String s) {
     try {
       long n = Long.parseLong(s.substring(0, s.length() - 1));
-      Duration d = switch (s.charAt(s.length() - 1)) {
-        case 'd' -> Duration.ofDays(n);
-        case 'h' -> Duration.ofHours(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 's' -> Duration.ofSeconds(n);
-        default -> throw new NumberFormatException();
-      };
+      Duration d =
+          switch (s.charAt(s.length() - 1)) {
+            case 'd' -> Duration.ofDays(n);
+            case 'h' -> Duration.ofHours(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 's' -> Duration.ofSeconds(n);
+            default -> throw new NumberFormatException();
+          };
       if (d.isNegative() || d.isZero() || d.toDays() > 366) {
         throw QueryException.invalid(where, "must be between 1 second and 366 days");
       }
@@ -273,7 +339,8 @@ final class QueryRequests {
       if (e instanceof QueryException q) {
         throw q;
       }
-      throw QueryException.invalid(where, "must be a duration such as 7d, 12h, 30m; was '" + s + "'");
+      throw QueryException.invalid(
+          where, "must be a duration such as 7d, 12h, 30m; was '" + s + "'");
     }
   }
 

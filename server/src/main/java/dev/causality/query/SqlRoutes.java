@@ -1,12 +1,12 @@
 package dev.causality.query;
 
-import dev.causality.auth.AuditLog;
-import dev.causality.auth.Principal;
-import dev.causality.auth.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.causality.auth.AuditLog;
+import dev.causality.auth.Principal;
+import dev.causality.auth.Role;
 import dev.causality.warehouse.Warehouse;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -32,8 +32,12 @@ public final class SqlRoutes {
    * Registers the routes with the default limits: 10 s per statement, 10,000 rows; every statement
    * run is written to {@code audit}.
    */
-  public static void register(JavalinDefaultRoutingApi routes, Warehouse warehouse, AuditLog audit) {
-    register(routes, new SqlSandbox(warehouse, SqlSandbox.DEFAULT_TIMEOUT, SqlSandbox.DEFAULT_ROW_CAP), audit);
+  public static void register(
+      JavalinDefaultRoutingApi routes, Warehouse warehouse, AuditLog audit) {
+    register(
+        routes,
+        new SqlSandbox(warehouse, SqlSandbox.DEFAULT_TIMEOUT, SqlSandbox.DEFAULT_ROW_CAP),
+        audit);
   }
 
   static void register(JavalinDefaultRoutingApi routes, SqlSandbox sandbox, AuditLog audit) {
@@ -52,16 +56,28 @@ public final class SqlRoutes {
       Duration limit = sandbox.timeout();
       if (body.has("timeoutMs")) {
         JsonNode t = body.path("timeoutMs");
-        if (!t.canConvertToLong() || !t.isIntegralNumber() || t.asLong() < 1 || t.asLong() > sandbox.timeout().toMillis()) {
-          throw QueryException.invalid("timeoutMs", "must be a whole number of milliseconds from 1 to "
-              + sandbox.timeout().toMillis());
+        if (!t.canConvertToLong()
+            || !t.isIntegralNumber()
+            || t.asLong() < 1
+            || t.asLong() > sandbox.timeout().toMillis()) {
+          throw QueryException.invalid(
+              "timeoutMs",
+              "must be a whole number of milliseconds from 1 to " + sandbox.timeout().toMillis());
         }
         limit = Duration.ofMillis(t.asLong());
       }
       Principal caller = Principal.of(ctx);
-      String project = caller.project(body.path("project").isTextual() ? body.path("project").asText() : QueryRequests.DEFAULT_PROJECT);
+      String project =
+          caller.project(
+              body.path("project").isTextual()
+                  ? body.path("project").asText()
+                  : QueryRequests.DEFAULT_PROJECT);
       audit.record(caller.userId(), "sql.query", project, sql.asText(), ctx.ip());
-      SqlSandbox.Result result = sandbox.run(sql.asText(), limit, new SqlSandbox.Reach(Optional.of(project), caller.role() == Role.ADMIN));
+      SqlSandbox.Result result =
+          sandbox.run(
+              sql.asText(),
+              limit,
+              new SqlSandbox.Reach(Optional.of(project), caller.role() == Role.ADMIN));
       ObjectNode out = JSON.createObjectNode();
       ArrayNode columns = out.putArray("columns");
       for (SqlSandbox.Column c : result.columns()) {

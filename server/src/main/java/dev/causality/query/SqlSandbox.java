@@ -72,57 +72,70 @@ final class SqlSandbox {
    */
 
   static final List<String> TABLES = List.of("events", "dead_letters");
-  static final List<String> TABLE_FUNCTIONS = List.of("range", "generate_series", "unnest", "json_each", "json_tree");
+  static final List<String> TABLE_FUNCTIONS =
+      List.of("range", "generate_series", "unnest", "json_each", "json_tree");
   static final int LIMIT = 1000;
   static final int DEFAULT_ROW_CAP = 10_000;
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   static final int MAX_SQL_CHARS = 100_000;
   static final int MAX_RELATIONS = 64;
 
-  private static final String CATALOG = "it reads DuckDB's catalog or internals (GET /api/schema lists the tables)";
+  private static final String CATALOG =
+      "it reads DuckDB's catalog or internals (GET /api/schema lists the tables)";
   private static final String SETTINGS = "it reads or changes the server's settings";
-  private static final String SESSION = "it reads or changes connection state shared with other queries";
+  private static final String SESSION =
+      "it reads or changes connection state shared with other queries";
   private static final String OUTSIDE = "it reaches files or logs outside the tables";
-  private static final String TEXT_SQL = "it runs or plans SQL given as text, which cannot be checked";
+  private static final String TEXT_SQL =
+      "it runs or plans SQL given as text, which cannot be checked";
   private static final String WAITS = "it holds a connection without computing anything";
 
-  private static final Map<String, String> DENIED_FUNCTIONS = Map.ofEntries(
-      entry("current_setting", SETTINGS),
-      entry("getvariable", SESSION),
-      entry("nextval", SESSION),
-      entry("currval", SESSION),
-      entry("setval", SESSION),
-      entry("setseed", SESSION),
-      entry("getenv", OUTSIDE),
-      entry("glob", OUTSIDE),
-      entry("sniff_csv", OUTSIDE),
-      entry("write_log", OUTSIDE),
-      entry("which_secret", OUTSIDE),
-      entry("query", TEXT_SQL),
-      entry("query_table", TEXT_SQL),
-      entry("json_serialize_plan", TEXT_SQL),
-      entry("json_execute_serialized_sql", TEXT_SQL),
-      entry("sql_auto_complete", TEXT_SQL),
-      entry("sleep_ms", WAITS),
-      entry("pg_sleep", WAITS),
-      entry("pg_get_viewdef", CATALOG),
-      entry("pg_get_constraintdef", CATALOG),
-      entry("format_type", CATALOG),
-      entry("get_block_size", CATALOG),
-      entry("checkpoint", CATALOG),
-      entry("force_checkpoint", CATALOG));
-  private static final Map<String, String> DENIED_PREFIXES = Map.of(
-      "duckdb_", CATALOG,
-      "pragma_", CATALOG,
-      "__", CATALOG,
-      "read_", OUTSIDE,
-      "parquet_", OUTSIDE,
-      "enable_", SETTINGS,
-      "disable_", SETTINGS);
-  private static final Set<String> QUERY_NODES = Set.of("SELECT_NODE", "SET_OPERATION_NODE", "RECURSIVE_CTE_NODE");
-  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000).maxStringLength(MAX_SQL_CHARS).build())
-      .build());
+  private static final Map<String, String> DENIED_FUNCTIONS =
+      Map.ofEntries(
+          entry("current_setting", SETTINGS),
+          entry("getvariable", SESSION),
+          entry("nextval", SESSION),
+          entry("currval", SESSION),
+          entry("setval", SESSION),
+          entry("setseed", SESSION),
+          entry("getenv", OUTSIDE),
+          entry("glob", OUTSIDE),
+          entry("sniff_csv", OUTSIDE),
+          entry("write_log", OUTSIDE),
+          entry("which_secret", OUTSIDE),
+          entry("query", TEXT_SQL),
+          entry("query_table", TEXT_SQL),
+          entry("json_serialize_plan", TEXT_SQL),
+          entry("json_execute_serialized_sql", TEXT_SQL),
+          entry("sql_auto_complete", TEXT_SQL),
+          entry("sleep_ms", WAITS),
+          entry("pg_sleep", WAITS),
+          entry("pg_get_viewdef", CATALOG),
+          entry("pg_get_constraintdef", CATALOG),
+          entry("format_type", CATALOG),
+          entry("get_block_size", CATALOG),
+          entry("checkpoint", CATALOG),
+          entry("force_checkpoint", CATALOG));
+  private static final Map<String, String> DENIED_PREFIXES =
+      Map.of(
+          "duckdb_", CATALOG,
+          "pragma_", CATALOG,
+          "__", CATALOG,
+          "read_", OUTSIDE,
+          "parquet_", OUTSIDE,
+          "enable_", SETTINGS,
+          "disable_", SETTINGS);
+  private static final Set<String> QUERY_NODES =
+      Set.of("SELECT_NODE", "SET_OPERATION_NODE", "RECURSIVE_CTE_NODE");
+  private static final ObjectMapper JSON =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(1000)
+                      .maxStringLength(MAX_SQL_CHARS)
+                      .build())
+              .build());
 
   /** A column of a result: its name and SQL type. */
   record Column(String name, String type) {}
@@ -131,7 +144,12 @@ final class SqlSandbox {
    * What ran and what it returned. {@code truncated}: there may be more rows than returned, because
    * the row cap or the added LIMIT was reached.
    */
-  record Result(String sql, boolean limitApplied, List<Column> columns, List<List<Object>> rows, boolean truncated,
+  record Result(
+      String sql,
+      boolean limitApplied,
+      List<Column> columns,
+      List<List<Object>> rows,
+      boolean truncated,
       long elapsedMs) {}
 
   /** SQL that passed the checks: what to run, and whether {@code LIMIT} was added to it. */
@@ -181,16 +199,17 @@ final class SqlSandbox {
   }
 
   /**
-   * Checks and runs {@code sql} within {@code limit}, reading only what {@code reach} allows: with a
-   * project, {@code events} is that project's events (the statement runs inside a CTE of that name,
-   * so it must name the table without a schema).
+   * Checks and runs {@code sql} within {@code limit}, reading only what {@code reach} allows: with
+   * a project, {@code events} is that project's events (the statement runs inside a CTE of that
+   * name, so it must name the table without a schema).
    */
   Result run(String sql, Duration limit, Reach reach) {
     long start = System.nanoTime();
     Duration within = limit.compareTo(timeout) < 0 ? limit : timeout;
     long deadline = start + within.toNanos();
     Checked checked = check(sql, deadline, within);
-    if (!reach.deadLetters() && checked.tables().stream().anyMatch(t -> t.endsWith("dead_letters"))) {
+    if (!reach.deadLetters()
+        && checked.tables().stream().anyMatch(t -> t.endsWith("dead_letters"))) {
       throw refused("dead_letters holds raw payloads of every project and is only for admins");
     }
     String statement = checked.sql();
@@ -199,12 +218,17 @@ final class SqlSandbox {
       if (checked.tables().stream().anyMatch(t -> t.endsWith(".events"))) {
         throw refused("name the events table without a schema (events, not main.events)");
       }
-      statement = "WITH events AS (SELECT * FROM main.events WHERE app_id = ?)\nSELECT * FROM (\n" + checked.sql() + "\n) AS q";
+      statement =
+          "WITH events AS (SELECT * FROM main.events WHERE app_id = ?)\nSELECT * FROM (\n"
+              + checked.sql()
+              + "\n) AS q";
       params = List.of(reach.project().get());
     }
     QueryResult r;
     try {
-      r = warehouse.queryReadOnly(statement, params, checked.limitApplied() ? LIMIT : rowCap, left(deadline, within));
+      r =
+          warehouse.queryReadOnly(
+              statement, params, checked.limitApplied() ? LIMIT : rowCap, left(deadline, within));
     } catch (QueryTimeoutException e) {
       throw timedOut(within);
     } catch (WarehouseException e) {
@@ -216,7 +240,8 @@ final class SqlSandbox {
     }
     boolean truncated = r.truncated() || (checked.limitApplied() && r.rows().size() == LIMIT);
     long elapsedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
-    return new Result(checked.sql(), checked.limitApplied(), columns, r.rows(), truncated, elapsedMs);
+    return new Result(
+        checked.sql(), checked.limitApplied(), columns, r.rows(), truncated, elapsedMs);
   }
 
   /** The allowed tables that exist, with their columns. */
@@ -229,7 +254,9 @@ final class SqlSandbox {
     return out;
   }
 
-  /** Checks {@code sql}; adds a LIMIT when it has none. Throws {@link QueryException} when refused. */
+  /**
+   * Checks {@code sql}; adds a LIMIT when it has none. Throws {@link QueryException} when refused.
+   */
   Checked check(String sql) {
     return check(sql, System.nanoTime() + timeout.toNanos(), timeout);
   }
@@ -239,7 +266,12 @@ final class SqlSandbox {
       throw refused("the SQL is empty; write one SELECT statement");
     }
     if (sql.length() > MAX_SQL_CHARS) {
-      throw refused("the SQL is " + sql.length() + " characters long; at most " + MAX_SQL_CHARS + " are allowed");
+      throw refused(
+          "the SQL is "
+              + sql.length()
+              + " characters long; at most "
+              + MAX_SQL_CHARS
+              + " are allowed");
     }
     JsonNode tree = parse(sql, deadline, within);
     Set<String> tables = new HashSet<>();
@@ -250,7 +282,10 @@ final class SqlSandbox {
     String limited = SqlText.withoutTail(sql) + "\nLIMIT " + LIMIT;
     JsonNode limitedNode = checkTree(limited, parse(limited, deadline, within), new HashSet<>());
     if (!withoutLocations(node).equals(withoutAddedLimit(withoutLocations(limitedNode)))) {
-      throw refused("LIMIT " + LIMIT + " could not be added to this statement; end it with a LIMIT of your own");
+      throw refused(
+          "LIMIT "
+              + LIMIT
+              + " could not be added to this statement; end it with a LIMIT of your own");
     }
     return new Checked(limited, true, Set.copyOf(tables));
   }
@@ -258,7 +293,9 @@ final class SqlSandbox {
   private JsonNode parse(String sql, long deadline, Duration within) {
     QueryResult r;
     try {
-      r = warehouse.queryReadOnly("SELECT json_serialize_sql(?::VARCHAR)", List.of(sql), 1, left(deadline, within));
+      r =
+          warehouse.queryReadOnly(
+              "SELECT json_serialize_sql(?::VARCHAR)", List.of(sql), 1, left(deadline, within));
     } catch (QueryTimeoutException e) {
       throw timedOut(within);
     } catch (WarehouseException e) {
@@ -270,7 +307,8 @@ final class SqlSandbox {
     } catch (StreamConstraintsException e) {
       throw refused("the statement is nested too deeply to be checked");
     } catch (IOException e) {
-      throw new QueryException(500, "internal", "", "cannot read the parse tree: " + e.getMessage());
+      throw new QueryException(
+          500, "internal", "", "cannot read the parse tree: " + e.getMessage());
     }
     if (tree.path("error").asBoolean(false)) {
       String message = tree.path("error_message").asText("");
@@ -278,8 +316,10 @@ final class SqlSandbox {
         throw refused(notOneSelect(sql));
       }
       String type = tree.path("error_type").asText("parser");
-      String where = tree.has("position") ? " (at character " + tree.path("position").asText() + ")" : "";
-      throw sqlError(Character.toUpperCase(type.charAt(0)) + type.substring(1) + " Error: " + message + where);
+      String where =
+          tree.has("position") ? " (at character " + tree.path("position").asText() + ")" : "";
+      throw sqlError(
+          Character.toUpperCase(type.charAt(0)) + type.substring(1) + " Error: " + message + where);
     }
     return tree;
   }
@@ -288,8 +328,11 @@ final class SqlSandbox {
   private static String notOneSelect(String sql) {
     List<String> keywords = SqlText.statementKeywords(sql);
     if (keywords.size() > 1) {
-      return "only one SELECT statement is allowed; found " + keywords.size() + " statements ("
-          + String.join(", ", keywords) + ")";
+      return "only one SELECT statement is allowed; found "
+          + keywords.size()
+          + " statements ("
+          + String.join(", ", keywords)
+          + ")";
     }
     String first = keywords.isEmpty() ? "" : keywords.getFirst();
     if (Set.of("SELECT", "WITH", "FROM", "VALUES", "TABLE", "(").contains(first)) {
@@ -302,10 +345,12 @@ final class SqlSandbox {
   private static JsonNode checkTree(String sql, JsonNode tree, Set<String> tables) {
     JsonNode statements = tree.path("statements");
     if (statements.isEmpty()) {
-      throw refused("the SQL holds no statement (only blanks, comments or semicolons); write one SELECT statement");
+      throw refused(
+          "the SQL holds no statement (only blanks, comments or semicolons); write one SELECT statement");
     }
     if (statements.size() > 1) {
-      throw refused("only one SELECT statement is allowed; found " + statements.size() + " statements");
+      throw refused(
+          "only one SELECT statement is allowed; found " + statements.size() + " statements");
     }
     JsonNode node = statements.get(0).path("node");
     Walk walk = new Walk();
@@ -317,7 +362,8 @@ final class SqlSandbox {
   private static boolean hasLimit(JsonNode node) {
     for (JsonNode m : node.path("modifiers")) {
       String type = m.path("type").asText("");
-      if (type.equals("LIMIT_PERCENT_MODIFIER") || (type.equals("LIMIT_MODIFIER") && !m.path("limit").isNull())) {
+      if (type.equals("LIMIT_PERCENT_MODIFIER")
+          || (type.equals("LIMIT_MODIFIER") && !m.path("limit").isNull())) {
         return true;
       }
     }
@@ -346,7 +392,8 @@ final class SqlSandbox {
     for (int i = modifiers.size() - 1; i >= 0; i--) {
       JsonNode m = modifiers.get(i);
       JsonNode limit = m.path("limit");
-      if (m.path("type").asText("").equals("LIMIT_MODIFIER") && limit.path("class").asText("").equals("CONSTANT")
+      if (m.path("type").asText("").equals("LIMIT_MODIFIER")
+          && limit.path("class").asText("").equals("CONSTANT")
           && limit.path("literal").path("text").asText("").equals(Integer.toString(LIMIT))) {
         if (m.path("offset").isNull()) {
           modifiers.remove(i);
@@ -364,8 +411,12 @@ final class SqlSandbox {
     String name = function.toLowerCase(Locale.ROOT);
     String reason = DENIED_FUNCTIONS.get(name);
     if (reason == null) {
-      reason = DENIED_PREFIXES.entrySet().stream().filter(e -> name.startsWith(e.getKey())).map(Map.Entry::getValue)
-          .findFirst().orElse(null);
+      reason =
+          DENIED_PREFIXES.entrySet().stream()
+              .filter(e -> name.startsWith(e.getKey()))
+              .map(Map.Entry::getValue)
+              .findFirst()
+              .orElse(null);
     }
     return Optional.ofNullable(reason);
   }
@@ -430,8 +481,12 @@ final class SqlSandbox {
       for (Map.Entry<String, JsonNode> field : n.properties()) {
         switch (field.getKey()) {
           case "cte_map" -> {}
-          case "right" -> visit(field.getValue(),
-              type.equals("RECURSIVE_CTE_NODE") ? inner.with(n.path("cte_name").asText("")) : inner);
+          case "right" ->
+              visit(
+                  field.getValue(),
+                  type.equals("RECURSIVE_CTE_NODE")
+                      ? inner.with(n.path("cte_name").asText(""))
+                      : inner);
           default -> visit(field.getValue(), inner);
         }
       }
@@ -448,12 +503,18 @@ final class SqlSandbox {
           JsonNode f = n.path("function");
           String name = f.path("function_name").asText("");
           if (!TABLE_FUNCTIONS.contains(name.toLowerCase(Locale.ROOT)) || qualified(f)) {
-            throw refused("table function " + name + " is not allowed; table functions: " + String.join(", ", TABLE_FUNCTIONS));
+            throw refused(
+                "table function "
+                    + name
+                    + " is not allowed; table functions: "
+                    + String.join(", ", TABLE_FUNCTIONS));
           }
         }
         case "JOIN", "SUBQUERY", "EXPRESSION_LIST", "EMPTY", "PIVOT" -> {}
-        case "SHOW_REF" -> throw refused("DESCRIBE, SHOW and SUMMARIZE are not allowed; GET /api/schema lists the tables"
-            + " and their columns");
+        case "SHOW_REF" ->
+            throw refused(
+                "DESCRIBE, SHOW and SUMMARIZE are not allowed; GET /api/schema lists the tables"
+                    + " and their columns");
         default -> throw refused("a table reference of kind " + type + " is not allowed");
       }
     }
@@ -465,12 +526,14 @@ final class SqlSandbox {
       if (catalog.isEmpty() && schema.isEmpty() && scope.has(name)) {
         return;
       }
-      if (catalog.isEmpty() && (schema.isEmpty() || schema.equalsIgnoreCase("main"))
+      if (catalog.isEmpty()
+          && (schema.isEmpty() || schema.equalsIgnoreCase("main"))
           && TABLES.contains(name.toLowerCase(Locale.ROOT))) {
         tables.add(((schema.isEmpty() ? "" : schema + ".") + name).toLowerCase(Locale.ROOT));
         return;
       }
-      String full = (catalog.isEmpty() ? "" : catalog + ".") + (schema.isEmpty() ? "" : schema + ".") + name;
+      String full =
+          (catalog.isEmpty() ? "" : catalog + ".") + (schema.isEmpty() ? "" : schema + ".") + name;
       throw refused("table " + full + " is not available; tables: " + String.join(", ", TABLES));
     }
 
@@ -478,21 +541,30 @@ final class SqlSandbox {
       String name = n.path("function_name").asText("");
       if (qualified(n)) {
         String schema = n.path("schema").asText("");
-        throw refused("function " + (n.path("catalog").asText("").isEmpty() ? "" : n.path("catalog").asText() + ".")
-            + (schema.isEmpty() ? "" : schema + ".") + name + " is not allowed: call functions by their name alone");
+        throw refused(
+            "function "
+                + (n.path("catalog").asText("").isEmpty() ? "" : n.path("catalog").asText() + ".")
+                + (schema.isEmpty() ? "" : schema + ".")
+                + name
+                + " is not allowed: call functions by their name alone");
       }
-      denied(name).ifPresent(reason -> {
-        throw refused("function " + name + " is not allowed: " + reason);
-      });
+      denied(name)
+          .ifPresent(reason -> {
+            throw refused("function " + name + " is not allowed: " + reason);
+          });
     }
 
     private static boolean qualified(JsonNode function) {
-      return !function.path("schema").asText("").isEmpty() || !function.path("catalog").asText("").isEmpty();
+      return !function.path("schema").asText("").isEmpty()
+          || !function.path("catalog").asText("").isEmpty();
     }
 
     private void count() {
       if (++relations > MAX_RELATIONS) {
-        throw refused("the statement has more than " + MAX_RELATIONS + " tables and SELECT blocks; split it up");
+        throw refused(
+            "the statement has more than "
+                + MAX_RELATIONS
+                + " tables and SELECT blocks; split it up");
       }
     }
   }
@@ -510,13 +582,19 @@ final class SqlSandbox {
   }
 
   private static QueryException sqlError(String message) {
-    return new QueryException(400, "sql_error", "sql", String.valueOf(message).lines().findFirst().orElse("").strip());
+    return new QueryException(
+        400, "sql_error", "sql", String.valueOf(message).lines().findFirst().orElse("").strip());
   }
 
   private static QueryException timedOut(Duration within) {
     long ms = within.toMillis();
     String limit = ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
-    return new QueryException(408, "timeout", "", "the query ran longer than " + limit
-        + " and was cancelled; filter on timestamp, aggregate, or select fewer columns");
+    return new QueryException(
+        408,
+        "timeout",
+        "",
+        "the query ran longer than "
+            + limit
+            + " and was cancelled; filter on timestamp, aggregate, or select fewer columns");
   }
 }

@@ -82,8 +82,10 @@ final class SqlText {
         }
         kind = COMMENT;
       } else if (c == '\'') {
-        boolean backslashes = i > 0 && (s.charAt(i - 1) == 'E' || s.charAt(i - 1) == 'e')
-            && (i < 2 || !identifierPart(s.charAt(i - 2)));
+        boolean backslashes =
+            i > 0
+                && (s.charAt(i - 1) == 'E' || s.charAt(i - 1) == 'e')
+                && (i < 2 || !identifierPart(s.charAt(i - 2)));
         end = quoted(s, i, '\'', backslashes);
       } else if (c == '"') {
         end = quoted(s, i, '"', false);

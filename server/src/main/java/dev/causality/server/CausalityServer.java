@@ -13,11 +13,17 @@ import dev.causality.dashboards.Dashboards;
 import dev.causality.dashboards.SqliteDashboardStore;
 import dev.causality.health.HealthRoutes;
 import dev.causality.health.IngestionHealth;
+import dev.causality.http.ErrorBody;
+import dev.causality.ingest.IngestRoutes;
+import dev.causality.ingest.Ingestion;
 import dev.causality.live.LiveEvents;
 import dev.causality.live.LiveRoutes;
-import dev.causality.ingest.IngestRoutes;
+import dev.causality.load.Loader;
+import dev.causality.log.FileEventLog;
+import dev.causality.projects.CreatedKey;
+import dev.causality.projects.Projects;
+import dev.causality.projects.SqliteMetadataStore;
 import dev.causality.query.QueryEngine;
-import dev.causality.http.ErrorBody;
 import dev.causality.query.QueryRoutes;
 import dev.causality.query.SqlRoutes;
 import dev.causality.telemetry.Dialect;
@@ -27,12 +33,6 @@ import dev.causality.telemetry.PostgresDatabase;
 import dev.causality.telemetry.Rollups;
 import dev.causality.telemetry.TelemetryRoutes;
 import dev.causality.telemetry.TelemetryWorker;
-import dev.causality.ingest.Ingestion;
-import dev.causality.load.Loader;
-import dev.causality.log.FileEventLog;
-import dev.causality.projects.CreatedKey;
-import dev.causality.projects.Projects;
-import dev.causality.projects.SqliteMetadataStore;
 import dev.causality.warehouse.DuckDbWarehouse;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -64,9 +64,11 @@ public final class CausalityServer implements AutoCloseable {
   static final String DEFAULT_PROJECT = "default";
 
   private final Config config;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final java.util.concurrent.ConcurrentHashMap<String, Timer> requestTimers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Timer> requestTimers =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private SqliteMetadataStore metadata;
   private SqliteAccountStore accountStore;
   private Accounts accounts;
@@ -112,26 +114,38 @@ public final class CausalityServer implements AutoCloseable {
     projects = Projects.of(metadata);
     bootstrap(console);
     accountStore = SqliteAccountStore.open(config.metadataFile());
-    accounts = new Accounts(accountStore, sessionSecret(), InstantSource.system(), new SecureRandom());
+    accounts =
+        new Accounts(accountStore, sessionSecret(), InstantSource.system(), new SecureRandom());
     accounts.bootstrap(config.accounts().adminEmail(), config.accounts().adminPassword(), console);
     config.adminToken().ifPresent(accounts::ensureAdminToken);
     log = FileEventLog.open(config.logDir(), config.logSegmentBytes());
     warehouse = DuckDbWarehouse.open(config.warehouseFile(), config.warehouseMemory());
     InstantSource clock = InstantSource.system();
     loader =
-        new Loader(log, warehouse, config.dedupWindow(), dedupMaxIds(config.dedupMaxIds(), Runtime.getRuntime().maxMemory()),
-            Loader.ROW_GROUP_ROWS, clock, registry);
+        new Loader(
+            log,
+            warehouse,
+            config.dedupWindow(),
+            dedupMaxIds(config.dedupMaxIds(), Runtime.getRuntime().maxMemory()),
+            Loader.ROW_GROUP_ROWS,
+            clock,
+            registry);
     loader.start();
     ingestion =
         new Ingestion(
             new Ingestion.Settings(
-                config.limits(), config.rateLimit(), config.ipMode(), config.geoIpDatabase(), config.maxFuture().toMillis()),
+                config.limits(),
+                config.rateLimit(),
+                config.ipMode(),
+                config.geoIpDatabase(),
+                config.maxFuture().toMillis()),
             projects,
             log,
             clock,
             new SecureRandom(),
             registry);
-    ingestion.loadLag(() -> loader.running() && loader.lastError().isEmpty() ? log.end() - loader.readPosition() : 0);
+    ingestion.loadLag(() ->
+        loader.running() && loader.lastError().isEmpty() ? log.end() - loader.readPosition() : 0);
     queries = new QueryEngine(warehouse, clock, Duration.ofSeconds(30));
     dashboardStore = SqliteDashboardStore.open(config.metadataFile());
     Dashboards dashboards = new Dashboards(dashboardStore, clock, new SecureRandom());
@@ -143,55 +157,78 @@ public final class CausalityServer implements AutoCloseable {
     });
     telemetry = startTelemetry(clock);
     AccessControl access = new AccessControl(accounts, config.trustProxy());
-    Gauge.builder("causality_log_bytes", log, FileEventLog::sizeBytes).description("Bytes held by the event log").register(registry);
+    Gauge.builder("causality_log_bytes", log, FileEventLog::sizeBytes)
+        .description("Bytes held by the event log")
+        .register(registry);
     Gauge.builder("causality_dead_letters", warehouse, w -> w.deadLetterCount())
         .description("Records in the dead-letter table")
         .register(registry);
     Gauge.builder("causality_queries_running", warehouse, DuckDbWarehouse::queriesRunning)
         .description("Warehouse queries executing now")
         .register(registry);
-    Gauge.builder("causality_log_torn_bytes_recovered", log, FileEventLog::tornBytesRecovered).register(registry);
-    app = Javalin.create(cfg -> {
-      cfg.concurrency.useVirtualThreads = true;
-      cfg.startup.showJavalinBanner = false;
-      cfg.jetty.host = config.host();
-      cfg.jetty.port = config.port();
-      cfg.router.ignoreTrailingSlashes = true;
-      cfg.jetty.modifyServer(server -> server.setStopTimeout(5000));
-      cfg.routes.before(this::beforeRequest);
-      cfg.routes.before(access::headers);
-      cfg.routes.beforeMatched(access::check);
-      cfg.routes.after(ctx -> {
-        if (ctx.attribute("counted") != null) {
-          ctx.attribute("counted", null);
-          inFlight.decrementAndGet();
-        }
-      });
-      cfg.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "alive")));
-      cfg.routes.get("/ready", this::readiness);
-      cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
-      IngestRoutes.register(cfg.routes, ingestion, config.trustProxy());
-      AccountRoutes.register(cfg.routes, accounts, projects, config.accounts().secureCookies());
-      QueryRoutes.register(cfg.routes, queries, warehouse.catalog());
-      SqlRoutes.register(cfg.routes, warehouse, accounts);
-      DashboardRoutes.register(cfg.routes, dashboards);
-      LiveRoutes.register(cfg.routes, live);
-      HealthRoutes.register(cfg.routes, ingestionHealth, registry, warehouse, loader::running, loader::lastError);
-      WebApp.register(cfg.routes);
-      TelemetryRoutes.register(cfg.routes, telemetry.rollups(), clock);
-      cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> ErrorBody.write(ctx, e.getStatus(),
-          switch (e.getStatus()) {
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            default -> "http_" + e.getStatus();
-          }, "", e.getMessage()));
-      cfg.routes.exception(Exception.class, (e, ctx) -> {
-        LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-        ErrorBody.write(ctx, 500, "internal", "", "internal error; see the server log for request " + ctx.attribute("requestId"));
-      });
-      cfg.requestLogger.http(this::afterRequest);
-    });
+    Gauge.builder("causality_log_torn_bytes_recovered", log, FileEventLog::tornBytesRecovered)
+        .register(registry);
+    app =
+        Javalin.create(cfg -> {
+          cfg.concurrency.useVirtualThreads = true;
+          cfg.startup.showJavalinBanner = false;
+          cfg.jetty.host = config.host();
+          cfg.jetty.port = config.port();
+          cfg.router.ignoreTrailingSlashes = true;
+          cfg.jetty.modifyServer(server -> server.setStopTimeout(5000));
+          cfg.routes.before(this::beforeRequest);
+          cfg.routes.before(access::headers);
+          cfg.routes.beforeMatched(access::check);
+          cfg.routes.after(ctx -> {
+            if (ctx.attribute("counted") != null) {
+              ctx.attribute("counted", null);
+              inFlight.decrementAndGet();
+            }
+          });
+          cfg.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "alive")));
+          cfg.routes.get("/ready", this::readiness);
+          cfg.routes.get(
+              "/metrics",
+              ctx ->
+                  ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                      .result(registry.scrape()));
+          IngestRoutes.register(cfg.routes, ingestion, config.trustProxy());
+          AccountRoutes.register(cfg.routes, accounts, projects, config.accounts().secureCookies());
+          QueryRoutes.register(cfg.routes, queries, warehouse.catalog());
+          SqlRoutes.register(cfg.routes, warehouse, accounts);
+          DashboardRoutes.register(cfg.routes, dashboards);
+          LiveRoutes.register(cfg.routes, live);
+          HealthRoutes.register(
+              cfg.routes, ingestionHealth, registry, warehouse, loader::running, loader::lastError);
+          WebApp.register(cfg.routes);
+          TelemetryRoutes.register(cfg.routes, telemetry.rollups(), clock);
+          cfg.routes.exception(
+              io.javalin.http.HttpResponseException.class,
+              (e, ctx) ->
+                  ErrorBody.write(
+                      ctx,
+                      e.getStatus(),
+                      switch (e.getStatus()) {
+                        case 401 -> "unauthorized";
+                        case 403 -> "forbidden";
+                        case 404 -> "not_found";
+                        default -> "http_" + e.getStatus();
+                      },
+                      "",
+                      e.getMessage()));
+          cfg.routes.exception(
+              Exception.class,
+              (e, ctx) -> {
+                LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                ErrorBody.write(
+                    ctx,
+                    500,
+                    "internal",
+                    "",
+                    "internal error; see the server log for request " + ctx.attribute("requestId"));
+              });
+          cfg.requestLogger.http(this::afterRequest);
+        });
     app.start();
     ready = true;
     LOG.info(
@@ -208,7 +245,8 @@ public final class CausalityServer implements AutoCloseable {
    * that refreshes the rollups of whichever database serves telemetry.
    */
   private TelemetryWorker startTelemetry(InstantSource clock) {
-    new Migrations(Dialect.DUCKDB, warehouse::newConnection).migrate(List.of(Migrations.Phase.PRE, Migrations.Phase.POST));
+    new Migrations(Dialect.DUCKDB, warehouse::newConnection)
+        .migrate(List.of(Migrations.Phase.PRE, Migrations.Phase.POST));
     Rollups rollups;
     if (config.databaseUrl().isPresent()) {
       PostgresDatabase db = PostgresDatabase.parse("DATABASE_URL", config.databaseUrl().get());
@@ -232,26 +270,36 @@ public final class CausalityServer implements AutoCloseable {
         created = true;
       }
       if (config.ingestKey().isEmpty()) {
-        CreatedKey k = projects.createKey(DEFAULT_PROJECT, "default", OptionalInt.empty(), Optional.empty());
+        CreatedKey k =
+            projects.createKey(DEFAULT_PROJECT, "default", OptionalInt.empty(), Optional.empty());
         console.println();
-        console.println((created ? "Created project 'default' and its ingestion key" : "Created an ingestion key for project 'default'")
-            + " (shown once, keep it):");
+        console.println(
+            (created
+                    ? "Created project 'default' and its ingestion key"
+                    : "Created an ingestion key for project 'default'")
+                + " (shown once, keep it):");
         console.println();
         console.println("    " + k.secret());
         console.println();
       }
     }
-    config.ingestKey().ifPresent(secret -> {
-      if (projects.authenticate(secret).isEmpty()) {
-        projects.createKey(DEFAULT_PROJECT, "CAUSALITY_INGEST_KEY", OptionalInt.empty(), Optional.of(secret));
-        LOG.info("created the ingestion key given by CAUSALITY_INGEST_KEY for project '{}'", DEFAULT_PROJECT);
-      }
-    });
+    config
+        .ingestKey()
+        .ifPresent(secret -> {
+          if (projects.authenticate(secret).isEmpty()) {
+            projects.createKey(
+                DEFAULT_PROJECT, "CAUSALITY_INGEST_KEY", OptionalInt.empty(), Optional.of(secret));
+            LOG.info(
+                "created the ingestion key given by CAUSALITY_INGEST_KEY for project '{}'",
+                DEFAULT_PROJECT);
+          }
+        });
   }
 
   /**
    * Heap bytes one id of the dedup window holds at most: its table of 8-byte hashes is a quarter to
-   * half full (16-32 B per id) and its FIFO ring of hash and time up to half empty (16-32 B per id).
+   * half full (16-32 B per id) and its FIFO ring of hash and time up to half empty (16-32 B per
+   * id).
    */
   static final int DEDUP_BYTES_PER_ID = 64;
 
@@ -262,17 +310,26 @@ public final class CausalityServer implements AutoCloseable {
   static int dedupMaxIds(int configured, long maxHeapBytes) {
     long fits = Math.max(10_000, maxHeapBytes / 4 / DEDUP_BYTES_PER_ID);
     if (configured > fits) {
-      LOG.info("dedup window capped at {} ids (a quarter of the {} MB heap) instead of the configured {}", fits,
-          maxHeapBytes >> 20, configured);
+      LOG.info(
+          "dedup window capped at {} ids (a quarter of the {} MB heap) instead of the configured {}",
+          fits,
+          maxHeapBytes >> 20,
+          configured);
       return (int) fits;
     }
     return configured;
   }
 
-  /** The access-token signing secret: configured, or made once and kept in the data dir (mode 600). */
+  /**
+   * The access-token signing secret: configured, or made once and kept in the data dir (mode 600).
+   */
   private byte[] sessionSecret() {
     if (config.accounts().sessionSecret().isPresent()) {
-      return config.accounts().sessionSecret().get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      return config
+          .accounts()
+          .sessionSecret()
+          .get()
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
     Path file = config.dataDir().resolve("session.key");
     try {
@@ -286,13 +343,20 @@ public final class CausalityServer implements AutoCloseable {
       new SecureRandom().nextBytes(key);
       Path tmp = config.dataDir().resolve("session.key.tmp");
       Files.deleteIfExists(tmp);
-      Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          tmp,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       Files.writeString(tmp, java.util.HexFormat.of().formatHex(key));
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       return key;
     } catch (java.io.IOException | IllegalArgumentException e) {
-      throw new IllegalStateException("cannot read or create the session key " + file + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read or create the session key " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -337,18 +401,27 @@ public final class CausalityServer implements AutoCloseable {
     long nanos = start == null ? (long) (ms * 1_000_000) : System.nanoTime() - start;
     // registering looks the meter up by name and tags, which profiling found costly per request
     requestTimers
-        .computeIfAbsent(route + ' ' + status, k -> Timer.builder("causality_http_requests")
-            .description("HTTP requests by route and status")
-            .tag("route", route)
-            .tag("status", Integer.toString(status))
-            .publishPercentileHistogram()
-            .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofMillis(100))
-            .register(registry))
+        .computeIfAbsent(
+            route + ' ' + status,
+            k ->
+                Timer.builder("causality_http_requests")
+                    .description("HTTP requests by route and status")
+                    .tag("route", route)
+                    .tag("status", Integer.toString(status))
+                    .publishPercentileHistogram()
+                    .serviceLevelObjectives(
+                        Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofMillis(100))
+                    .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
     MDC.put("requestId", String.valueOf((Object) ctx.attribute("requestId")));
     MDC.put("status", Integer.toString(status));
     MDC.put("route", route);
-    LOG.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(), status, String.format("%.1f", nanos / 1e6));
+    LOG.info(
+        "{} {} -> {} in {} ms",
+        ctx.method(),
+        ctx.path(),
+        status,
+        String.format("%.1f", nanos / 1e6));
     MDC.clear();
   }
 

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Every setting of a Causality process; each comes from a flag or a {@code CAUSALITY_*} variable. */
+/**
+ * Every setting of a Causality process; each comes from a flag or a {@code CAUSALITY_*} variable.
+ */
 public record Config(
     Path dataDir,
     String host,
@@ -33,13 +35,17 @@ public record Config(
    * Settings of people and sessions.
    *
    * @param adminEmail the first admin's email (CAUSALITY_ADMIN_EMAIL), used when there are no users
-   * @param adminPassword their password (CAUSALITY_ADMIN_PASSWORD); generated and printed once when absent
-   * @param secureCookies whether session cookies are {@code Secure} (CAUSALITY_COOKIE_SECURE; turn off
-   *     only for plain http on a host other than localhost)
-   * @param sessionSecret the HMAC secret signing access tokens (CAUSALITY_SESSION_SECRET, at least 32
-   *     bytes; every node of a cluster needs the same); generated into the data dir when absent
+   * @param adminPassword their password (CAUSALITY_ADMIN_PASSWORD); generated and printed once when
+   *     absent
+   * @param secureCookies whether session cookies are {@code Secure} (CAUSALITY_COOKIE_SECURE; turn
+   *     off only for plain http on a host other than localhost)
+   * @param sessionSecret the HMAC secret signing access tokens (CAUSALITY_SESSION_SECRET, at least
+   *     32 bytes; every node of a cluster needs the same); generated into the data dir when absent
    */
-  public record Accounts(Optional<String> adminEmail, Optional<String> adminPassword, boolean secureCookies,
+  public record Accounts(
+      Optional<String> adminEmail,
+      Optional<String> adminPassword,
+      boolean secureCookies,
       Optional<String> sessionSecret) {
     public Accounts {
       requireNonNull(adminEmail, "adminEmail is null");
@@ -52,7 +58,8 @@ public record Config(
       });
     }
 
-    static final Accounts DEFAULTS = new Accounts(Optional.empty(), Optional.empty(), true, Optional.empty());
+    static final Accounts DEFAULTS =
+        new Accounts(Optional.empty(), Optional.empty(), true, Optional.empty());
   }
 
   public Config {
@@ -73,62 +80,233 @@ public record Config(
       throw new IllegalArgumentException("port (CAUSALITY_PORT) must be 0-65535, was " + port);
     }
     if (rateLimit < 0) {
-      throw new IllegalArgumentException("rate limit (CAUSALITY_RATE_LIMIT) must be 0 (unlimited) or more, was " + rateLimit);
+      throw new IllegalArgumentException(
+          "rate limit (CAUSALITY_RATE_LIMIT) must be 0 (unlimited) or more, was " + rateLimit);
     }
   }
 
   /** Defaults for everything, with the data in {@code dataDir}; used by tests and as a base. */
   public static Config defaults(Path dataDir) {
     return new Config(
-        dataDir, "0.0.0.0", 8080, Optional.empty(), Optional.empty(), 1000, IngestLimits.DEFAULTS, Duration.ofHours(24),
-        10_000_000, "truncate", Optional.empty(), false, 64L * 1024 * 1024, "512MB",
-        Duration.ofMinutes(10), Duration.ofSeconds(25), Accounts.DEFAULTS, Optional.empty());
+        dataDir,
+        "0.0.0.0",
+        8080,
+        Optional.empty(),
+        Optional.empty(),
+        1000,
+        IngestLimits.DEFAULTS,
+        Duration.ofHours(24),
+        10_000_000,
+        "truncate",
+        Optional.empty(),
+        false,
+        64L * 1024 * 1024,
+        "512MB",
+        Duration.ofMinutes(10),
+        Duration.ofSeconds(25),
+        Accounts.DEFAULTS,
+        Optional.empty());
   }
 
   public Config withPort(int p) {
-    return new Config(dataDir, host, p, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
+    return new Config(
+        dataDir,
+        host,
+        p,
+        ingestKey,
+        adminToken,
+        rateLimit,
+        limits,
+        dedupWindow,
+        dedupMaxIds,
+        ipMode,
+        geoIpDatabase,
+        trustProxy,
+        logSegmentBytes,
+        warehouseMemory,
+        maxFuture,
+        shutdownTimeout,
+        accounts,
+        databaseUrl);
   }
 
   public Config withIngestKey(String key) {
-    return new Config(dataDir, host, port, Optional.of(key), adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
+    return new Config(
+        dataDir,
+        host,
+        port,
+        Optional.of(key),
+        adminToken,
+        rateLimit,
+        limits,
+        dedupWindow,
+        dedupMaxIds,
+        ipMode,
+        geoIpDatabase,
+        trustProxy,
+        logSegmentBytes,
+        warehouseMemory,
+        maxFuture,
+        shutdownTimeout,
+        accounts,
+        databaseUrl);
   }
 
   public Config withRateLimit(int r) {
-    return new Config(dataDir, host, port, ingestKey, adminToken, r, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
+    return new Config(
+        dataDir,
+        host,
+        port,
+        ingestKey,
+        adminToken,
+        r,
+        limits,
+        dedupWindow,
+        dedupMaxIds,
+        ipMode,
+        geoIpDatabase,
+        trustProxy,
+        logSegmentBytes,
+        warehouseMemory,
+        maxFuture,
+        shutdownTimeout,
+        accounts,
+        databaseUrl);
   }
 
   public Config withIpMode(String mode) {
-    return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, mode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
+    return new Config(
+        dataDir,
+        host,
+        port,
+        ingestKey,
+        adminToken,
+        rateLimit,
+        limits,
+        dedupWindow,
+        dedupMaxIds,
+        mode,
+        geoIpDatabase,
+        trustProxy,
+        logSegmentBytes,
+        warehouseMemory,
+        maxFuture,
+        shutdownTimeout,
+        accounts,
+        databaseUrl);
   }
 
   public Config withTrustProxy(boolean trust) {
-    return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trust, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
+    return new Config(
+        dataDir,
+        host,
+        port,
+        ingestKey,
+        adminToken,
+        rateLimit,
+        limits,
+        dedupWindow,
+        dedupMaxIds,
+        ipMode,
+        geoIpDatabase,
+        trust,
+        logSegmentBytes,
+        warehouseMemory,
+        maxFuture,
+        shutdownTimeout,
+        accounts,
+        databaseUrl);
   }
 
   public Config withGeoIpDatabase(Path file) {
-    return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        Optional.of(file), trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
+    return new Config(
+        dataDir,
+        host,
+        port,
+        ingestKey,
+        adminToken,
+        rateLimit,
+        limits,
+        dedupWindow,
+        dedupMaxIds,
+        ipMode,
+        Optional.of(file),
+        trustProxy,
+        logSegmentBytes,
+        warehouseMemory,
+        maxFuture,
+        shutdownTimeout,
+        accounts,
+        databaseUrl);
   }
 
   public Config withAdminToken(String token) {
-    return new Config(dataDir, host, port, ingestKey, Optional.of(token), rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, databaseUrl);
+    return new Config(
+        dataDir,
+        host,
+        port,
+        ingestKey,
+        Optional.of(token),
+        rateLimit,
+        limits,
+        dedupWindow,
+        dedupMaxIds,
+        ipMode,
+        geoIpDatabase,
+        trustProxy,
+        logSegmentBytes,
+        warehouseMemory,
+        maxFuture,
+        shutdownTimeout,
+        accounts,
+        databaseUrl);
   }
 
-  /** Telemetry in a PostgreSQL database ({@code DATABASE_URL}) instead of the embedded warehouse. */
+  /**
+   * Telemetry in a PostgreSQL database ({@code DATABASE_URL}) instead of the embedded warehouse.
+   */
   public Config withDatabaseUrl(String url) {
-    return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, accounts, Optional.of(url));
+    return new Config(
+        dataDir,
+        host,
+        port,
+        ingestKey,
+        adminToken,
+        rateLimit,
+        limits,
+        dedupWindow,
+        dedupMaxIds,
+        ipMode,
+        geoIpDatabase,
+        trustProxy,
+        logSegmentBytes,
+        warehouseMemory,
+        maxFuture,
+        shutdownTimeout,
+        accounts,
+        Optional.of(url));
   }
 
   public Config withAccounts(Accounts a) {
-    return new Config(dataDir, host, port, ingestKey, adminToken, rateLimit, limits, dedupWindow, dedupMaxIds, ipMode,
-        geoIpDatabase, trustProxy, logSegmentBytes, warehouseMemory, maxFuture, shutdownTimeout, a, databaseUrl);
+    return new Config(
+        dataDir,
+        host,
+        port,
+        ingestKey,
+        adminToken,
+        rateLimit,
+        limits,
+        dedupWindow,
+        dedupMaxIds,
+        ipMode,
+        geoIpDatabase,
+        trustProxy,
+        logSegmentBytes,
+        warehouseMemory,
+        maxFuture,
+        shutdownTimeout,
+        a,
+        databaseUrl);
   }
 
   public Path logDir() {
@@ -143,7 +321,10 @@ public record Config(
     return dataDir.resolve("metadata.sqlite");
   }
 
-  /** Parses {@code 24h}, {@code 30m}, {@code 10s}, {@code 500ms}, {@code 2d} or ISO-8601 {@code PT24H}. */
+  /**
+   * Parses {@code 24h}, {@code 30m}, {@code 10s}, {@code 500ms}, {@code 2d} or ISO-8601 {@code
+   * PT24H}.
+   */
   static Duration duration(String name, String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     try {

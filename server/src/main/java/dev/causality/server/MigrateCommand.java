@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code causality migrate all|status|dry-run|pre|post} (also {@code bin/analytics-migrate}): the
- * telemetry schema's migrations on the PostgreSQL of {@code DATABASE_URL} or
- * {@code PLATFORM_DATABASE_URL}, else on the embedded warehouse of the data dir.
+ * telemetry schema's migrations on the PostgreSQL of {@code DATABASE_URL} or {@code
+ * PLATFORM_DATABASE_URL}, else on the embedded warehouse of the data dir.
  */
 @Command(
     name = "migrate",
@@ -48,7 +48,8 @@ final class MigrateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (!ACTIONS.contains(action)) {
-      err.println("error: ACTION must be one of " + String.join(", ", ACTIONS) + "; was '" + action + "'");
+      err.println(
+          "error: ACTION must be one of " + String.join(", ", ACTIONS) + "; was '" + action + "'");
       return 2;
     }
     Optional<String> url = settings.databaseUrl();
@@ -69,20 +70,27 @@ final class MigrateCommand implements Callable<Integer> {
     Path file = settings.dataDir.resolve("warehouse.duckdb");
     boolean readOnly = action.equals("status") || action.equals("dry-run");
     if (readOnly && !Files.exists(file)) {
-      err.println("error: no warehouse at " + file + "; `causality migrate all` creates it, or set --data-dir or DATABASE_URL");
+      err.println(
+          "error: no warehouse at "
+              + file
+              + "; `causality migrate all` creates it, or set --data-dir or DATABASE_URL");
       return 1;
     }
     try {
       if (!readOnly) {
         Files.createDirectories(settings.dataDir);
       }
-      try (DuckDbWarehouse w = readOnly ? DuckDbWarehouse.openReadOnly(file) : DuckDbWarehouse.open(file, settings.warehouseMemory)) {
+      try (DuckDbWarehouse w =
+          readOnly
+              ? DuckDbWarehouse.openReadOnly(file)
+              : DuckDbWarehouse.open(file, settings.warehouseMemory)) {
         return run(new Migrations(Dialect.DUCKDB, w::newConnection), file + " (duckdb)", out);
       }
     } catch (WarehouseLockedException e) {
       err.println("error: " + e.getMessage());
-      err.println("A running server holds the warehouse; stop it first (DuckDB allows one process per file)."
-          + " The server applies these migrations itself when it starts.");
+      err.println(
+          "A running server holds the warehouse; stop it first (DuckDB allows one process per file)."
+              + " The server applies these migrations itself when it starts.");
       return 3;
     } catch (WarehouseException e) {
       err.println("error: " + e.getMessage().lines().findFirst().orElse(""));
@@ -101,22 +109,45 @@ final class MigrateCommand implements Callable<Integer> {
       }
       case "dry-run" -> {
         List<Migrations.Pending> pending = m.pending(List.of(Phase.PRE, Phase.POST));
-        out.println("-- telemetry migrations on " + target + ": " + pending.size() + " would run; nothing was changed");
+        out.println(
+            "-- telemetry migrations on "
+                + target
+                + ": "
+                + pending.size()
+                + " would run; nothing was changed");
         for (Migrations.Pending p : pending) {
           out.println();
-          out.println("-- " + p.phase().name().toLowerCase(java.util.Locale.ROOT) + " V" + p.version() + " " + p.description()
-              + " (" + p.script() + ")");
+          out.println(
+              "-- "
+                  + p.phase().name().toLowerCase(java.util.Locale.ROOT)
+                  + " V"
+                  + p.version()
+                  + " "
+                  + p.description()
+                  + " ("
+                  + p.script()
+                  + ")");
           out.println(p.sql().strip());
         }
       }
       default -> {
-        List<Phase> phases = switch (action) {
-          case "pre" -> List.of(Phase.PRE);
-          case "post" -> List.of(Phase.POST);
-          default -> List.of(Phase.PRE, Phase.POST);
-        };
+        List<Phase> phases =
+            switch (action) {
+              case "pre" -> List.of(Phase.PRE);
+              case "post" -> List.of(Phase.POST);
+              default -> List.of(Phase.PRE, Phase.POST);
+            };
         int applied = m.migrate(phases);
-        out.println("Applied " + applied + " telemetry migration" + (applied == 1 ? "" : "s") + " (" + action + ") to " + target + ".");
+        out.println(
+            "Applied "
+                + applied
+                + " telemetry migration"
+                + (applied == 1 ? "" : "s")
+                + " ("
+                + action
+                + ") to "
+                + target
+                + ".");
         printStatus(m, out);
       }
     }
@@ -129,8 +160,13 @@ final class MigrateCommand implements Callable<Integer> {
     List<Migrations.Status> all = m.status();
     for (Migrations.Status s : all) {
       applied += s.applied() ? 1 : 0;
-      rows.add(List.of(s.phase().name().toLowerCase(java.util.Locale.ROOT), s.version(), s.description(),
-          s.applied() ? "applied" : "pending", s.installedOn().map(Object::toString).orElse("")));
+      rows.add(
+          List.of(
+              s.phase().name().toLowerCase(java.util.Locale.ROOT),
+              s.version(),
+              s.description(),
+              s.applied() ? "applied" : "pending",
+              s.installedOn().map(Object::toString).orElse("")));
     }
     Tables.print(out, List.of("phase", "version", "description", "state", "installed_on"), rows);
     out.println(applied + " applied, " + (all.size() - applied) + " pending");

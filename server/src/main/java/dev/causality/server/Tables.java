@@ -39,7 +39,8 @@ final class Tables {
   static void csv(PrintWriter out, List<String> columns, List<List<Object>> rows) {
     out.println(String.join(",", columns.stream().map(Tables::quote).toList()));
     for (List<Object> row : rows) {
-      out.println(String.join(",", row.stream().map(v -> v == null ? "" : quote(v.toString())).toList()));
+      out.println(
+          String.join(",", row.stream().map(v -> v == null ? "" : quote(v.toString())).toList()));
     }
   }
 

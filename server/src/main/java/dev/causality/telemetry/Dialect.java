@@ -20,7 +20,8 @@ public enum Dialect {
   POSTGRESQL("postgresql"),
   TIMESCALEDB("timescaledb");
 
-  private static final DateTimeFormatter LITERAL = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
+  private static final DateTimeFormatter LITERAL =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
 
   private final String id;
 
@@ -46,8 +47,11 @@ public enum Dialect {
     return switch (this) {
       case DUCKDB -> "TRY_CAST(" + text(key) + " AS DOUBLE)";
       case POSTGRESQL, TIMESCALEDB ->
-          "(CASE WHEN " + text(key) + " ~ '^\\s*-?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?\\s*$' THEN CAST("
-              + text(key) + " AS DOUBLE PRECISION) END)";
+          "(CASE WHEN "
+              + text(key)
+              + " ~ '^\\s*-?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?\\s*$' THEN CAST("
+              + text(key)
+              + " AS DOUBLE PRECISION) END)";
     };
   }
 
@@ -55,7 +59,8 @@ public enum Dialect {
   String percentile(double p, String expr) {
     return switch (this) {
       case DUCKDB -> "quantile_cont(" + expr + ", " + p + ")";
-      case POSTGRESQL, TIMESCALEDB -> "percentile_cont(" + p + ") WITHIN GROUP (ORDER BY " + expr + ")";
+      case POSTGRESQL, TIMESCALEDB ->
+          "percentile_cont(" + p + ") WITHIN GROUP (ORDER BY " + expr + ")";
     };
   }
 
@@ -91,7 +96,10 @@ public enum Dialect {
     };
   }
 
-  /** Whether rollups are tables that {@link Rollups#refresh()} computes (not TimescaleDB's own aggregates). */
+  /**
+   * Whether rollups are tables that {@link Rollups#refresh()} computes (not TimescaleDB's own
+   * aggregates).
+   */
   boolean refreshedByWorker() {
     return this != TIMESCALEDB;
   }

@@ -51,17 +51,24 @@ public final class DuckDbDatabaseType extends BaseDatabaseType {
   }
 
   @Override
-  public boolean handlesDatabaseProductNameAndVersion(String productName, String productVersion, Connection connection) {
+  public boolean handlesDatabaseProductNameAndVersion(
+      String productName, String productVersion, Connection connection) {
     return productName.startsWith("DuckDB");
   }
 
   @Override
-  public Database<?> createDatabase(Configuration configuration, JdbcConnectionFactory factory, StatementInterceptor interceptor) {
+  public Database<?> createDatabase(
+      Configuration configuration,
+      JdbcConnectionFactory factory,
+      StatementInterceptor interceptor) {
     return new DuckDbFlywayDatabase(configuration, factory, interceptor);
   }
 
   @Override
-  public Parser createParser(Configuration configuration, ResourceProvider resourceProvider, ParsingContext parsingContext) {
+  public Parser createParser(
+      Configuration configuration,
+      ResourceProvider resourceProvider,
+      ParsingContext parsingContext) {
     return new DuckDbParser(configuration, parsingContext);
   }
 
@@ -72,7 +79,10 @@ public final class DuckDbDatabaseType extends BaseDatabaseType {
   }
 
   static final class DuckDbFlywayDatabase extends Database<DuckDbFlywayConnection> {
-    DuckDbFlywayDatabase(Configuration configuration, JdbcConnectionFactory factory, StatementInterceptor interceptor) {
+    DuckDbFlywayDatabase(
+        Configuration configuration,
+        JdbcConnectionFactory factory,
+        StatementInterceptor interceptor) {
       super(configuration, factory, interceptor);
     }
 
@@ -88,7 +98,9 @@ public final class DuckDbDatabaseType extends BaseDatabaseType {
 
     @Override
     public String getRawCreateScript(Table table, boolean baseline) {
-      return "CREATE TABLE " + table + " (\n"
+      return "CREATE TABLE "
+          + table
+          + " (\n"
           + "  installed_rank INTEGER NOT NULL PRIMARY KEY,\n"
           + "  version VARCHAR,\n"
           + "  description VARCHAR NOT NULL,\n"
@@ -134,7 +146,8 @@ public final class DuckDbDatabaseType extends BaseDatabaseType {
     }
   }
 
-  static final class DuckDbFlywayConnection extends org.flywaydb.core.internal.database.base.Connection<DuckDbFlywayDatabase> {
+  static final class DuckDbFlywayConnection
+      extends org.flywaydb.core.internal.database.base.Connection<DuckDbFlywayDatabase> {
     DuckDbFlywayConnection(DuckDbFlywayDatabase database, Connection connection) {
       super(database, connection);
     }
@@ -165,14 +178,16 @@ public final class DuckDbDatabaseType extends BaseDatabaseType {
     @Override
     protected boolean doExists() throws SQLException {
       return jdbcTemplate.queryForInt(
-              "SELECT count(*) FROM information_schema.schemata WHERE catalog_name = current_database() AND schema_name = ?", name)
+              "SELECT count(*) FROM information_schema.schemata WHERE catalog_name = current_database() AND schema_name = ?",
+              name)
           > 0;
     }
 
     @Override
     protected boolean doEmpty() throws SQLException {
       return jdbcTemplate.queryForInt(
-              "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = ?", name)
+              "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = ?",
+              name)
           == 0;
     }
 
@@ -206,7 +221,9 @@ public final class DuckDbDatabaseType extends BaseDatabaseType {
 
     @Override
     protected DuckDbTable[] doAllTables() throws SQLException {
-      return names("BASE TABLE").stream().map(t -> new DuckDbTable(jdbcTemplate, database, this, t)).toArray(DuckDbTable[]::new);
+      return names("BASE TABLE").stream()
+          .map(t -> new DuckDbTable(jdbcTemplate, database, this, t))
+          .toArray(DuckDbTable[]::new);
     }
 
     @Override
@@ -216,7 +233,11 @@ public final class DuckDbDatabaseType extends BaseDatabaseType {
   }
 
   static final class DuckDbTable extends Table<DuckDbFlywayDatabase, DuckDbSchema> {
-    DuckDbTable(JdbcTemplate jdbcTemplate, DuckDbFlywayDatabase database, DuckDbSchema schema, String name) {
+    DuckDbTable(
+        JdbcTemplate jdbcTemplate,
+        DuckDbFlywayDatabase database,
+        DuckDbSchema schema,
+        String name) {
       super(jdbcTemplate, database, schema, name);
     }
 

@@ -38,10 +38,16 @@ public final class Migrations {
   }
 
   /** One migration of one phase and whether it is applied. */
-  public record Status(Phase phase, String version, String description, boolean applied, Optional<Instant> installedOn) {}
+  public record Status(
+      Phase phase,
+      String version,
+      String description,
+      boolean applied,
+      Optional<Instant> installedOn) {}
 
   /** A migration that would run, with its SQL. */
-  public record Pending(Phase phase, String version, String description, String script, String sql) {}
+  public record Pending(
+      Phase phase, String version, String description, String script, String sql) {}
 
   private final Dialect dialect;
   private final ConnectionSource connections;
@@ -62,8 +68,12 @@ public final class Migrations {
       try {
         applied += flyway(p).migrate().migrationsExecuted;
       } catch (FlywayException e) {
-        throw new TelemetryException(500, "migration_failed", "", "telemetry migration (" + dialect.id() + ", " + p.id()
-            + ") failed: " + e.getMessage(), e);
+        throw new TelemetryException(
+            500,
+            "migration_failed",
+            "",
+            "telemetry migration (" + dialect.id() + ", " + p.id() + ") failed: " + e.getMessage(),
+            e);
       }
     }
     return applied;
@@ -77,20 +87,33 @@ public final class Migrations {
         if (m.getState() == MigrationState.BASELINE) {
           continue;
         }
-        out.add(new Status(p, m.getVersion() == null ? "" : m.getVersion().getVersion(), m.getDescription(),
-            m.getState().isApplied(), Optional.ofNullable(m.getInstalledOn()).map(java.util.Date::toInstant)));
+        out.add(
+            new Status(
+                p,
+                m.getVersion() == null ? "" : m.getVersion().getVersion(),
+                m.getDescription(),
+                m.getState().isApplied(),
+                Optional.ofNullable(m.getInstalledOn()).map(java.util.Date::toInstant)));
       }
     }
     return out;
   }
 
-  /** The migrations {@link #migrate} would run for {@code phases}, with their SQL, without running any. */
+  /**
+   * The migrations {@link #migrate} would run for {@code phases}, with their SQL, without running
+   * any.
+   */
   public List<Pending> pending(List<Phase> phases) {
     List<Pending> out = new ArrayList<>();
     for (Phase p : phases) {
       for (MigrationInfo m : flyway(p).info().pending()) {
-        out.add(new Pending(p, m.getVersion() == null ? "" : m.getVersion().getVersion(), m.getDescription(),
-            location(p) + "/" + m.getScript(), script(location(p) + "/" + m.getScript())));
+        out.add(
+            new Pending(
+                p,
+                m.getVersion() == null ? "" : m.getVersion().getVersion(),
+                m.getDescription(),
+                location(p) + "/" + m.getScript(),
+                script(location(p) + "/" + m.getScript())));
       }
     }
     return out;
@@ -103,7 +126,8 @@ public final class Migrations {
   private static String script(String resource) {
     try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("migration script " + resource + " is not on the class path");
+        throw new IllegalStateException(
+            "migration script " + resource + " is not on the class path");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -116,7 +140,8 @@ public final class Migrations {
         .dataSource(new SourceDataSource(connections))
         .locations("classpath:" + location(p))
         .table("telemetry_migrations_" + p.id())
-        // the database already holds other tables (the warehouse's, the platform's): start after them
+        // the database already holds other tables (the warehouse's, the platform's): start after
+        // them
         .baselineOnMigrate(true)
         .baselineVersion("0")
         .placeholderReplacement(false)

@@ -15,7 +15,9 @@ import java.time.Duration;
  * closes every connection.
  */
 public final class PostgresConnections implements ConnectionSource, AutoCloseable {
-  /** Dashboards read a few rollups at once and the worker refreshes one at a time: a few suffice. */
+  /**
+   * Dashboards read a few rollups at once and the worker refreshes one at a time: a few suffice.
+   */
   static final int MAX_SIZE = 4;
 
   private final PostgresDatabase database;
@@ -54,7 +56,9 @@ public final class PostgresConnections implements ConnectionSource, AutoCloseabl
 
   /** The connections the pool holds now, in use or idle. */
   int size() {
-    return pool.getHikariPoolMXBean() == null ? 0 : pool.getHikariPoolMXBean().getTotalConnections();
+    return pool.getHikariPoolMXBean() == null
+        ? 0
+        : pool.getHikariPoolMXBean().getTotalConnections();
   }
 
   @Override

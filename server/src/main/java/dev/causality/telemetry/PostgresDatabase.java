@@ -16,12 +16,15 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * A PostgreSQL database given as a URL: {@code postgres://user:pass@host:port/db?sslmode=…},
- * {@code postgresql://…} or {@code jdbc:postgresql://…}. The password is never part of
- * {@link #toString()}.
+ * A PostgreSQL database given as a URL: {@code postgres://user:pass@host:port/db?sslmode=…}, {@code
+ * postgresql://…} or {@code jdbc:postgresql://…}. The password is never part of {@link
+ * #toString()}.
  */
-public record PostgresDatabase(String jdbcUrl, Optional<String> user, Optional<String> password) implements ConnectionSource {
-  /** The {@code application_name} of Causality's sessions, as {@code pg_stat_activity} shows them. */
+public record PostgresDatabase(String jdbcUrl, Optional<String> user, Optional<String> password)
+    implements ConnectionSource {
+  /**
+   * The {@code application_name} of Causality's sessions, as {@code pg_stat_activity} shows them.
+   */
   static final String APPLICATION_NAME = "causality";
 
   public PostgresDatabase {
@@ -30,7 +33,10 @@ public record PostgresDatabase(String jdbcUrl, Optional<String> user, Optional<S
     requireNonNull(password, "password is null");
   }
 
-  /** The database of {@code DATABASE_URL}, else of {@code PLATFORM_DATABASE_URL}; empty when neither is set. */
+  /**
+   * The database of {@code DATABASE_URL}, else of {@code PLATFORM_DATABASE_URL}; empty when neither
+   * is set.
+   */
   public static Optional<PostgresDatabase> fromEnvironment(Map<String, String> env) {
     for (String name : new String[] {"DATABASE_URL", "PLATFORM_DATABASE_URL"}) {
       String v = env.get(name);
@@ -48,8 +54,12 @@ public record PostgresDatabase(String jdbcUrl, Optional<String> user, Optional<S
       return new PostgresDatabase(u, Optional.empty(), Optional.empty());
     }
     if (!u.startsWith("postgres://") && !u.startsWith("postgresql://")) {
-      throw new IllegalArgumentException(name + " must be a PostgreSQL URL (postgres://user:pass@host:5432/db,"
-          + " postgresql://… or jdbc:postgresql://…); was '" + redact(u) + "'");
+      throw new IllegalArgumentException(
+          name
+              + " must be a PostgreSQL URL (postgres://user:pass@host:5432/db,"
+              + " postgresql://… or jdbc:postgresql://…); was '"
+              + redact(u)
+              + "'");
     }
     URI uri;
     try {
@@ -71,8 +81,12 @@ public record PostgresDatabase(String jdbcUrl, Optional<String> user, Optional<S
       }
     }
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    String jdbc = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + path
-        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    String jdbc =
+        "jdbc:postgresql://"
+            + uri.getHost()
+            + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+            + path
+            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     return new PostgresDatabase(jdbc, user, password);
   }
 
@@ -84,7 +98,10 @@ public record PostgresDatabase(String jdbcUrl, Optional<String> user, Optional<S
     return url.replaceAll("//([^:/@]*):[^@/]*@", "//$1:***@");
   }
 
-  /** A new connection, which the caller closes; the server reads through {@link PostgresConnections} instead. */
+  /**
+   * A new connection, which the caller closes; the server reads through {@link PostgresConnections}
+   * instead.
+   */
   @Override
   public Connection open() throws SQLException {
     Properties props = new Properties();
@@ -106,13 +123,18 @@ public record PostgresDatabase(String jdbcUrl, Optional<String> user, Optional<S
    * preloaded) and the telemetry tables were not made without it; plain PostgreSQL otherwise.
    */
   public Dialect detectDialect() {
-    try (Connection c = open(); Statement st = c.createStatement()) {
+    try (Connection c = open();
+        Statement st = c.createStatement()) {
       if (exists(st, "SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")) {
         return Dialect.TIMESCALEDB;
       }
-      boolean loadable = exists(st, "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")
-          && exists(st, "SELECT 1 WHERE current_setting('shared_preload_libraries') LIKE '%timescaledb%'");
-      boolean madeWithout = exists(st, "SELECT 1 WHERE to_regclass('analytics_events') IS NOT NULL");
+      boolean loadable =
+          exists(st, "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")
+              && exists(
+                  st,
+                  "SELECT 1 WHERE current_setting('shared_preload_libraries') LIKE '%timescaledb%'");
+      boolean madeWithout =
+          exists(st, "SELECT 1 WHERE to_regclass('analytics_events') IS NOT NULL");
       return loadable && !madeWithout ? Dialect.TIMESCALEDB : Dialect.POSTGRESQL;
     } catch (SQLException e) {
       throw TelemetryException.database("connecting to " + this, e);

@@ -47,7 +47,9 @@ enum Rollup {
       List.of(
           new Column("requests", d -> "count(*)"),
           countWhere("server_errors", d -> d.number("status_code") + " >= 500"),
-          countWhere("client_errors", d -> d.number("status_code") + " >= 400 AND " + d.number("status_code") + " < 500"),
+          countWhere(
+              "client_errors",
+              d -> d.number("status_code") + " >= 400 AND " + d.number("status_code") + " < 500"),
           new Column("latency_ms_sum", d -> "sum(" + d.number("latency_ms") + ")"),
           new Column("latency_ms_count", d -> "count(" + d.number("latency_ms") + ")"),
           new Column("latency_ms_p50", d -> d.percentile(0.5, d.number("latency_ms"))),
@@ -59,7 +61,11 @@ enum Rollup {
       "integration_health",
       "telemetry_integration_health_daily",
       Bucket.DAY,
-      List.of("integration_connected", "integration_disconnected", "integration_used", "integration_error"),
+      List.of(
+          "integration_connected",
+          "integration_disconnected",
+          "integration_used",
+          "integration_error"),
       List.of(text("integration")),
       List.of(
           countOf("connected", "integration_connected"),
@@ -71,12 +77,23 @@ enum Rollup {
       "auth_events",
       "telemetry_auth_events_daily",
       Bucket.DAY,
-      List.of("auth_login_attempt", "auth_code_verified", "auth_token_refresh", "auth_session_validated"),
+      List.of(
+          "auth_login_attempt",
+          "auth_code_verified",
+          "auth_token_refresh",
+          "auth_session_validated"),
       List.of(),
       List.of(
           countOf("login_attempts", "auth_login_attempt"),
-          countWhere("login_successes", d -> "event = 'auth_login_attempt' AND lower(" + d.text("success") + ") = 'true'"),
-          countWhere("login_failures", d -> "event = 'auth_login_attempt' AND lower(coalesce(" + d.text("success") + ", 'false')) <> 'true'"),
+          countWhere(
+              "login_successes",
+              d -> "event = 'auth_login_attempt' AND lower(" + d.text("success") + ") = 'true'"),
+          countWhere(
+              "login_failures",
+              d ->
+                  "event = 'auth_login_attempt' AND lower(coalesce("
+                      + d.text("success")
+                      + ", 'false')) <> 'true'"),
           countOf("codes_verified", "auth_code_verified"),
           countOf("token_refreshes", "auth_token_refresh"),
           countOf("sessions_validated", "auth_session_validated")),
@@ -85,7 +102,12 @@ enum Rollup {
       "cocoon_activity",
       "telemetry_cocoon_activity_daily",
       Bucket.DAY,
-      List.of("cocoon_registered", "cocoon_connected", "cocoon_disconnected", "cocoon_claimed", "cocoon_setup_token_created",
+      List.of(
+          "cocoon_registered",
+          "cocoon_connected",
+          "cocoon_disconnected",
+          "cocoon_claimed",
+          "cocoon_setup_token_created",
           "cocoon_setup_token_used"),
       List.of(),
       List.of(
@@ -125,7 +147,13 @@ enum Rollup {
   final List<Column> measures;
   final Optional<String> condition;
 
-  Rollup(String apiName, String table, Bucket bucket, List<String> events, List<Column> keys, List<Column> measures,
+  Rollup(
+      String apiName,
+      String table,
+      Bucket bucket,
+      List<String> events,
+      List<Column> keys,
+      List<Column> measures,
       Optional<String> condition) {
     this.apiName = apiName;
     this.table = table;
@@ -145,11 +173,14 @@ enum Rollup {
   }
 
   /**
-   * The well-known telemetry event names: those the rollups count, and {@code database_query}
-   * (no rollup yet). On the embedded warehouse only these are subject to the telemetry retention.
+   * The well-known telemetry event names: those the rollups count, and {@code database_query} (no
+   * rollup yet). On the embedded warehouse only these are subject to the telemetry retention.
    */
   static List<String> telemetryEvents() {
-    return Stream.concat(Stream.of(values()).flatMap(r -> r.events.stream()), Stream.of("database_query")).distinct().toList();
+    return Stream.concat(
+            Stream.of(values()).flatMap(r -> r.events.stream()), Stream.of("database_query"))
+        .distinct()
+        .toList();
   }
 
   private static Column text(String key) {
@@ -161,10 +192,13 @@ enum Rollup {
   }
 
   private static Column countWhere(String name, Function<Dialect, String> condition) {
-    return new Column(name, d -> "CAST(sum(CASE WHEN " + condition.apply(d) + " THEN 1 ELSE 0 END) AS BIGINT)");
+    return new Column(
+        name, d -> "CAST(sum(CASE WHEN " + condition.apply(d) + " THEN 1 ELSE 0 END) AS BIGINT)");
   }
 
-  /** The service of an event: the column the SDK fills, else the {@code service} property, else ''. */
+  /**
+   * The service of an event: the column the SDK fills, else the {@code service} property, else ''.
+   */
   static String service(Dialect d) {
     return "coalesce(service, " + d.text("service") + ", '')";
   }
@@ -187,9 +221,12 @@ enum Rollup {
    * {@code analytics_events}, may hold {@code ?} parameters).
    */
   String select(Dialect d, String where) {
-    StringBuilder sb = new StringBuilder("SELECT ")
-        .append(d.bucket(bucket, "\"timestamp\"")).append(" AS bucket, app_id, ")
-        .append(service(d)).append(" AS service");
+    StringBuilder sb =
+        new StringBuilder("SELECT ")
+            .append(d.bucket(bucket, "\"timestamp\""))
+            .append(" AS bucket, app_id, ")
+            .append(service(d))
+            .append(" AS service");
     for (Column k : keys) {
       sb.append(", ").append(k.sql().apply(d)).append(" AS ").append(k.name());
     }
@@ -198,7 +235,9 @@ enum Rollup {
     }
     sb.append(" FROM analytics_events WHERE ").append(where);
     if (!events.isEmpty()) {
-      sb.append(" AND event IN (").append(events.stream().map(e -> "'" + e + "'").collect(Collectors.joining(", "))).append(")");
+      sb.append(" AND event IN (")
+          .append(events.stream().map(e -> "'" + e + "'").collect(Collectors.joining(", ")))
+          .append(")");
     }
     condition.ifPresent(c -> sb.append(" AND ").append(c));
     sb.append(" GROUP BY ").append(d == Dialect.TIMESCALEDB ? groupByExpressions(d) : positions());
@@ -214,7 +253,10 @@ enum Rollup {
   }
 
   private String groupByExpressions(Dialect d) {
-    StringBuilder sb = new StringBuilder(d.bucket(bucket, "\"timestamp\"")).append(", app_id, ").append(service(d));
+    StringBuilder sb =
+        new StringBuilder(d.bucket(bucket, "\"timestamp\""))
+            .append(", app_id, ")
+            .append(service(d));
     for (Column k : keys) {
       sb.append(", ").append(k.sql().apply(d));
     }

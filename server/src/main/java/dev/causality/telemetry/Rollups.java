@@ -40,6 +40,7 @@ public final class Rollups {
 
   /** Defaults of the policies; the database's {@code telemetry_policies} table overrides them. */
   static final Duration DEFAULT_REFRESH_WINDOW = Duration.ofDays(3);
+
   static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
   static final Duration DEFAULT_PARTITIONS_AHEAD = Duration.ofDays(7);
 
@@ -57,7 +58,10 @@ public final class Rollups {
     return dialect;
   }
 
-  /** One rollup's refresh: buckets from {@code from} up to the new {@code watermark}, {@code rows} written. */
+  /**
+   * One rollup's refresh: buckets from {@code from} up to the new {@code watermark}, {@code rows}
+   * written.
+   */
   public record Refreshed(String rollup, Instant from, Instant watermark, long rows) {}
 
   /**
@@ -66,8 +70,11 @@ public final class Rollups {
    */
   public record Maintenance(int partitionsCreated, int partitionsDropped, long eventsDeleted) {}
 
-  /** A read of one rollup: buckets starting in [from, to) of one project, optionally one service. */
-  public record Request(String rollup, Instant from, Instant to, String project, Optional<String> service) {
+  /**
+   * A read of one rollup: buckets starting in [from, to) of one project, optionally one service.
+   */
+  public record Request(
+      String rollup, Instant from, Instant to, String project, Optional<String> service) {
     public Request {
       requireNonNull(rollup, "rollup is null");
       requireNonNull(from, "from is null");
@@ -75,7 +82,8 @@ public final class Rollups {
       requireNonNull(project, "project is null");
       requireNonNull(service, "service is null");
       if (!from.isBefore(to)) {
-        throw TelemetryException.invalid("from", "must be before to (" + from + " is not before " + to + ")");
+        throw TelemetryException.invalid(
+            "from", "must be before to (" + from + " is not before " + to + ")");
       }
     }
   }
@@ -85,9 +93,16 @@ public final class Rollups {
    * watermark up to which they came from the rollup table (empty when none was refreshed yet or on
    * TimescaleDB, where the database merges the tail itself).
    */
-  public record Answer(String rollup, Instant from, Instant to, Optional<Instant> watermark, List<Map<String, Object>> rows) {}
+  public record Answer(
+      String rollup,
+      Instant from,
+      Instant to,
+      Optional<Instant> watermark,
+      List<Map<String, Object>> rows) {}
 
-  /** Recomputes every rollup over its refresh window; a no-op on TimescaleDB (its policies do it). */
+  /**
+   * Recomputes every rollup over its refresh window; a no-op on TimescaleDB (its policies do it).
+   */
   public List<Refreshed> refresh() {
     if (!dialect.refreshedByWorker()) {
       return List.of();
@@ -106,20 +121,42 @@ public final class Rollups {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
         if (dialect == Dialect.POSTGRESQL) {
-          // several servers may share the database: one refresh of a rollup at a time, the others wait
-          st.execute("SELECT pg_advisory_xact_lock(hashtext('causality.telemetry." + r.apiName + "'))");
+          // several servers may share the database: one refresh of a rollup at a time, the others
+          // wait
+          st.execute(
+              "SELECT pg_advisory_xact_lock(hashtext('causality.telemetry." + r.apiName + "'))");
         }
         Optional<Instant> old = watermark(c, r);
         Instant watermark = r.bucket.floor(now);
-        Instant from = old.isEmpty()
-            ? Instant.EPOCH
-            : max(min(old.get(), r.bucket.floor(now.minus(p.refreshWindow))), r.bucket.floor(now.minus(p.retention)));
+        Instant from =
+            old.isEmpty()
+                ? Instant.EPOCH
+                : max(
+                    min(old.get(), r.bucket.floor(now.minus(p.refreshWindow))),
+                    r.bucket.floor(now.minus(p.retention)));
         st.executeUpdate("DELETE FROM " + r.table + " WHERE bucket >= " + dialect.literal(from));
-        long rows = st.executeUpdate("INSERT INTO " + r.table + " (" + String.join(", ", r.columns()) + ") "
-            + r.select(dialect, "\"timestamp\" >= " + dialect.literal(from) + " AND \"timestamp\" < " + dialect.literal(watermark)));
-        st.executeUpdate("INSERT INTO telemetry_rollup_state (rollup, watermark, refreshed_at) VALUES ('" + r.apiName + "', "
-            + dialect.literal(watermark) + ", " + dialect.literal(now) + ") ON CONFLICT (rollup) DO UPDATE SET"
-            + " watermark = excluded.watermark, refreshed_at = excluded.refreshed_at");
+        long rows =
+            st.executeUpdate(
+                "INSERT INTO "
+                    + r.table
+                    + " ("
+                    + String.join(", ", r.columns())
+                    + ") "
+                    + r.select(
+                        dialect,
+                        "\"timestamp\" >= "
+                            + dialect.literal(from)
+                            + " AND \"timestamp\" < "
+                            + dialect.literal(watermark)));
+        st.executeUpdate(
+            "INSERT INTO telemetry_rollup_state (rollup, watermark, refreshed_at) VALUES ('"
+                + r.apiName
+                + "', "
+                + dialect.literal(watermark)
+                + ", "
+                + dialect.literal(now)
+                + ") ON CONFLICT (rollup) DO UPDATE SET"
+                + " watermark = excluded.watermark, refreshed_at = excluded.refreshed_at");
         c.commit();
         return new Refreshed(r.apiName, from, watermark, rows);
       } catch (SQLException | RuntimeException e) {
@@ -132,7 +169,8 @@ public final class Rollups {
   }
 
   private Optional<Instant> watermark(Connection c, Rollup r) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT watermark FROM telemetry_rollup_state WHERE rollup = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT watermark FROM telemetry_rollup_state WHERE rollup = ?")) {
       ps.setString(1, r.apiName);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.ofNullable(dialect.instant(rs, 1)) : Optional.empty();
@@ -146,7 +184,9 @@ public final class Rollups {
   private Policies policies(Connection c) throws SQLException {
     Map<String, Duration> values = new LinkedHashMap<>();
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT name, CAST(extract(epoch FROM value) AS BIGINT) FROM telemetry_policies")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT name, CAST(extract(epoch FROM value) AS BIGINT) FROM telemetry_policies")) {
       while (rs.next()) {
         values.put(rs.getString(1), Duration.ofSeconds(rs.getLong(2)));
       }
@@ -159,12 +199,12 @@ public final class Rollups {
 
   /**
    * Keeps the raw events' retention (the {@code retention} policy, 90 days by default), counted in
-   * whole UTC days as on PostgreSQL: on plain PostgreSQL it creates the daily partitions of
-   * {@code analytics_events} from yesterday to the policy's days ahead and drops those past the
-   * retention (rows older than it in the default partition too); on the embedded warehouse it
-   * deletes the telemetry events ({@link Rollup#telemetryEvents()}) older than the retention, and
-   * no other event (the warehouse's product analytics are not telemetry). TimescaleDB has its own
-   * chunks and retention policy. Rollup rows are kept everywhere.
+   * whole UTC days as on PostgreSQL: on plain PostgreSQL it creates the daily partitions of {@code
+   * analytics_events} from yesterday to the policy's days ahead and drops those past the retention
+   * (rows older than it in the default partition too); on the embedded warehouse it deletes the
+   * telemetry events ({@link Rollup#telemetryEvents()}) older than the retention, and no other
+   * event (the warehouse's product analytics are not telemetry). TimescaleDB has its own chunks and
+   * retention policy. Rollup rows are kept everywhere.
    */
   public Maintenance maintain() {
     return switch (dialect) {
@@ -205,11 +245,18 @@ public final class Rollups {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     try (Connection c = connections.open()) {
       Policies p = policies(c);
-      Instant cutoff = today.minusDays(p.retention.toDays()).atStartOfDay(ZoneOffset.UTC).toInstant();
+      Instant cutoff =
+          today.minusDays(p.retention.toDays()).atStartOfDay(ZoneOffset.UTC).toInstant();
       // the view analytics_events cannot be deleted from; its rows are the warehouse's events table
       try (Statement st = c.createStatement()) {
-        long deleted = st.executeUpdate("DELETE FROM events WHERE \"timestamp\" < " + dialect.literal(cutoff) + " AND event IN ("
-            + String.join(", ", Rollup.telemetryEvents().stream().map(e -> "'" + e + "'").toList()) + ")");
+        long deleted =
+            st.executeUpdate(
+                "DELETE FROM events WHERE \"timestamp\" < "
+                    + dialect.literal(cutoff)
+                    + " AND event IN ("
+                    + String.join(
+                        ", ", Rollup.telemetryEvents().stream().map(e -> "'" + e + "'").toList())
+                    + ")");
         return new Maintenance(0, 0, deleted);
       }
     } catch (SQLException e) {
@@ -219,17 +266,28 @@ public final class Rollups {
 
   /** Reads one rollup, the not yet refreshed tail included. */
   public Answer read(Request q) {
-    Rollup r = Rollup.byApiName(q.rollup())
-        .orElseThrow(() -> new TelemetryException(404, "unknown_rollup", "rollup",
-            "no rollup '" + q.rollup() + "'; rollups: " + String.join(", ", Rollup.apiNames()), null));
+    Rollup r =
+        Rollup.byApiName(q.rollup())
+            .orElseThrow(() ->
+                new TelemetryException(
+                    404,
+                    "unknown_rollup",
+                    "rollup",
+                    "no rollup '"
+                        + q.rollup()
+                        + "'; rollups: "
+                        + String.join(", ", Rollup.apiNames()),
+                    null));
     Instant from = r.bucket.floor(q.from());
     Instant to = r.bucket.ceil(q.to());
     try (Connection c = connections.open()) {
-      Optional<Instant> watermark = dialect.refreshedByWorker() ? watermark(c, r) : Optional.empty();
+      Optional<Instant> watermark =
+          dialect.refreshedByWorker() ? watermark(c, r) : Optional.empty();
       List<Object> params = new ArrayList<>();
-      String sql = r == Rollup.DAILY_ACTIVE_USERS
-          ? activeUsersSql(r, from, to, watermark, q, params)
-          : rollupSql(r, from, to, watermark, q, params);
+      String sql =
+          r == Rollup.DAILY_ACTIVE_USERS
+              ? activeUsersSql(r, from, to, watermark, q, params)
+              : rollupSql(r, from, to, watermark, q, params);
       List<Map<String, Object>> rows = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         for (int i = 0; i < params.size(); i++) {
@@ -255,61 +313,112 @@ public final class Rollups {
   }
 
   /** The rollup table before the watermark, the raw events' GROUP BY from it on. */
-  private String rollupSql(Rollup r, Instant from, Instant to, Optional<Instant> watermark, Request q, List<Object> params) {
+  private String rollupSql(
+      Rollup r,
+      Instant from,
+      Instant to,
+      Optional<Instant> watermark,
+      Request q,
+      List<Object> params) {
     List<String> out = new ArrayList<>(r.columns());
     out.remove("app_id");
     String cols = String.join(", ", out);
-    String order = String.join(", ", r.keyColumns().stream().filter(k -> !k.equals("app_id")).toList());
-    StringBuilder stored = new StringBuilder("SELECT ").append(cols).append(" FROM ").append(r.table)
-        .append(" WHERE bucket >= ").append(dialect.literal(from))
-        .append(" AND bucket < ").append(dialect.literal(dialect.refreshedByWorker() ? min(watermark.orElse(from), to) : to))
-        .append(" AND app_id = ?");
+    String order =
+        String.join(", ", r.keyColumns().stream().filter(k -> !k.equals("app_id")).toList());
+    StringBuilder stored =
+        new StringBuilder("SELECT ")
+            .append(cols)
+            .append(" FROM ")
+            .append(r.table)
+            .append(" WHERE bucket >= ")
+            .append(dialect.literal(from))
+            .append(" AND bucket < ")
+            .append(
+                dialect.literal(dialect.refreshedByWorker() ? min(watermark.orElse(from), to) : to))
+            .append(" AND app_id = ?");
     params.add(q.project());
-    q.service().ifPresent(s -> {
-      stored.append(" AND service = ?");
-      params.add(s);
-    });
+    q.service()
+        .ifPresent(s -> {
+          stored.append(" AND service = ?");
+          params.add(s);
+        });
     if (!dialect.refreshedByWorker()) {
       return stored.append(" ORDER BY ").append(order).toString();
     }
     Instant liveFrom = max(watermark.orElse(from), from);
-    StringBuilder where = new StringBuilder("\"timestamp\" >= ").append(dialect.literal(liveFrom))
-        .append(" AND \"timestamp\" < ").append(dialect.literal(to)).append(" AND app_id = ?");
+    StringBuilder where =
+        new StringBuilder("\"timestamp\" >= ")
+            .append(dialect.literal(liveFrom))
+            .append(" AND \"timestamp\" < ")
+            .append(dialect.literal(to))
+            .append(" AND app_id = ?");
     params.add(q.project());
-    q.service().ifPresent(s -> {
-      where.append(" AND ").append(Rollup.service(dialect)).append(" = ?");
-      params.add(s);
-    });
-    return "SELECT " + cols + " FROM (" + stored + " UNION ALL SELECT " + cols + " FROM (" + r.select(dialect, where.toString())
-        + ") live) u ORDER BY " + order;
+    q.service()
+        .ifPresent(s -> {
+          where.append(" AND ").append(Rollup.service(dialect)).append(" = ?");
+          params.add(s);
+        });
+    return "SELECT "
+        + cols
+        + " FROM ("
+        + stored
+        + " UNION ALL SELECT "
+        + cols
+        + " FROM ("
+        + r.select(dialect, where.toString())
+        + ") live) u ORDER BY "
+        + order;
   }
 
   /**
    * Daily, weekly and monthly active users of each day with activity in [from, to): distinct users
-   * of the day, of the 7 and of the 30 days ending with it, from the per-day user rollup and the tail.
+   * of the day, of the 7 and of the 30 days ending with it, from the per-day user rollup and the
+   * tail.
    */
-  private String activeUsersSql(Rollup r, Instant from, Instant to, Optional<Instant> watermark, Request q, List<Object> params) {
+  private String activeUsersSql(
+      Rollup r,
+      Instant from,
+      Instant to,
+      Optional<Instant> watermark,
+      Request q,
+      List<Object> params) {
     Instant since = from.minus(Duration.ofDays(29));
-    StringBuilder stored = new StringBuilder("SELECT bucket, user_key FROM ").append(r.table)
-        .append(" WHERE bucket >= ").append(dialect.literal(since))
-        .append(" AND bucket < ").append(dialect.literal(dialect.refreshedByWorker() ? min(watermark.orElse(since), to) : to))
-        .append(" AND app_id = ?");
+    StringBuilder stored =
+        new StringBuilder("SELECT bucket, user_key FROM ")
+            .append(r.table)
+            .append(" WHERE bucket >= ")
+            .append(dialect.literal(since))
+            .append(" AND bucket < ")
+            .append(
+                dialect.literal(
+                    dialect.refreshedByWorker() ? min(watermark.orElse(since), to) : to))
+            .append(" AND app_id = ?");
     params.add(q.project());
-    q.service().ifPresent(s -> {
-      stored.append(" AND service = ?");
-      params.add(s);
-    });
+    q.service()
+        .ifPresent(s -> {
+          stored.append(" AND service = ?");
+          params.add(s);
+        });
     String users = stored.toString();
     if (dialect.refreshedByWorker()) {
-      StringBuilder live = new StringBuilder("SELECT ").append(dialect.bucket(Bucket.DAY, "\"timestamp\""))
-          .append(" AS bucket, ").append(Rollup.USER_KEY).append(" AS user_key FROM analytics_events WHERE \"timestamp\" >= ")
-          .append(dialect.literal(max(watermark.orElse(since), since))).append(" AND \"timestamp\" < ").append(dialect.literal(to))
-          .append(" AND app_id = ? AND ").append(Rollup.USER_KEY).append(" IS NOT NULL");
+      StringBuilder live =
+          new StringBuilder("SELECT ")
+              .append(dialect.bucket(Bucket.DAY, "\"timestamp\""))
+              .append(" AS bucket, ")
+              .append(Rollup.USER_KEY)
+              .append(" AS user_key FROM analytics_events WHERE \"timestamp\" >= ")
+              .append(dialect.literal(max(watermark.orElse(since), since)))
+              .append(" AND \"timestamp\" < ")
+              .append(dialect.literal(to))
+              .append(" AND app_id = ? AND ")
+              .append(Rollup.USER_KEY)
+              .append(" IS NOT NULL");
       params.add(q.project());
-      q.service().ifPresent(s -> {
-        live.append(" AND ").append(Rollup.service(dialect)).append(" = ?");
-        params.add(s);
-      });
+      q.service()
+          .ifPresent(s -> {
+            live.append(" AND ").append(Rollup.service(dialect)).append(" = ?");
+            params.add(s);
+          });
       users = users + " UNION ALL " + live;
     }
     // A user counts towards WAU (MAU) of day d when active in (d - 7, d]: each active day a covers
@@ -317,22 +426,37 @@ public final class Rollups {
     // is a running sum of +1 at the starts and -1 at the ends: linear, no day-by-day join.
     String week = "INTERVAL '7 days'";
     String month = "INTERVAL '30 days'";
-    return "WITH ud AS (SELECT DISTINCT bucket, user_key FROM (" + users + ") x),"
+    return "WITH ud AS (SELECT DISTINCT bucket, user_key FROM ("
+        + users
+        + ") x),"
         + " nx AS (SELECT bucket, lead(bucket) OVER (PARTITION BY user_key ORDER BY bucket) AS next_bucket FROM ud),"
         + " ev AS (SELECT bucket AS anchor, 1 AS d, 1 AS w, 1 AS m FROM nx"
-        + " UNION ALL SELECT least(coalesce(next_bucket, bucket + " + week + "), bucket + " + week + "), 0, -1, 0 FROM nx"
-        + " UNION ALL SELECT least(coalesce(next_bucket, bucket + " + month + "), bucket + " + month + "), 0, 0, -1 FROM nx),"
+        + " UNION ALL SELECT least(coalesce(next_bucket, bucket + "
+        + week
+        + "), bucket + "
+        + week
+        + "), 0, -1, 0 FROM nx"
+        + " UNION ALL SELECT least(coalesce(next_bucket, bucket + "
+        + month
+        + "), bucket + "
+        + month
+        + "), 0, 0, -1 FROM nx),"
         + " per_day AS (SELECT anchor, sum(d) AS d, sum(w) AS w, sum(m) AS m FROM ev GROUP BY anchor),"
         + " running AS (SELECT anchor, d, sum(w) OVER (ORDER BY anchor) AS w, sum(m) OVER (ORDER BY anchor) AS m FROM per_day)"
         + " SELECT anchor AS bucket, CAST(d AS BIGINT) AS dau, CAST(w AS BIGINT) AS wau, CAST(m AS BIGINT) AS mau FROM running"
-        + " WHERE d > 0 AND anchor >= " + dialect.literal(from) + " ORDER BY anchor";
+        + " WHERE d > 0 AND anchor >= "
+        + dialect.literal(from)
+        + " ORDER BY anchor";
   }
 
   /** Adds the values computed from a row's sums: averages and rates. */
   private static void derive(Rollup r, Map<String, Object> row) {
     switch (r) {
-      case TASK_STATS -> row.put("duration_ms_avg", ratio(row.get("duration_ms_sum"), row.get("duration_ms_count")));
-      case API_LATENCY -> row.put("latency_ms_avg", ratio(row.get("latency_ms_sum"), row.get("latency_ms_count")));
+      case TASK_STATS ->
+          row.put(
+              "duration_ms_avg", ratio(row.get("duration_ms_sum"), row.get("duration_ms_count")));
+      case API_LATENCY ->
+          row.put("latency_ms_avg", ratio(row.get("latency_ms_sum"), row.get("latency_ms_count")));
       case INTEGRATION_HEALTH -> {
         long errors = ((Number) row.get("errors")).longValue();
         row.put("error_rate", ratio(errors, errors + ((Number) row.get("used")).longValue()));

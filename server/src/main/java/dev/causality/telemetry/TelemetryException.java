@@ -17,10 +17,16 @@ public final class TelemetryException extends ApiException {
 
   static TelemetryException database(String what, java.sql.SQLException e) {
     String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-    boolean missing = msg.contains("does not exist") && (msg.contains("telemetry_") || msg.contains("analytics_events"));
+    boolean missing =
+        msg.contains("does not exist")
+            && (msg.contains("telemetry_") || msg.contains("analytics_events"));
     if (missing) {
-      return new TelemetryException(503, "not_migrated", "",
-          what + ": the telemetry tables are missing; run `causality migrate all` (" + msg + ")", e);
+      return new TelemetryException(
+          503,
+          "not_migrated",
+          "",
+          what + ": the telemetry tables are missing; run `causality migrate all` (" + msg + ")",
+          e);
     }
     return new TelemetryException(500, "database", "", what + ": " + msg, e);
   }

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The read-only telemetry API: {@code GET /api/telemetry} lists the rollups and
- * {@code GET /api/telemetry/<rollup>?from=&to=&service=&project=} answers one, the not yet
- * refreshed tail included. Viewers of the project may read it.
+ * The read-only telemetry API: {@code GET /api/telemetry} lists the rollups and {@code GET
+ * /api/telemetry/<rollup>?from=&to=&service=&project=} answers one, the not yet refreshed tail
+ * included. Viewers of the project may read it.
  */
 public final class TelemetryRoutes {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +36,8 @@ public final class TelemetryRoutes {
     this.clock = clock;
   }
 
-  public static void register(JavalinDefaultRoutingApi routes, Rollups rollups, InstantSource clock) {
+  public static void register(
+      JavalinDefaultRoutingApi routes, Rollups rollups, InstantSource clock) {
     TelemetryRoutes r = new TelemetryRoutes(rollups, clock);
     routes.get("/api/telemetry", r::list, Role.VIEWER);
     routes.get("/api/telemetry/{rollup}", r::read, Role.VIEWER);
@@ -62,33 +63,48 @@ public final class TelemetryRoutes {
         throw TelemetryException.invalid("project", "must not be empty");
       }
       Principal.of(ctx).project(project);
-      Instant to = Optional.ofNullable(ctx.queryParam("to")).map(v -> time("to", v)).orElseGet(clock::instant);
-      Instant from = Optional.ofNullable(ctx.queryParam("from")).map(v -> time("from", v)).orElse(to.minus(DEFAULT_RANGE));
+      Instant to =
+          Optional.ofNullable(ctx.queryParam("to"))
+              .map(v -> time("to", v))
+              .orElseGet(clock::instant);
+      Instant from =
+          Optional.ofNullable(ctx.queryParam("from"))
+              .map(v -> time("from", v))
+              .orElse(to.minus(DEFAULT_RANGE));
       if (!from.isBefore(to)) {
-        throw TelemetryException.invalid("from", "must be before to (" + from + " is not before " + to + ")");
+        throw TelemetryException.invalid(
+            "from", "must be before to (" + from + " is not before " + to + ")");
       }
       if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
-        throw TelemetryException.invalid("from", "the range may span at most " + MAX_RANGE.toDays() + " days");
+        throw TelemetryException.invalid(
+            "from", "the range may span at most " + MAX_RANGE.toDays() + " days");
       }
       Optional<String> service = Optional.ofNullable(ctx.queryParam("service"));
       if (service.isPresent() && service.get().isBlank()) {
-        throw TelemetryException.invalid("service", "must not be empty; leave it out for every service");
+        throw TelemetryException.invalid(
+            "service", "must not be empty; leave it out for every service");
       }
-      Rollups.Answer a = rollups.read(new Rollups.Request(ctx.pathParam("rollup"), from, to, project, service));
+      Rollups.Answer a =
+          rollups.read(new Rollups.Request(ctx.pathParam("rollup"), from, to, project, service));
       ObjectNode out = JSON.createObjectNode();
       out.put("rollup", a.rollup());
       out.put("project", project);
       service.ifPresentOrElse(s -> out.put("service", s), () -> out.putNull("service"));
       out.put("from", a.from().toString());
       out.put("to", a.to().toString());
-      a.watermark().ifPresentOrElse(w -> out.put("watermark", w.toString()), () -> out.putNull("watermark"));
+      a.watermark()
+          .ifPresentOrElse(w -> out.put("watermark", w.toString()), () -> out.putNull("watermark"));
       out.put("source", rollups.dialect().id());
       ArrayNode rows = out.putArray("rows");
       for (Map<String, Object> row : a.rows()) {
         ObjectNode o = rows.addObject();
         for (Map.Entry<String, Object> e : row.entrySet()) {
           Object v = e.getValue();
-          o.set(e.getKey(), v instanceof Instant t ? JSON.getNodeFactory().textNode(t.toString()) : JSON.valueToTree(v));
+          o.set(
+              e.getKey(),
+              v instanceof Instant t
+                  ? JSON.getNodeFactory().textNode(t.toString())
+                  : JSON.valueToTree(v));
         }
       }
       ctx.contentType("application/json").result(out.toString());
@@ -97,7 +113,10 @@ public final class TelemetryRoutes {
     }
   }
 
-  /** A day ({@code 2026-11-20}, its start in UTC) or an instant ({@code 2026-11-20T10:00:00Z}, offsets allowed). */
+  /**
+   * A day ({@code 2026-11-20}, its start in UTC) or an instant ({@code 2026-11-20T10:00:00Z},
+   * offsets allowed).
+   */
   static Instant time(String field, String value) {
     String v = value.trim();
     try {
@@ -106,8 +125,11 @@ public final class TelemetryRoutes {
       }
       return OffsetDateTime.parse(v).toInstant();
     } catch (DateTimeParseException e) {
-      throw TelemetryException.invalid(field, "must be a date (2026-11-20) or a time with offset (2026-11-20T10:00:00Z); was '"
-          + value + "'");
+      throw TelemetryException.invalid(
+          field,
+          "must be a date (2026-11-20) or a time with offset (2026-11-20T10:00:00Z); was '"
+              + value
+              + "'");
     }
   }
 }

@@ -22,9 +22,13 @@ public final class TelemetryWorker implements AutoCloseable {
 
   private final Rollups rollups;
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("telemetry-worker").daemon(true).unstarted(r));
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().name("telemetry-worker").daemon(true).unstarted(r));
   private volatile String lastError = "";
-  /** The schedule; a task that throws ends it silently, so {@link #runQuietly()} never lets one out. */
+
+  /**
+   * The schedule; a task that throws ends it silently, so {@link #runQuietly()} never lets one out.
+   */
   private volatile ScheduledFuture<?> schedule;
 
   private TelemetryWorker(Rollups rollups) {
@@ -35,15 +39,22 @@ public final class TelemetryWorker implements AutoCloseable {
   public static TelemetryWorker start(Rollups rollups, Duration initialDelay, Duration interval) {
     TelemetryWorker w = new TelemetryWorker(rollups);
     w.schedule =
-        w.timer.scheduleWithFixedDelay(w::runQuietly, initialDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        w.timer.scheduleWithFixedDelay(
+            w::runQuietly, initialDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return w;
   }
 
-  /** One run now, on the caller's thread (never two at once): partitions and retention, then every rollup. */
+  /**
+   * One run now, on the caller's thread (never two at once): partitions and retention, then every
+   * rollup.
+   */
   public synchronized List<Rollups.Refreshed> runOnce() {
     Rollups.Maintenance m = rollups.maintain();
     if (m.partitionsCreated() + m.partitionsDropped() > 0) {
-      LOG.info("telemetry partitions: {} created, {} dropped", m.partitionsCreated(), m.partitionsDropped());
+      LOG.info(
+          "telemetry partitions: {} created, {} dropped",
+          m.partitionsCreated(),
+          m.partitionsDropped());
     }
     if (m.eventsDeleted() > 0) {
       LOG.info("telemetry retention: {} raw events deleted", m.eventsDeleted());

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the stored events look like: event names per project, and per event the property keys
- * with their JSON types and most frequent values. Kept current by every load (no scans at
- * request time); feeds property pickers and the LLM prompt.
+ * What the stored events look like: event names per project, and per event the property keys with
+ * their JSON types and most frequent values. Kept current by every load (no scans at request time);
+ * feeds property pickers and the LLM prompt.
  */
 public final class Catalog {
   /*
@@ -35,7 +35,11 @@ public final class Catalog {
   public record EventInfo(String event, long count, long lastSeenMicros) {}
 
   /** A property key, its types (JSON type → count) and its top values (value → count). */
-  public record PropertyInfo(String key, Map<String, Long> types, long count, boolean highCardinality,
+  public record PropertyInfo(
+      String key,
+      Map<String, Long> types,
+      long count,
+      boolean highCardinality,
       List<Map.Entry<String, Long>> topValues) {}
 
   private static final class EventStats {
@@ -53,7 +57,10 @@ public final class Catalog {
 
   private final Map<String, Map<String, EventStats>> projects = new HashMap<>();
 
-  /** Adds what {@code rows} show (tests and rebuilds; loads go through {@link #delta} and {@link #apply}). */
+  /**
+   * Adds what {@code rows} show (tests and rebuilds; loads go through {@link #delta} and {@link
+   * #apply}).
+   */
   public synchronized void observe(List<Event> rows) {
     apply(delta(rows));
   }
@@ -73,8 +80,10 @@ public final class Catalog {
     List<Row> out = new ArrayList<>();
     for (Row r : batch.rows()) {
       if (r.kind().equals("value")) {
-        KeyStats k = projects.getOrDefault(r.appId(), Map.of()).containsKey(r.event())
-            ? projects.get(r.appId()).get(r.event()).keys.get(r.key()) : null;
+        KeyStats k =
+            projects.getOrDefault(r.appId(), Map.of()).containsKey(r.event())
+                ? projects.get(r.appId()).get(r.event()).keys.get(r.key())
+                : null;
         if (k != null && !k.values.containsKey(r.item()) && k.values.size() >= MAX_VALUES) {
           out.add(new Row(r.appId(), r.event(), r.key(), "high", 0, "key"));
           continue;
@@ -88,7 +97,10 @@ public final class Catalog {
   /** Merges increments computed by {@link #delta} (or read back from storage). */
   public synchronized void apply(List<Row> delta) {
     for (Row r : delta) {
-      EventStats s = projects.computeIfAbsent(r.appId(), k -> new HashMap<>()).computeIfAbsent(r.event(), k -> new EventStats());
+      EventStats s =
+          projects
+              .computeIfAbsent(r.appId(), k -> new HashMap<>())
+              .computeIfAbsent(r.event(), k -> new EventStats());
       switch (r.kind()) {
         case "event" -> {
           s.count += r.count();
@@ -99,7 +111,11 @@ public final class Catalog {
           k.count += r.count();
           k.highCardinality |= r.item().equals("high");
         }
-        case "type" -> s.keys.computeIfAbsent(r.key(), x -> new KeyStats()).types.merge(r.item(), r.count(), Long::sum);
+        case "type" ->
+            s.keys
+                .computeIfAbsent(r.key(), x -> new KeyStats())
+                .types
+                .merge(r.item(), r.count(), Long::sum);
         case "value" -> {
           KeyStats k = s.keys.computeIfAbsent(r.key(), x -> new KeyStats());
           if (k.values.containsKey(r.item()) || k.values.size() < MAX_VALUES) {
@@ -130,23 +146,29 @@ public final class Catalog {
     if (r.textEquals(EventRecord.TYPE, "track")) {
       name = r.present(EventRecord.EVENT) ? r.text(EventRecord.EVENT) : "$unnamed";
     } else {
-      name = switch (r.text(EventRecord.TYPE)) {
-        case "page" -> "$pageview";
-        case "screen" -> "$screen";
-        case "identify" -> "$identify";
-        case "group" -> "$group";
-        case "alias" -> "$alias";
-        default -> r.present(EventRecord.EVENT) ? r.text(EventRecord.EVENT) : "$unnamed";
-      };
+      name =
+          switch (r.text(EventRecord.TYPE)) {
+            case "page" -> "$pageview";
+            case "screen" -> "$screen";
+            case "identify" -> "$identify";
+            case "group" -> "$group";
+            case "alias" -> "$alias";
+            default -> r.present(EventRecord.EVENT) ? r.text(EventRecord.EVENT) : "$unnamed";
+          };
     }
-    EventStats s = projects.computeIfAbsent(r.text(EventRecord.APP_ID), k -> new HashMap<>())
-        .computeIfAbsent(name, k -> new EventStats());
+    EventStats s =
+        projects
+            .computeIfAbsent(r.text(EventRecord.APP_ID), k -> new HashMap<>())
+            .computeIfAbsent(name, k -> new EventStats());
     s.count++;
     s.lastSeen = Math.max(s.lastSeen, r.time(EventRecord.TIMESTAMP));
-    int column = r.textEquals(EventRecord.TYPE, "identify") || r.textEquals(EventRecord.TYPE, "group")
-        ? EventRecord.TRAITS : EventRecord.PROPERTIES;
+    int column =
+        r.textEquals(EventRecord.TYPE, "identify") || r.textEquals(EventRecord.TYPE, "group")
+            ? EventRecord.TRAITS
+            : EventRecord.PROPERTIES;
     if (r.present(column) && r.length(column) > 2) {
-      try (JsonParser p = JSON_FACTORY.createParser(r.array(), r.offset(column), r.length(column))) {
+      try (JsonParser p =
+          JSON_FACTORY.createParser(r.array(), r.offset(column), r.length(column))) {
         if (p.nextToken() == JsonToken.START_OBJECT) {
           walk(s, "", p, 0);
         }
@@ -160,7 +182,8 @@ public final class Catalog {
    * Counts the fields of the object the parser is in, read as tokens rather than as a tree (the
    * stored JSON was written from a tree, so numbers read back as the text a tree would give).
    */
-  private static void walk(EventStats s, String prefix, JsonParser p, int depth) throws IOException {
+  private static void walk(EventStats s, String prefix, JsonParser p, int depth)
+      throws IOException {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = prefix.isEmpty() ? p.currentName() : prefix + p.currentName();
       JsonToken t = p.nextToken();
@@ -213,54 +236,73 @@ public final class Catalog {
   /** Event names of a project, most frequent first. */
   public synchronized List<EventInfo> events(String projectId) {
     List<EventInfo> out = new ArrayList<>();
-    projects.getOrDefault(projectId, Map.of()).forEach((name, s) -> out.add(new EventInfo(name, s.count, s.lastSeen)));
+    projects
+        .getOrDefault(projectId, Map.of())
+        .forEach((name, s) -> out.add(new EventInfo(name, s.count, s.lastSeen)));
     out.sort(Comparator.comparingLong(EventInfo::count).reversed().thenComparing(EventInfo::event));
     return out;
   }
 
-  /** Property keys of an event (or of every event when {@code event} is {@code $any}), most frequent first. */
+  /**
+   * Property keys of an event (or of every event when {@code event} is {@code $any}), most frequent
+   * first.
+   */
   public synchronized List<PropertyInfo> properties(String projectId, String event, int topValues) {
     Map<String, KeyStats> merged = new HashMap<>();
-    projects.getOrDefault(projectId, Map.of()).forEach((name, s) -> {
-      if (event.equals("$any") || event.equals(name)) {
-        s.keys.forEach((key, k) -> {
-          KeyStats m = merged.computeIfAbsent(key, x -> new KeyStats());
-          m.count += k.count;
-          k.types.forEach((t, c) -> m.types.merge(t, c, Long::sum));
-          k.values.forEach((v, c) -> m.values.merge(v, c, Long::sum));
-          m.highCardinality |= k.highCardinality;
+    projects
+        .getOrDefault(projectId, Map.of())
+        .forEach((name, s) -> {
+          if (event.equals("$any") || event.equals(name)) {
+            s.keys.forEach((key, k) -> {
+              KeyStats m = merged.computeIfAbsent(key, x -> new KeyStats());
+              m.count += k.count;
+              k.types.forEach((t, c) -> m.types.merge(t, c, Long::sum));
+              k.values.forEach((v, c) -> m.values.merge(v, c, Long::sum));
+              m.highCardinality |= k.highCardinality;
+            });
+          }
         });
-      }
-    });
     List<PropertyInfo> out = new ArrayList<>();
     merged.forEach((key, k) -> {
-      List<Map.Entry<String, Long>> top = k.values.entrySet().stream()
-          .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-          .limit(topValues)
-          .map(en -> Map.entry(en.getKey(), en.getValue()))
-          .toList();
-      out.add(new PropertyInfo(key, Map.copyOf(k.types), k.count, k.highCardinality || k.values.size() >= MAX_VALUES, top));
+      List<Map.Entry<String, Long>> top =
+          k.values.entrySet().stream()
+              .sorted(
+                  Map.Entry.<String, Long>comparingByValue()
+                      .reversed()
+                      .thenComparing(Map.Entry.comparingByKey()))
+              .limit(topValues)
+              .map(en -> Map.entry(en.getKey(), en.getValue()))
+              .toList();
+      out.add(
+          new PropertyInfo(
+              key,
+              Map.copyOf(k.types),
+              k.count,
+              k.highCardinality || k.values.size() >= MAX_VALUES,
+              top));
     });
-    out.sort(Comparator.comparingLong(PropertyInfo::count).reversed().thenComparing(PropertyInfo::key));
+    out.sort(
+        Comparator.comparingLong(PropertyInfo::count).reversed().thenComparing(PropertyInfo::key));
     return out;
   }
 
   /**
-   * One increment of the persisted form. {@code kind} is event (item = last seen micros), key
-   * (item = "high" when high-cardinality), type (item = JSON type) or value (item = the value).
+   * One increment of the persisted form. {@code kind} is event (item = last seen micros), key (item
+   * = "high" when high-cardinality), type (item = JSON type) or value (item = the value).
    */
   public record Row(String appId, String event, String key, String item, long count, String kind) {}
 
   synchronized List<Row> rows() {
     List<Row> out = new ArrayList<>();
-    projects.forEach((app, events) -> events.forEach((name, s) -> {
-      out.add(new Row(app, name, "", Long.toString(s.lastSeen), s.count, "event"));
-      s.keys.forEach((key, k) -> {
-        out.add(new Row(app, name, key, k.highCardinality ? "high" : "", k.count, "key"));
-        k.types.forEach((t, c) -> out.add(new Row(app, name, key, t, c, "type")));
-        k.values.forEach((v, c) -> out.add(new Row(app, name, key, v, c, "value")));
-      });
-    }));
+    projects.forEach((app, events) ->
+        events.forEach((name, s) -> {
+          out.add(new Row(app, name, "", Long.toString(s.lastSeen), s.count, "event"));
+          s.keys.forEach((key, k) -> {
+            out.add(new Row(app, name, key, k.highCardinality ? "high" : "", k.count, "key"));
+            k.types.forEach((t, c) -> out.add(new Row(app, name, key, t, c, "type")));
+            k.values.forEach((v, c) -> out.add(new Row(app, name, key, v, c, "value")));
+          });
+        }));
     return out;
   }
 }

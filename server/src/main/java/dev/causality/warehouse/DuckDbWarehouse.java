@@ -74,25 +74,34 @@ public final class DuckDbWarehouse implements Warehouse {
               + " key VARCHAR NOT NULL, item VARCHAR NOT NULL, count BIGINT NOT NULL, kind VARCHAR NOT NULL);",
           // user_key (UserKey) follows the record's columns; rows stored before get it in SQL
           "ALTER TABLE events ADD COLUMN IF NOT EXISTS user_key BIGINT;\n"
-              + "UPDATE events SET user_key = " + UserKey.SQL + " WHERE coalesce(user_id, anonymous_id) IS NOT NULL");
+              + "UPDATE events SET user_key = "
+              + UserKey.SQL
+              + " WHERE coalesce(user_id, anonymous_id) IS NOT NULL");
 
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
   private static final int READERS = 4;
   private static final int SANDBOX_READERS = 4;
   private static final ScheduledExecutorService CANCELLER =
-      Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("query-timeout").daemon(true).unstarted(r));
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().name("query-timeout").daemon(true).unstarted(r));
+
   /**
    * Runs every query. A DuckDB call is native code, which pins a virtual thread to its carrier for
    * as long as the query runs; a few long queries on request threads would stall every other
-   * request. On these platform threads a query blocks only itself; the request thread parks.
-   * Their stacks are 16 MB: DuckDB's binder recurses once per level of nesting, and on the default
-   * 1 MB stack a query nested a few hundred levels deep (abs(abs(…)), 500 joins) overflows it and
-   * kills the process before DuckDB's own limit of 1000 levels answers with an error; from 4 MB
-   * up the limit answers.
+   * request. On these platform threads a query blocks only itself; the request thread parks. Their
+   * stacks are 16 MB: DuckDB's binder recurses once per level of nesting, and on the default 1 MB
+   * stack a query nested a few hundred levels deep (abs(abs(…)), 500 joins) overflows it and kills
+   * the process before DuckDB's own limit of 1000 levels answers with an error; from 4 MB up the
+   * limit answers.
    */
   private static final ExecutorService RUNNER =
       Executors.newCachedThreadPool(
-          Thread.ofPlatform().name("warehouse-query-", 0).daemon(true).stackSize(16L << 20).factory());
+          Thread.ofPlatform()
+              .name("warehouse-query-", 0)
+              .daemon(true)
+              .stackSize(16L << 20)
+              .factory());
+
   /** How long past its time limit a caller waits for a query DuckDB cannot interrupt (planning). */
   private static final Duration CANCEL_GRACE = Duration.ofSeconds(2);
 
@@ -107,10 +116,16 @@ public final class DuckDbWarehouse implements Warehouse {
   private final Pool sandbox;
   private final AtomicInteger running = new AtomicInteger();
   private final Catalog catalog = new Catalog();
+
   /** Used by the loader only, under the writer's lock. */
   private final UserKey userKey = new UserKey();
 
-  private DuckDbWarehouse(Path file, Connection writer, Connection reader, List<Connection> readers, List<Connection> sandbox) {
+  private DuckDbWarehouse(
+      Path file,
+      Connection writer,
+      Connection reader,
+      List<Connection> readers,
+      List<Connection> sandbox) {
     this.file = file;
     this.writer = writer;
     this.reader = reader;
@@ -136,16 +151,26 @@ public final class DuckDbWarehouse implements Warehouse {
         c = free.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new WarehouseException("interrupted while waiting for a " + name + " connection", e, true);
+        throw new WarehouseException(
+            "interrupted while waiting for a " + name + " connection", e, true);
       }
       if (c == null) {
-        throw new QueryTimeoutException("all " + size + " " + name + " connections stayed busy for " + timeout.toMillis()
-            + " ms; try again later", null);
+        throw new QueryTimeoutException(
+            "all "
+                + size
+                + " "
+                + name
+                + " connections stayed busy for "
+                + timeout.toMillis()
+                + " ms; try again later",
+            null);
       }
       return c;
     }
 
-    /** Returns {@code c}, or a fresh connection in its place when {@code c} is in an unknown state. */
+    /**
+     * Returns {@code c}, or a fresh connection in its place when {@code c} is in an unknown state.
+     */
     void give(Connection c, boolean healthy) {
       if (!healthy && c != writer) {
         try {
@@ -172,7 +197,9 @@ public final class DuckDbWarehouse implements Warehouse {
   public static DuckDbWarehouse open(Path file, String memoryLimit) {
     requireNonNull(file, "file is null");
     try {
-      Connection writer = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), connectionProperties());
+      Connection writer =
+          DriverManager.getConnection(
+              "jdbc:duckdb:" + file.toAbsolutePath(), connectionProperties());
       try (Statement st = writer.createStatement()) {
         st.execute("SET memory_limit = '" + memoryLimit.replace("'", "") + "'");
       }
@@ -196,8 +223,8 @@ public final class DuckDbWarehouse implements Warehouse {
   }
 
   /**
-   * Opens the file read-only, for the {@code sql} command. Fails with {@link WarehouseLockedException}
-   * when another process (a running server) holds it.
+   * Opens the file read-only, for the {@code sql} command. Fails with {@link
+   * WarehouseLockedException} when another process (a running server) holds it.
    */
   public static DuckDbWarehouse openReadOnly(Path file) {
     Properties props = connectionProperties();
@@ -212,8 +239,8 @@ public final class DuckDbWarehouse implements Warehouse {
 
   /**
    * Streamed results: a query computes rows as they are read, so a read capped at {@code maxRows}
-   * stops the query there instead of first materialising every row. Connections duplicated from
-   * the first one inherit it.
+   * stops the query there instead of first materialising every row. Connections duplicated from the
+   * first one inherit it.
    */
   private static Properties connectionProperties() {
     Properties props = new Properties();
@@ -225,8 +252,11 @@ public final class DuckDbWarehouse implements Warehouse {
     String msg = String.valueOf(e.getMessage());
     if (msg.contains("lock")) {
       return new WarehouseLockedException(
-          "the warehouse " + file + " is held by another process (is a Causality server running"
-              + " on this data dir?): " + msg.lines().findFirst().orElse(msg),
+          "the warehouse "
+              + file
+              + " is held by another process (is a Causality server running"
+              + " on this data dir?): "
+              + msg.lines().findFirst().orElse(msg),
           e);
     }
     return new WarehouseException("cannot open warehouse " + file + ": " + msg, e, false);
@@ -238,8 +268,8 @@ public final class DuckDbWarehouse implements Warehouse {
    * that is not loaded yet, then no more setting changes (SET, RESET, PRAGMA), this one included.
    * DuckDB keeps these settings per database instance, in memory: they cover the connections
    * duplicated before and after, and are set again at every open. Spilling to the temporary
-   * directory and the database's own WAL and checkpoints are not file access in this sense and
-   * keep working; {@code memory_limit} is set before, as nothing can set it after.
+   * directory and the database's own WAL and checkpoints are not file access in this sense and keep
+   * working; {@code memory_limit} is set before, as nothing can set it after.
    */
   private static void lockDown(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
@@ -268,7 +298,10 @@ public final class DuckDbWarehouse implements Warehouse {
           st.execute("INSERT INTO schema_version VALUES (" + (v + 1) + ", now())");
           c.commit();
           if (current > 0) { // a new warehouse is not news; an upgrade of a large one takes a while
-            LOG.info("warehouse schema migrated to version {} in {} ms", v + 1, (System.nanoTime() - start) / 1_000_000);
+            LOG.info(
+                "warehouse schema migrated to version {} in {} ms",
+                v + 1,
+                (System.nanoTime() - start) / 1_000_000);
           }
         } catch (SQLException e) {
           c.rollback();
@@ -332,18 +365,18 @@ public final class DuckDbWarehouse implements Warehouse {
         try {
           // a statement first, so that the Appender below joins this transaction (DEVELOPMENT.md)
           tx.execute("UPDATE load_state SET updated_at = now() WHERE id = 1");
-          try (DuckDBAppender appender = ((DuckDBConnection) writer).createAppender("main", "events")) {
+          try (DuckDBAppender appender =
+              ((DuckDBConnection) writer).createAppender("main", "events")) {
             try {
-              batch.rows(
-                  e -> {
-                    try {
-                      appendRow(appender, e);
-                    } catch (SQLException ex) {
-                      throw new AppendFailure(ex);
-                    }
-                    counted.count(e);
-                    rowCount[0]++;
-                  });
+              batch.rows(e -> {
+                try {
+                  appendRow(appender, e);
+                } catch (SQLException ex) {
+                  throw new AppendFailure(ex);
+                }
+                counted.count(e);
+                rowCount[0]++;
+              });
             } catch (AppendFailure f) {
               throw (SQLException) f.getCause();
             }
@@ -359,10 +392,18 @@ public final class DuckDbWarehouse implements Warehouse {
           }
           List<Catalog.Row> catalogDelta = catalog.deltaOf(counted);
           if (!catalogDelta.isEmpty()) {
-            try (DuckDBAppender appender = ((DuckDBConnection) writer).createAppender("main", "catalog_increments")) {
+            try (DuckDBAppender appender =
+                ((DuckDBConnection) writer).createAppender("main", "catalog_increments")) {
               for (Catalog.Row r : catalogDelta) {
-                appender.beginRow().append(r.appId()).append(r.event()).append(r.key()).append(r.item()).append(r.count())
-                    .append(r.kind()).endRow();
+                appender
+                    .beginRow()
+                    .append(r.appId())
+                    .append(r.event())
+                    .append(r.key())
+                    .append(r.item())
+                    .append(r.count())
+                    .append(r.kind())
+                    .endRow();
               }
               appender.flush();
             }
@@ -496,25 +537,27 @@ public final class DuckDbWarehouse implements Warehouse {
     return run(sandbox, sql, params, maxRows, timeout, true);
   }
 
-  private QueryResult run(Pool pool, String sql, List<Object> params, int maxRows, Duration timeout, boolean readOnly) {
+  private QueryResult run(
+      Pool pool, String sql, List<Object> params, int maxRows, Duration timeout, boolean readOnly) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Connection c = pool.take(timeout);
     Future<QueryResult> result;
     try {
-      result = RUNNER.submit(() -> {
-        boolean healthy = true;
-        try {
-          if (readOnly) {
-            begin(c);
-          }
-          return execute(c, sql, params, maxRows, deadline, timeout, readOnly);
-        } finally {
-          if (readOnly) {
-            healthy = rollback(c);
-          }
-          pool.give(c, healthy);
-        }
-      });
+      result =
+          RUNNER.submit(() -> {
+            boolean healthy = true;
+            try {
+              if (readOnly) {
+                begin(c);
+              }
+              return execute(c, sql, params, maxRows, deadline, timeout, readOnly);
+            } finally {
+              if (readOnly) {
+                healthy = rollback(c);
+              }
+              pool.give(c, healthy);
+            }
+          });
     } catch (RuntimeException e) {
       pool.give(c, true);
       throw e;
@@ -526,7 +569,8 @@ public final class DuckDbWarehouse implements Warehouse {
     try (Statement st = c.createStatement()) {
       st.execute("BEGIN TRANSACTION READ ONLY");
     } catch (SQLException e) {
-      throw new WarehouseException("cannot begin a read-only transaction: " + e.getMessage(), e, true);
+      throw new WarehouseException(
+          "cannot begin a read-only transaction: " + e.getMessage(), e, true);
     }
   }
 
@@ -547,15 +591,21 @@ public final class DuckDbWarehouse implements Warehouse {
    */
   private static QueryResult await(Future<QueryResult> result, long deadline, Duration timeout) {
     try {
-      return result.get(Math.max(0, deadline - System.nanoTime()) + CANCEL_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+      return result.get(
+          Math.max(0, deadline - System.nanoTime()) + CANCEL_GRACE.toNanos(), TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new QueryTimeoutException("the query ran longer than " + timeout.toMillis()
-          + " ms and could not be cancelled yet; its connection stays busy until it ends", e);
+      throw new QueryTimeoutException(
+          "the query ran longer than "
+              + timeout.toMillis()
+              + " ms and could not be cancelled yet; its connection stays busy until it ends",
+          e);
     } catch (ExecutionException e) {
       switch (e.getCause()) {
         case RuntimeException r -> throw r;
         case Error r -> throw r;
-        default -> throw new WarehouseException(String.valueOf(e.getCause().getMessage()), e.getCause(), false);
+        default ->
+            throw new WarehouseException(
+                String.valueOf(e.getCause().getMessage()), e.getCause(), false);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -565,7 +615,13 @@ public final class DuckDbWarehouse implements Warehouse {
   }
 
   private QueryResult execute(
-      Connection c, String sql, List<Object> params, int maxRows, long deadline, Duration timeout, boolean plain) {
+      Connection c,
+      String sql,
+      List<Object> params,
+      int maxRows,
+      long deadline,
+      Duration timeout,
+      boolean plain) {
     AtomicBoolean timedOut = new AtomicBoolean();
     running.incrementAndGet();
     try (PreparedStatement st = c.prepareStatement(sql)) {
@@ -574,14 +630,18 @@ public final class DuckDbWarehouse implements Warehouse {
       }
       // cancel() waits while DuckDB is still planning, so it must not hold up the timer thread
       ScheduledFuture<?> cancel =
-          CANCELLER.schedule(() -> RUNNER.execute(() -> {
-            timedOut.set(true);
-            try {
-              st.cancel();
-            } catch (SQLException ignored) {
-              // the statement finished meanwhile
-            }
-          }), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          CANCELLER.schedule(
+              () ->
+                  RUNNER.execute(() -> {
+                    timedOut.set(true);
+                    try {
+                      st.cancel();
+                    } catch (SQLException ignored) {
+                      // the statement finished meanwhile
+                    }
+                  }),
+              Math.max(0, deadline - System.nanoTime()),
+              TimeUnit.NANOSECONDS);
       try (ResultSet rs = st.executeQuery()) {
         return read(rs, maxRows, plain);
       } finally {
@@ -589,7 +649,8 @@ public final class DuckDbWarehouse implements Warehouse {
       }
     } catch (SQLException e) {
       if (timedOut.get()) {
-        throw new QueryTimeoutException("the query ran longer than " + timeout.toMillis() + " ms and was cancelled", e);
+        throw new QueryTimeoutException(
+            "the query ran longer than " + timeout.toMillis() + " ms and was cancelled", e);
       }
       throw new WarehouseException(String.valueOf(e.getMessage()), e, false);
     } finally {
@@ -634,11 +695,12 @@ public final class DuckDbWarehouse implements Warehouse {
     return new QueryResult(columns, types, rows, truncated);
   }
 
-  private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
-      .appendPattern("uuuu-MM-dd HH:mm:ss")
-      .optionalStart()
-      .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
-      .toFormatter();
+  private static final DateTimeFormatter TIMESTAMP =
+      new DateTimeFormatterBuilder()
+          .appendPattern("uuuu-MM-dd HH:mm:ss")
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .toFormatter();
 
   /**
    * A value as null, Boolean, Number, String, List or Map, as {@link #queryReadOnly} promises:
@@ -690,12 +752,18 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public List<Table> describe() {
-    QueryResult r = query("SELECT table_name, column_name, data_type FROM duckdb_columns()"
-        + " WHERE database_name = current_database() AND schema_name = 'main' ORDER BY table_name, column_index",
-        List.of(), 100_000, Duration.ofSeconds(30));
+    QueryResult r =
+        query(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns()"
+                + " WHERE database_name = current_database() AND schema_name = 'main' ORDER BY table_name, column_index",
+            List.of(),
+            100_000,
+            Duration.ofSeconds(30));
     Map<String, List<Column>> tables = new LinkedHashMap<>();
     for (List<Object> row : r.rows()) {
-      tables.computeIfAbsent((String) row.get(0), t -> new ArrayList<>()).add(new Column((String) row.get(1), (String) row.get(2)));
+      tables
+          .computeIfAbsent((String) row.get(0), t -> new ArrayList<>())
+          .add(new Column((String) row.get(1), (String) row.get(2)));
     }
     return tables.entrySet().stream().map(e -> new Table(e.getKey(), e.getValue())).toList();
   }
@@ -717,9 +785,17 @@ public final class DuckDbWarehouse implements Warehouse {
             + "SELECT app_id, event, key, item, sum(count)::BIGINT, kind FROM catalog_increments WHERE kind IN ('type', 'value') GROUP BY ALL";
     List<Catalog.Row> rows = new ArrayList<>();
     synchronized (writer) {
-      try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery(aggregate)) {
+      try (Statement st = writer.createStatement();
+          ResultSet rs = st.executeQuery(aggregate)) {
         while (rs.next()) {
-          rows.add(new Catalog.Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6)));
+          rows.add(
+              new Catalog.Row(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getLong(5),
+                  rs.getString(6)));
         }
       }
       catalog.apply(rows);
@@ -744,15 +820,16 @@ public final class DuckDbWarehouse implements Warehouse {
   }
 
   /**
-   * A new connection to this warehouse, for work that runs its own statements and transactions
-   * (the telemetry migrations and rollups); the caller closes it. It shares the locked-down
+   * A new connection to this warehouse, for work that runs its own statements and transactions (the
+   * telemetry migrations and rollups); the caller closes it. It shares the locked-down
    * configuration: no SET, no file access.
    */
   public Connection newConnection() {
     try {
       return ((DuckDBConnection) writer).duplicate();
     } catch (SQLException e) {
-      throw new WarehouseException("cannot open a connection to " + file + ": " + e.getMessage(), e, true);
+      throw new WarehouseException(
+          "cannot open a connection to " + file + ": " + e.getMessage(), e, true);
     }
   }
 
@@ -771,7 +848,8 @@ public final class DuckDbWarehouse implements Warehouse {
       }
       writer.close();
     } catch (SQLException e) {
-      throw new WarehouseException("cannot close warehouse " + file + ": " + e.getMessage(), e, false);
+      throw new WarehouseException(
+          "cannot close warehouse " + file + ": " + e.getMessage(), e, false);
     }
   }
 }

@@ -9,21 +9,23 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * The {@code user_key} column of {@code events}: the person behind an event, {@code
- * coalesce(user_id, anonymous_id)}, as a 64-bit number, so that queries count and join users on
- * a BIGINT instead of a string. It is the first 8 bytes of the MD5 digest of the id's UTF-8 bytes,
+ * coalesce(user_id, anonymous_id)}, as a 64-bit number, so that queries count and join users on a
+ * BIGINT instead of a string. It is the first 8 bytes of the MD5 digest of the id's UTF-8 bytes,
  * read little-endian as a signed long; {@code NULL} when the event has neither id.
  *
  * <p>The loader computes it in Java ({@link #of}); {@link #SQL} computes the same value in DuckDB,
  * for rows stored before the column existed. DuckDB's {@code md5_number_upper} is those first 8
  * bytes read little-endian as a UBIGINT (despite its name, not the high half of {@code
- * md5_number}); {@code ::BIT::BIGINT} reinterprets its 64 bits as a signed number. Two
- * different ids share a key with probability about n²/2⁶⁵ for n ids (3·10⁻⁸ for a million).
+ * md5_number}); {@code ::BIT::BIGINT} reinterprets its 64 bits as a signed number. Two different
+ * ids share a key with probability about n²/2⁶⁵ for n ids (3·10⁻⁸ for a million).
  */
 final class UserKey {
   /** The key of each row in DuckDB SQL; {@code UserKeyTest} checks it against {@link #of}. */
-  static final String SQL = "md5_number_upper(coalesce(\"user_id\", \"anonymous_id\"))::BIT::BIGINT";
+  static final String SQL =
+      "md5_number_upper(coalesce(\"user_id\", \"anonymous_id\"))::BIT::BIGINT";
 
-  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final MessageDigest md5;
   private final byte[] digest = new byte[16];

@@ -19,8 +19,8 @@ public interface Warehouse extends AutoCloseable {
   void load(List<Event> rows, List<DeadLetter> deadLetters, long nextPosition);
 
   /**
-   * Like {@link #load(List, List, long)}, with rows produced while the transaction is open, so
-   * that a large batch is never held in memory at once. The default collects the rows first.
+   * Like {@link #load(List, List, long)}, with rows produced while the transaction is open, so that
+   * a large batch is never held in memory at once. The default collects the rows first.
    */
   default void load(Batch batch) {
     List<Event> rows = new java.util.ArrayList<>();
@@ -31,8 +31,8 @@ public interface Warehouse extends AutoCloseable {
   /** The rows of one load transaction, produced on demand. */
   interface Batch {
     /**
-     * Passes every row to {@code sink}, in order, as the log record it was read from. Called again, from the start, when the load is
-     * tried again; each call produces the same rows.
+     * Passes every row to {@code sink}, in order, as the log record it was read from. Called again,
+     * from the start, when the load is tried again; each call produces the same rows.
      */
     void rows(java.util.function.Consumer<EventRecord> sink);
 
@@ -43,7 +43,10 @@ public interface Warehouse extends AutoCloseable {
     long nextPosition();
   }
 
-  /** Calls {@code sink} with every (appId, eventId, receivedAt) received at or after {@code sinceMicros}. */
+  /**
+   * Calls {@code sink} with every (appId, eventId, receivedAt) received at or after {@code
+   * sinceMicros}.
+   */
   void recentEventIds(long sinceMicros, RecentId sink);
 
   /** Rows in the dead-letter table. */
@@ -55,8 +58,8 @@ public interface Warehouse extends AutoCloseable {
   }
 
   /**
-   * Runs one query with positional parameters; cancels it and throws {@link
-   * QueryTimeoutException} when it runs longer than {@code timeout}.
+   * Runs one query with positional parameters; cancels it and throws {@link QueryTimeoutException}
+   * when it runs longer than {@code timeout}.
    */
   QueryResult query(String sql, List<Object> params, int maxRows, java.time.Duration timeout);
 
@@ -66,7 +69,8 @@ public interface Warehouse extends AutoCloseable {
    * is rolled back, with the same time limit as {@link #query}. Values are plain: null, Boolean,
    * Number, String, List or Map.
    */
-  QueryResult queryReadOnly(String sql, List<Object> params, int maxRows, java.time.Duration timeout);
+  QueryResult queryReadOnly(
+      String sql, List<Object> params, int maxRows, java.time.Duration timeout);
 
   /** The warehouse's tables and their columns, in column order. */
   List<Table> describe();
@@ -79,7 +83,9 @@ public interface Warehouse extends AutoCloseable {
     }
   }
 
-  /** A column: its name and SQL type as the warehouse spells it ({@code VARCHAR}, {@code JSON}, …). */
+  /**
+   * A column: its name and SQL type as the warehouse spells it ({@code VARCHAR}, {@code JSON}, …).
+   */
   record Column(String name, String type) {
     public Column {
       java.util.Objects.requireNonNull(name, "name is null");

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.Test;
  * without an expectation fails the test, so a new endpoint cannot skip the matrix.
  */
 class AccessMatrixIT {
-  /** The least role a route needs, whether it reads or writes one project's data, and a request for it. */
+  /**
+   * The least role a route needs, whether it reads or writes one project's data, and a request for
+   * it.
+   */
   record Expect(Role role, boolean scoped, String query, String body) {}
 
   private static final String ALPHA = "\"project\":\"alpha\"";
@@ -43,26 +46,68 @@ class AccessMatrixIT {
     expect("POST /api/projects/{id}/keys", Role.ADMIN, true, "", "{\"name\":\"matrix\"}");
     expect("DELETE /api/keys/{id}", Role.ADMIN, false, "", null);
     expect("GET /api/users", Role.ADMIN, false, "", null);
-    expect("POST /api/users", Role.ADMIN, false, "", "{\"email\":\"matrix@example.com\",\"password\":\"matrix-password\"}");
+    expect(
+        "POST /api/users",
+        Role.ADMIN,
+        false,
+        "",
+        "{\"email\":\"matrix@example.com\",\"password\":\"matrix-password\"}");
     expect("PATCH /api/users/{id}", Role.ADMIN, false, "", "{\"role\":\"viewer\"}");
     expect("GET /api/audit", Role.ADMIN, false, "", null);
     expect("GET /api/events", Role.VIEWER, true, "?project=alpha", null);
     expect("GET /api/properties", Role.VIEWER, true, "?project=alpha", null);
     expect("GET /api/schema", Role.VIEWER, false, "", null);
-    expect("POST /api/sql", Role.VIEWER, true, "", "{" + ALPHA + ",\"sql\":\"SELECT count(*) FROM events\"}");
-    expect("POST /api/query/trends", Role.VIEWER, true, "",
-        "{" + ALPHA + ",\"series\":[{\"event\":\"$any\"}],\"dateRange\":{\"last\":7,\"unit\":\"days\"}}");
-    expect("POST /api/query/funnels", Role.VIEWER, true, "",
-        "{" + ALPHA + ",\"steps\":[{\"event\":\"A\"},{\"event\":\"B\"}],\"window\":\"7d\",\"dateRange\":\"last_30_days\"}");
-    expect("POST /api/query/retention", Role.VIEWER, true, "",
-        "{" + ALPHA + ",\"cohort\":{\"event\":\"A\"},\"returning\":{\"event\":\"$any\"},\"period\":\"day\",\"periods\":3,"
+    expect(
+        "POST /api/sql",
+        Role.VIEWER,
+        true,
+        "",
+        "{" + ALPHA + ",\"sql\":\"SELECT count(*) FROM events\"}");
+    expect(
+        "POST /api/query/trends",
+        Role.VIEWER,
+        true,
+        "",
+        "{"
+            + ALPHA
+            + ",\"series\":[{\"event\":\"$any\"}],\"dateRange\":{\"last\":7,\"unit\":\"days\"}}");
+    expect(
+        "POST /api/query/funnels",
+        Role.VIEWER,
+        true,
+        "",
+        "{"
+            + ALPHA
+            + ",\"steps\":[{\"event\":\"A\"},{\"event\":\"B\"}],\"window\":\"7d\",\"dateRange\":\"last_30_days\"}");
+    expect(
+        "POST /api/query/retention",
+        Role.VIEWER,
+        true,
+        "",
+        "{"
+            + ALPHA
+            + ",\"cohort\":{\"event\":\"A\"},\"returning\":{\"event\":\"$any\"},\"period\":\"day\",\"periods\":3,"
             + "\"dateRange\":{\"last\":7,\"unit\":\"days\"}}");
-    expect("POST /v1/analytics/query", Role.VIEWER, true, "", "{" + ALPHA + ",\"metrics\":[\"count\"],\"dimensions\":[\"event_name\"]}");
+    expect(
+        "POST /v1/analytics/query",
+        Role.VIEWER,
+        true,
+        "",
+        "{" + ALPHA + ",\"metrics\":[\"count\"],\"dimensions\":[\"event_name\"]}");
     expect("GET /api/saved-queries", Role.VIEWER, true, "?project=alpha", null);
-    expect("POST /api/saved-queries", Role.EDITOR, true, "",
+    expect(
+        "POST /api/saved-queries",
+        Role.EDITOR,
+        true,
+        "",
         "{" + ALPHA + ",\"kind\":\"sql\",\"name\":\"matrix\",\"query\":{\"sql\":\"SELECT 1\"}}");
     expect("GET /api/saved-queries/{id}", Role.VIEWER, false, "", null);
-    expect("PUT /api/saved-queries/{id}", Role.EDITOR, false, "", "{\"kind\":\"sql\",\"name\":\"m\",\"query\":{\"sql\":\"SELECT 1\"}}");
+    expect(
+        "PUT /api/saved-queries/{id}",
+        Role.EDITOR,
+        false,
+        "",
+        "{\"kind\":\"sql\",\"name\":\"m\",\"query\":{\"sql\":\"SELECT 1\"}}");
     expect("DELETE /api/saved-queries/{id}", Role.EDITOR, false, "", null);
     expect("GET /api/dashboards", Role.VIEWER, true, "?project=alpha", null);
     expect("POST /api/dashboards", Role.EDITOR, true, "", "{" + ALPHA + ",\"name\":\"matrix\"}");
@@ -89,8 +134,14 @@ class AccessMatrixIT {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(c -> c.withAccounts(
-        new Config.Accounts(Optional.of("root@example.com"), Optional.of("root-password"), false, Optional.empty())));
+    server =
+        TestServer.start(c ->
+            c.withAccounts(
+                new Config.Accounts(
+                    Optional.of("root@example.com"),
+                    Optional.of("root-password"),
+                    false,
+                    Optional.empty())));
     AuthIT.server = server;
     Client admin = AuthIT.signedIn("root@example.com", "root-password");
     AuthIT.admin = admin;
@@ -122,15 +173,23 @@ class AccessMatrixIT {
 
   @Test
   void everyRouteAnswersEveryCallerAsExpected() {
-    List<CausalityServer.Endpoint> routes = new ArrayList<>(server.server().endpoints().stream()
-        .filter(e -> AccessControl.protects(e.path()))
-        .toList());
+    List<CausalityServer.Endpoint> routes =
+        new ArrayList<>(
+            server.server().endpoints().stream()
+                .filter(e -> AccessControl.protects(e.path()))
+                .toList());
     Set<String> registered = new TreeSet<>();
     routes.forEach(e -> registered.add(e.method() + " " + e.path()));
-    assertThat(registered).as("routes without an expectation in this test").isSubsetOf(EXPECTED.keySet());
-    assertThat(EXPECTED.keySet()).as("expectations for routes that do not exist").isSubsetOf(registered);
+    assertThat(registered)
+        .as("routes without an expectation in this test")
+        .isSubsetOf(EXPECTED.keySet());
+    assertThat(EXPECTED.keySet())
+        .as("expectations for routes that do not exist")
+        .isSubsetOf(registered);
     // Sign-out last: it ends the callers' sessions.
-    routes.sort(Comparator.comparing((CausalityServer.Endpoint e) -> e.path().startsWith("/api/auth/")).thenComparing(e -> e.path()));
+    routes.sort(
+        Comparator.comparing((CausalityServer.Endpoint e) -> e.path().startsWith("/api/auth/"))
+            .thenComparing(e -> e.path()));
 
     List<String> wrong = new ArrayList<>();
     int calls = 0;
@@ -138,8 +197,12 @@ class AccessMatrixIT {
       String route = e.method() + " " + e.path();
       Expect x = EXPECTED.get(route);
       assertThat(e.roles()).as(route + " declares its role").containsExactly(x.role().name());
-      String path = e.path().replace("/api/projects/{id}", "/api/projects/alpha").replace("{id}", "no-such-id")
-          .replace("{rollup}", "errors") + x.query();
+      String path =
+          e.path()
+                  .replace("/api/projects/{id}", "/api/projects/alpha")
+                  .replace("{id}", "no-such-id")
+                  .replace("{rollup}", "errors")
+              + x.query();
       for (Map.Entry<String, Client> c : callers.entrySet()) {
         HttpResponse<String> r = c.getValue().send(e.method(), path, x.body());
         calls++;
@@ -164,7 +227,16 @@ class AccessMatrixIT {
           ok = status != 401 && status != 403 && status < 500;
         }
         if (!ok) {
-          wrong.add(route + " as " + c.getKey() + ": expected " + expected + ", got " + status + " " + r.body());
+          wrong.add(
+              route
+                  + " as "
+                  + c.getKey()
+                  + ": expected "
+                  + expected
+                  + ", got "
+                  + status
+                  + " "
+                  + r.body());
         }
       }
     }

@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A test client that behaves like a browser tab towards one server: it keeps the cookies the
- * server sets (honouring Max-Age=0 and the Path of each) and sends them back.
+ * A test client that behaves like a browser tab towards one server: it keeps the cookies the server
+ * sets (honouring Max-Age=0 and the Path of each) and sends them back.
  */
 final class Client {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final URI base;
   private final Map<String, String> cookies = new LinkedHashMap<>();
@@ -58,8 +59,14 @@ final class Client {
   }
 
   HttpResponse<String> send(String method, String path, String body, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       b.header("Content-Type", "application/json");
     }

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 
 class DashboardRoutesIT {
   private static final String TOKEN = "dash-token-0123456789";
-  private static final String[] AUTH = {"Authorization", "Bearer " + TOKEN, "Content-Type", "application/json"};
+  private static final String[] AUTH = {
+    "Authorization", "Bearer " + TOKEN, "Content-Type", "application/json"
+  };
   private static final ObjectMapper JSON = new ObjectMapper();
   private static TestServer server;
 
@@ -32,15 +34,25 @@ class DashboardRoutesIT {
   }
 
   private static HttpResponse<String> send(String method, String path, String body) {
-    return server.send(HttpRequest.newBuilder(server.uri(path)).headers(AUTH)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build());
+    return server.send(
+        HttpRequest.newBuilder(server.uri(path))
+            .headers(AUTH)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build());
   }
 
   @Test
   void savedQueriesAreCreatedListedUpdatedAndDeleted() throws Exception {
-    HttpResponse<String> created = server.post("/api/saved-queries",
-        "{\"project\":\"default\",\"kind\":\"sql\",\"name\":\"Top events\",\"description\":\"by count\","
-            + "\"query\":{\"sql\":\"SELECT event, count(*) FROM events GROUP BY 1\"}}", AUTH);
+    HttpResponse<String> created =
+        server.post(
+            "/api/saved-queries",
+            "{\"project\":\"default\",\"kind\":\"sql\",\"name\":\"Top events\",\"description\":\"by count\","
+                + "\"query\":{\"sql\":\"SELECT event, count(*) FROM events GROUP BY 1\"}}",
+            AUTH);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     JsonNode q = json(created);
     assertThat(q.get("author").asText()).isNotBlank();
@@ -50,10 +62,14 @@ class DashboardRoutesIT {
     JsonNode list = json(server.get("/api/saved-queries?project=default", AUTH));
     assertThat(list.findValuesAsText("id")).contains(id);
 
-    HttpResponse<String> updated = send("PUT", "/api/saved-queries/" + id,
-        "{\"kind\":\"sql\",\"name\":\"Top events (renamed)\",\"query\":{\"sql\":\"SELECT 1\"}}");
+    HttpResponse<String> updated =
+        send(
+            "PUT",
+            "/api/saved-queries/" + id,
+            "{\"kind\":\"sql\",\"name\":\"Top events (renamed)\",\"query\":{\"sql\":\"SELECT 1\"}}");
     assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
-    assertThat(json(server.get("/api/saved-queries/" + id, AUTH)).get("name").asText()).isEqualTo("Top events (renamed)");
+    assertThat(json(server.get("/api/saved-queries/" + id, AUTH)).get("name").asText())
+        .isEqualTo("Top events (renamed)");
 
     assertThat(send("DELETE", "/api/saved-queries/" + id, null).statusCode()).isEqualTo(204);
     assertThat(server.get("/api/saved-queries/" + id, AUTH).statusCode()).isEqualTo(404);
@@ -61,7 +77,8 @@ class DashboardRoutesIT {
 
   @Test
   void aSavedQueryNamesWhatIsWrong() throws Exception {
-    HttpResponse<String> r = server.post("/api/saved-queries", "{\"kind\":\"pie\",\"name\":\"x\",\"query\":{}}", AUTH);
+    HttpResponse<String> r =
+        server.post("/api/saved-queries", "{\"kind\":\"pie\",\"name\":\"x\",\"query\":{}}", AUTH);
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(json(r).get("message").asText()).startsWith("kind:");
     r = server.post("/api/saved-queries", "{\"kind\":\"sql\",\"name\":\"x\",\"query\":{}}", AUTH);
@@ -70,25 +87,40 @@ class DashboardRoutesIT {
 
   @Test
   void dashboardsHoldTilesARangeAndARefreshInterval() throws Exception {
-    String queryId = json(server.post("/api/saved-queries",
-        "{\"kind\":\"trends\",\"name\":\"Signups\",\"query\":{\"series\":[{\"event\":\"Signed Up\",\"metric\":\"count\"}]}}", AUTH))
-        .get("id").asText();
-    HttpResponse<String> created = server.post("/api/dashboards", "{\"project\":\"default\",\"name\":\"Growth\"}", AUTH);
+    String queryId =
+        json(server.post(
+                "/api/saved-queries",
+                "{\"kind\":\"trends\",\"name\":\"Signups\",\"query\":{\"series\":[{\"event\":\"Signed Up\",\"metric\":\"count\"}]}}",
+                AUTH))
+            .get("id")
+            .asText();
+    HttpResponse<String> created =
+        server.post("/api/dashboards", "{\"project\":\"default\",\"name\":\"Growth\"}", AUTH);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     String id = json(created).get("id").asText();
 
-    HttpResponse<String> patched = send("PATCH", "/api/dashboards/" + id,
-        "{\"name\":\"Growth KPIs\",\"refreshSeconds\":60,\"dateRange\":{\"last\":7,\"unit\":\"days\"},"
-            + "\"tiles\":[{\"id\":\"t1\",\"savedQueryId\":\"" + queryId + "\",\"x\":0,\"y\":0,\"w\":6,\"h\":4}]}");
+    HttpResponse<String> patched =
+        send(
+            "PATCH",
+            "/api/dashboards/" + id,
+            "{\"name\":\"Growth KPIs\",\"refreshSeconds\":60,\"dateRange\":{\"last\":7,\"unit\":\"days\"},"
+                + "\"tiles\":[{\"id\":\"t1\",\"savedQueryId\":\""
+                + queryId
+                + "\",\"x\":0,\"y\":0,\"w\":6,\"h\":4}]}");
     assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
     JsonNode d = json(server.get("/api/dashboards/" + id, AUTH));
     assertThat(d.get("name").asText()).isEqualTo("Growth KPIs");
     assertThat(d.get("refreshSeconds").asInt()).isEqualTo(60);
     assertThat(d.at("/dateRange/last").asInt()).isEqualTo(7);
     assertThat(d.at("/tiles/0/savedQueryId").asText()).isEqualTo(queryId);
-    assertThat(json(server.get("/api/dashboards?project=default", AUTH)).findValuesAsText("id")).contains(id);
+    assertThat(json(server.get("/api/dashboards?project=default", AUTH)).findValuesAsText("id"))
+        .contains(id);
 
-    HttpResponse<String> bad = send("PATCH", "/api/dashboards/" + id, "{\"tiles\":[{\"id\":\"t1\",\"savedQueryId\":\"q\",\"x\":-1,\"y\":0,\"w\":1,\"h\":1}]}");
+    HttpResponse<String> bad =
+        send(
+            "PATCH",
+            "/api/dashboards/" + id,
+            "{\"tiles\":[{\"id\":\"t1\",\"savedQueryId\":\"q\",\"x\":-1,\"y\":0,\"w\":1,\"h\":1}]}");
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(json(bad).get("message").asText()).startsWith("tiles[0].x:");
 
@@ -98,8 +130,13 @@ class DashboardRoutesIT {
 
   @Test
   void everySqlRunIsKeptInTheCallersHistory() throws Exception {
-    assertThat(server.post("/api/sql", "{\"sql\":\"SELECT 42 AS answer\",\"project\":\"default\"}", AUTH).statusCode()).isEqualTo(200);
-    assertThat(server.post("/api/sql", "{\"sql\":\"DELETE FROM events\"}", AUTH).statusCode()).isEqualTo(400);
+    assertThat(
+            server
+                .post("/api/sql", "{\"sql\":\"SELECT 42 AS answer\",\"project\":\"default\"}", AUTH)
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(server.post("/api/sql", "{\"sql\":\"DELETE FROM events\"}", AUTH).statusCode())
+        .isEqualTo(400);
     JsonNode history = json(server.get("/api/sql/history", AUTH));
     assertThat(history.get(0).get("sql").asText()).isEqualTo("DELETE FROM events");
     assertThat(history.get(0).get("error").asText()).isNotEmpty();

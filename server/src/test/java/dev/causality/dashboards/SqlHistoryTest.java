@@ -17,7 +17,9 @@ class SqlHistoryTest {
     Path file = dir.resolve("metadata.db");
     dev.causality.projects.SqliteMetadataStore.open(file).close();
     try (SqliteDashboardStore store = SqliteDashboardStore.open(file)) {
-      Dashboards d = new Dashboards(store, InstantSource.fixed(Instant.parse("2026-11-23T10:00:00Z")), new Random(1));
+      Dashboards d =
+          new Dashboards(
+              store, InstantSource.fixed(Instant.parse("2026-11-23T10:00:00Z")), new Random(1));
       for (int i = 0; i < 60; i++) {
         d.recordSql("ada", "default", "SELECT " + i, 1, 2, Optional.empty());
       }
@@ -25,7 +27,9 @@ class SqlHistoryTest {
       assertThat(d.history("ada")).hasSize(50);
       assertThat(d.history("ada").getFirst().sql()).isEqualTo("SELECT 59");
       assertThat(d.history("ada").getLast().sql()).isEqualTo("SELECT 10");
-      assertThat(d.history("bob")).singleElement().satisfies(e -> assertThat(e.error()).contains("boom"));
+      assertThat(d.history("bob"))
+          .singleElement()
+          .satisfies(e -> assertThat(e.error()).contains("boom"));
     }
     assertThat(Files.exists(file)).isTrue();
   }

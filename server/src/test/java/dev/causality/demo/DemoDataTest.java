@@ -92,7 +92,8 @@ class DemoDataTest {
   void refusesImpossibleOptions() {
     assertThatThrownBy(() -> new DemoData.Options("p", -1, 90, 1)).hasMessageContaining("events");
     assertThatThrownBy(() -> new DemoData.Options("p", 10, 0, 1)).hasMessageContaining("days");
-    assertThatThrownBy(() -> new DemoData.Options(null, 10, 90, 1)).hasMessageContaining("projectId");
+    assertThatThrownBy(() -> new DemoData.Options(null, 10, 90, 1))
+        .hasMessageContaining("projectId");
   }
 
   @Test
@@ -100,7 +101,9 @@ class DemoDataTest {
     long from = NOW_MICROS - 90 * DAY;
     for (Event e : events) {
       assertThat(e.timestamp()).isGreaterThan(from).isLessThanOrEqualTo(NOW_MICROS);
-      assertThat(e.receivedAt()).isGreaterThanOrEqualTo(e.timestamp()).isLessThanOrEqualTo(NOW_MICROS);
+      assertThat(e.receivedAt())
+          .isGreaterThanOrEqualTo(e.timestamp())
+          .isLessThanOrEqualTo(NOW_MICROS);
       assertThat(e.sentAt()).isLessThanOrEqualTo(e.receivedAt());
       assertThat(e.originalTimestamp()).isLessThanOrEqualTo(e.timestamp());
       // the server's clock-skew correction gives back the event's time
@@ -111,25 +114,47 @@ class DemoDataTest {
     assertThat(first - from).isLessThan(DAY);
     assertThat(NOW_MICROS - last).isLessThan(DAY);
     List<Event> shortWindow = generate("p", 3_000, 1, 5);
-    assertThat(shortWindow).allSatisfy(e -> assertThat(e.timestamp()).isGreaterThan(NOW_MICROS - DAY).isLessThanOrEqualTo(NOW_MICROS));
+    assertThat(shortWindow)
+        .allSatisfy(e ->
+            assertThat(e.timestamp())
+                .isGreaterThan(NOW_MICROS - DAY)
+                .isLessThanOrEqualTo(NOW_MICROS));
   }
 
   @Test
   void eventIdsAreUniqueAndEveryEventBelongsToTheProject() {
     assertThat(events.stream().map(Event::eventId).distinct().count()).isEqualTo(events.size());
     assertThat(events).allSatisfy(e -> assertThat(e.appId()).isEqualTo("shop"));
-    assertThat(events).allSatisfy(e -> assertThat(e.eventId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
+    assertThat(events)
+        .allSatisfy(e ->
+            assertThat(e.eventId())
+                .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
   }
 
   @Test
   void everyTypeAndTheFunnelEventsArePresent() {
-    Map<String, Long> types = events.stream().collect(Collectors.groupingBy(Event::type, Collectors.counting()));
+    Map<String, Long> types =
+        events.stream().collect(Collectors.groupingBy(Event::type, Collectors.counting()));
     assertThat(types.keySet()).containsExactlyInAnyOrderElementsOf(Event.TYPES);
-    Map<String, Long> tracks = events.stream().filter(e -> e.type().equals("track"))
-        .collect(Collectors.groupingBy(Event::event, Collectors.counting()));
-    assertThat(tracks).containsKeys("Signed Up", "Logged In", "Viewed Product", "Added to Cart", "Checkout Started", "Purchase",
-        "Invited Teammate", "Products Searched", "Upgraded Plan", "Application Installed", "Application Opened",
-        "Payment Succeeded", "Email Sent");
+    Map<String, Long> tracks =
+        events.stream()
+            .filter(e -> e.type().equals("track"))
+            .collect(Collectors.groupingBy(Event::event, Collectors.counting()));
+    assertThat(tracks)
+        .containsKeys(
+            "Signed Up",
+            "Logged In",
+            "Viewed Product",
+            "Added to Cart",
+            "Checkout Started",
+            "Purchase",
+            "Invited Teammate",
+            "Products Searched",
+            "Upgraded Plan",
+            "Application Installed",
+            "Application Opened",
+            "Payment Succeeded",
+            "Email Sent");
     // a funnel with drop-off at every step
     assertThat(tracks.get("Viewed Product")).isGreaterThan(tracks.get("Added to Cart"));
     assertThat(tracks.get("Added to Cart")).isGreaterThan(tracks.get("Checkout Started"));
@@ -142,14 +167,17 @@ class DemoDataTest {
   @Test
   void identifyCallsCarryTraitsAndAUserIdFirstAppearsOnOne() {
     List<Event> identifies = events.stream().filter(e -> e.type().equals("identify")).toList();
-    assertThat(identifies).isNotEmpty().allSatisfy(e -> {
-      JsonNode t = json(e.traits());
-      assertThat(e.userId()).startsWith("usr_");
-      assertThat(e.anonymousId()).isNotNull();
-      assertThat(t.path("email").asText()).matches("[a-z]+\\.[a-z]+\\d+@[a-z]+\\.(example|com|net|org)");
-      assertThat(t.path("plan").asText()).isIn("free", "pro", "team");
-      assertThat(Instant.parse(t.path("created_at").asText())).isBefore(NOW);
-    });
+    assertThat(identifies)
+        .isNotEmpty()
+        .allSatisfy(e -> {
+          JsonNode t = json(e.traits());
+          assertThat(e.userId()).startsWith("usr_");
+          assertThat(e.anonymousId()).isNotNull();
+          assertThat(t.path("email").asText())
+              .matches("[a-z]+\\.[a-z]+\\d+@[a-z]+\\.(example|com|net|org)");
+          assertThat(t.path("plan").asText()).isIn("free", "pro", "team");
+          assertThat(Instant.parse(t.path("created_at").asText())).isBefore(NOW);
+        });
     Map<String, Event> firstByUser = new HashMap<>();
     for (Event e : byTime(events)) {
       if (e.userId() != null) {
@@ -168,7 +196,9 @@ class DemoDataTest {
       }
       String known = userOfDevice.get(e.anonymousId());
       if (known != null) {
-        assertThat(e.userId()).as("event %s of device %s", e.eventId(), e.anonymousId()).isEqualTo(known);
+        assertThat(e.userId())
+            .as("event %s of device %s", e.eventId(), e.anonymousId())
+            .isEqualTo(known);
       } else if (e.userId() != null) {
         userOfDevice.put(e.anonymousId(), e.userId());
       }
@@ -186,19 +216,23 @@ class DemoDataTest {
     for (Event e : byTime(events)) {
       String name = e.type().equals("track") ? e.event() : "$" + e.type();
       if (name.equals("$identify")) {
-        createdAt.put(e.userId(), micros(Instant.parse(json(e.traits()).path("created_at").asText())));
+        createdAt.put(
+            e.userId(), micros(Instant.parse(json(e.traits()).path("created_at").asText())));
       }
       switch (name) {
         case "Signed Up" -> {
           assertThat(signedUp).as("signs up once").doesNotContainKey(e.userId());
           signedUp.put(e.userId(), e.timestamp());
-          assertThat(createdAt.get(e.userId())).isGreaterThan(windowStart).isLessThanOrEqualTo(e.timestamp());
+          assertThat(createdAt.get(e.userId()))
+              .isGreaterThan(windowStart)
+              .isLessThanOrEqualTo(e.timestamp());
         }
         case "Added to Cart" -> devicesWithCart.add(e.anonymousId());
         case "Checkout Started", "Purchase", "Invited Teammate" -> {
           assertThat(e.userId()).isNotNull();
           if (!signedUp.containsKey(e.userId())) {
-            assertThat(createdAt.get(e.userId())).as("%s of %s who signed up before the window", name, e.userId())
+            assertThat(createdAt.get(e.userId()))
+                .as("%s of %s who signed up before the window", name, e.userId())
                 .isLessThan(windowStart);
           }
           if (name.equals("Checkout Started")) {
@@ -211,9 +245,13 @@ class DemoDataTest {
             Event checkout = checkouts.get(p.path("order_id").asText());
             assertThat(checkout).as("the checkout of %s", p.path("order_id").asText()).isNotNull();
             assertThat(checkout.sessionId()).isEqualTo(e.sessionId());
-            assertThat(p.path("revenue").asDouble()).isPositive().isLessThanOrEqualTo(p.path("price").asDouble());
+            assertThat(p.path("revenue").asDouble())
+                .isPositive()
+                .isLessThanOrEqualTo(p.path("price").asDouble());
             assertThat(p.path("currency").asText()).isEqualTo("USD");
-            assertThat(p.path("products").size()).isEqualTo(p.path("quantity").asInt()).isPositive();
+            assertThat(p.path("products").size())
+                .isEqualTo(p.path("quantity").asInt())
+                .isPositive();
           }
         }
         default -> {}
@@ -225,17 +263,21 @@ class DemoDataTest {
 
   @Test
   void sessionsAreOneDeviceEventsSecondsApartAndNeverOverlap() {
-    Map<String, List<Event>> sessions = events.stream().filter(e -> e.sessionId() != null)
-        .collect(Collectors.groupingBy(Event::sessionId));
+    Map<String, List<Event>> sessions =
+        events.stream()
+            .filter(e -> e.sessionId() != null)
+            .collect(Collectors.groupingBy(Event::sessionId));
     assertThat(sessions.size()).isGreaterThan(5_000);
     Map<String, List<long[]>> spansByDevice = new HashMap<>();
     for (List<Event> s : sessions.values()) {
       assertThat(s.stream().map(Event::anonymousId).distinct()).hasSize(1);
       List<Event> sorted = byTime(s);
       for (int i = 1; i < sorted.size(); i++) {
-        assertThat(sorted.get(i).timestamp() - sorted.get(i - 1).timestamp()).isGreaterThanOrEqualTo(1_000_000L);
+        assertThat(sorted.get(i).timestamp() - sorted.get(i - 1).timestamp())
+            .isGreaterThanOrEqualTo(1_000_000L);
       }
-      spansByDevice.computeIfAbsent(s.getFirst().anonymousId(), k -> new ArrayList<>())
+      spansByDevice
+          .computeIfAbsent(s.getFirst().anonymousId(), k -> new ArrayList<>())
           .add(new long[] {sorted.getFirst().timestamp(), sorted.getLast().timestamp()});
     }
     for (List<long[]> spans : spansByDevice.values()) {
@@ -268,9 +310,12 @@ class DemoDataTest {
       assertThat(e.locale()).isEqualTo(c.path("locale").asText());
       assertThat(e.timezone()).isEqualTo(c.path("timezone").asText());
       assertThat(e.screenWidth()).isEqualTo(c.path("screen").path("width").asInt());
-      assertThat(e.groupId()).isEqualTo(e.type().equals("group") ? e.groupId() : c.path("groupId").textValue());
+      assertThat(e.groupId())
+          .isEqualTo(e.type().equals("group") ? e.groupId() : c.path("groupId").textValue());
       if (e.libraryName().equals("analytics.js")) {
-        assertThat(e.pageUrl()).isEqualTo(c.path("page").path("url").asText()).startsWith("https://pixelmart.example/");
+        assertThat(e.pageUrl())
+            .isEqualTo(c.path("page").path("url").asText())
+            .startsWith("https://pixelmart.example/");
         assertThat(c.path("userAgent").asText()).startsWith("Mozilla/5.0 (");
         assertThat(e.browser()).isNotNull();
       } else {
@@ -284,22 +329,36 @@ class DemoDataTest {
 
   @Test
   void peopleComeFromManyPlacesPlatformsAndCampaigns() {
-    assertThat(distinct(Event::country)).hasSizeGreaterThanOrEqualTo(12).contains("US", "DE", "IN", "BR", "JP");
+    assertThat(distinct(Event::country))
+        .hasSizeGreaterThanOrEqualTo(12)
+        .contains("US", "DE", "IN", "BR", "JP");
     assertThat(distinct(Event::timezone)).hasSizeGreaterThanOrEqualTo(12);
     assertThat(distinct(Event::locale)).hasSizeGreaterThanOrEqualTo(10);
-    assertThat(distinct(Event::libraryName)).containsExactlyInAnyOrder("analytics.js", "analytics-ios", "analytics-android", "analytics-java");
+    assertThat(distinct(Event::libraryName))
+        .containsExactlyInAnyOrder(
+            "analytics.js", "analytics-ios", "analytics-android", "analytics-java");
     assertThat(distinct(Event::deviceType)).contains("desktop", "mobile", "tablet");
     assertThat(distinct(Event::browser)).contains("Chrome", "Safari", "Firefox", "Edge");
     assertThat(distinct(Event::os)).contains("Windows NT", "Mac OS", "iOS", "Android");
     assertThat(distinct(Event::service)).containsExactlyInAnyOrder("billing", "notifications");
-    assertThat(events.stream().filter(e -> "analytics-ios".equals(e.libraryName())).map(Event::appVersion).distinct().count())
+    assertThat(
+            events.stream()
+                .filter(e -> "analytics-ios".equals(e.libraryName()))
+                .map(Event::appVersion)
+                .distinct()
+                .count())
         .isGreaterThanOrEqualTo(3);
     assertThat(distinct(Event::utmSource)).contains("google", "newsletter", "producthunt");
-    assertThat(events.stream().filter(e -> e.utmSource() != null).count()).isBetween(events.size() / 200L, events.size() / 5L);
+    assertThat(events.stream().filter(e -> e.utmSource() != null).count())
+        .isBetween(events.size() / 200L, events.size() / 5L);
     assertThat(events.stream().filter(e -> e.type().equals("group")))
         .isNotEmpty()
         .allSatisfy(e -> assertThat(json(e.traits()).path("name").asText()).isNotBlank());
-    long people = events.stream().map(e -> e.anonymousId() != null ? e.anonymousId() : e.userId()).distinct().count();
+    long people =
+        events.stream()
+            .map(e -> e.anonymousId() != null ? e.anonymousId() : e.userId())
+            .distinct()
+            .count();
     assertThat(people).isBetween(2_000L, 20_000L);
   }
 
@@ -317,7 +376,11 @@ class DemoDataTest {
     double weekdays = 0;
     int weekendDays = 0;
     for (int d = 1; d < 89; d++) {
-      DayOfWeek dow = Instant.EPOCH.plus(from + d * DAY + DAY / 2, ChronoUnit.MICROS).atZone(ZoneOffset.UTC).getDayOfWeek();
+      DayOfWeek dow =
+          Instant.EPOCH
+              .plus(from + d * DAY + DAY / 2, ChronoUnit.MICROS)
+              .atZone(ZoneOffset.UTC)
+              .getDayOfWeek();
       if (dow == DayOfWeek.SATURDAY || dow == DayOfWeek.SUNDAY) {
         weekend += perDay[d];
         weekendDays++;

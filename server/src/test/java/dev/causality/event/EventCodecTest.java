@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 class EventCodecTest {
   /** How records were written before the streaming encoder: databind's record serialiser. */
   static byte[] encodeWithDatabind(Event e) throws Exception {
-    return new com.fasterxml.jackson.databind.ObjectMapper().writerFor(Event.class).writeValueAsBytes(e);
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .writerFor(Event.class)
+        .writeValueAsBytes(e);
   }
 
   static Event full() {
@@ -81,22 +83,26 @@ class EventCodecTest {
   @Test
   void theBinaryRecordIsSmallerThanTheJsonOne() {
     Event e = full();
-    assertThat(EventCodec.encode(e).length).isLessThan(EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8).length);
+    assertThat(EventCodec.encode(e).length)
+        .isLessThan(EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8).length);
   }
 
   @Test
   void readsRecordsWrittenInTheEarlierJsonFormats() throws Exception {
     Event e = full();
     assertThat(EventCodec.decode(encodeWithDatabind(e))).isEqualTo(e);
-    assertThat(EventCodec.decode(EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8))).isEqualTo(e);
-    assertThat(EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8)).isEqualTo(encodeWithDatabind(e));
+    assertThat(EventCodec.decode(EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(e);
+    assertThat(EventCodec.toJson(e).getBytes(StandardCharsets.UTF_8))
+        .isEqualTo(encodeWithDatabind(e));
   }
 
   @Test
   void truncatedOrCorruptRecordsFailToDecode() {
     byte[] bytes = EventCodec.encode(full());
     for (int cut : new int[] {1, 2, 10, bytes.length / 2, bytes.length - 1}) {
-      assertThatThrownBy(() -> EventCodec.decode(Arrays.copyOf(bytes, cut))).isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> EventCodec.decode(Arrays.copyOf(bytes, cut)))
+          .isInstanceOf(IOException.class);
     }
     byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
     assertThatThrownBy(() -> EventCodec.decode(longer)).isInstanceOf(IOException.class);
@@ -106,7 +112,8 @@ class EventCodecTest {
   void deadLettersDescribeRecordsAsReadableText() {
     Event e = full();
     assertThat(EventCodec.describe(EventCodec.encode(e))).isEqualTo(EventCodec.toJson(e));
-    assertThat(EventCodec.describe("{not json".getBytes(StandardCharsets.UTF_8))).isEqualTo("{not json");
+    assertThat(EventCodec.describe("{not json".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("{not json");
     assertThat(EventCodec.describe(new byte[] {1, (byte) 0xFF})).startsWith("base64:");
   }
 }

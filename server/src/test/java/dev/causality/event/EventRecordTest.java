@@ -25,8 +25,10 @@ class EventRecordTest {
       if (type == String.class) {
         assertThat(r.present(c)).as("column %d present", c).isEqualTo(expected != null);
         assertThat(r.text(c)).as("column %d", c).isEqualTo(expected);
-        assertThat(r.utf8(c)).as("column %d bytes", c)
-            .isEqualTo(expected == null ? null : ((String) expected).getBytes(StandardCharsets.UTF_8));
+        assertThat(r.utf8(c))
+            .as("column %d bytes", c)
+            .isEqualTo(
+                expected == null ? null : ((String) expected).getBytes(StandardCharsets.UTF_8));
       } else if (type == long.class) {
         assertThat(r.time(c)).as("column %d", c).isEqualTo(expected);
       } else if (type == boolean.class) {
@@ -87,7 +89,8 @@ class EventRecordTest {
   void truncatedOrCorruptRecordsAreRefused() {
     byte[] bytes = EventCodec.encode(EventCodecTest.full());
     for (int cut : new int[] {1, 2, 10, bytes.length / 2, bytes.length - 1}) {
-      assertThatThrownBy(() -> EventRecord.of(Arrays.copyOf(bytes, cut))).isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> EventRecord.of(Arrays.copyOf(bytes, cut)))
+          .isInstanceOf(IOException.class);
     }
     byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
     assertThatThrownBy(() -> EventRecord.of(longer)).isInstanceOf(IOException.class);

@@ -27,10 +27,14 @@ class HealthRoutesIT {
 
   @Test
   void reportsRatesRejectionsAndTheLastEventPerProjectAndKey() throws Exception {
-    server.post("/v1/batch", "{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"A\"},"
-        + "{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"B\",\"messageId\":\"m1\"},"
-        + "{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"B\",\"messageId\":\"m1\"},"
-        + "{\"type\":\"bogus\"}]}", "X-Write-Key", TestServer.KEY);
+    server.post(
+        "/v1/batch",
+        "{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"A\"},"
+            + "{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"B\",\"messageId\":\"m1\"},"
+            + "{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"B\",\"messageId\":\"m1\"},"
+            + "{\"type\":\"bogus\"}]}",
+        "X-Write-Key",
+        TestServer.KEY);
     server.awaitLoaded();
     JsonNode h = JSON.readTree(server.get("/api/ingestion/health", AUTH).body());
     assertThat(h.get("accepted").asLong()).isEqualTo(3);

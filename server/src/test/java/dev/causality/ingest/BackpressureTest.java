@@ -19,14 +19,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Requests wait for a loader that is too far behind, for at most two seconds, and are never refused for it. */
+/**
+ * Requests wait for a loader that is too far behind, for at most two seconds, and are never refused
+ * for it.
+ */
 class BackpressureTest {
   private static final String KEY = "backpressure-key-0123456789";
   private static final long MB = 1024 * 1024;
 
   @TempDir Path dir;
 
-  private record Setup(Ingestion ingestion, SimpleMeterRegistry registry, AutoCloseable resources) {}
+  private record Setup(
+      Ingestion ingestion, SimpleMeterRegistry registry, AutoCloseable resources) {}
 
   private Setup setup(long maxLagBytes, AtomicLong lag) {
     SqliteMetadataStore store = SqliteMetadataStore.open(dir.resolve("metadata.sqlite"));
@@ -36,20 +40,39 @@ class BackpressureTest {
     projects.createKey("default", "k", OptionalInt.empty(), Optional.of(KEY));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     IngestLimits limits = new IngestLimits(32 * 1024, 5 * 1024 * 1024, 2500, 64, maxLagBytes);
-    Ingestion ingestion = new Ingestion(new Ingestion.Settings(limits, 0, "keep", Optional.empty(), 600_000),
-        projects, log, InstantSource.system(), new SecureRandom(), registry);
+    Ingestion ingestion =
+        new Ingestion(
+            new Ingestion.Settings(limits, 0, "keep", Optional.empty(), 600_000),
+            projects,
+            log,
+            InstantSource.system(),
+            new SecureRandom(),
+            registry);
     ingestion.loadLag(lag::get);
-    return new Setup(ingestion, registry, () -> {
-      ingestion.close();
-      log.close();
-      store.close();
-    });
+    return new Setup(
+        ingestion,
+        registry,
+        () -> {
+          ingestion.close();
+          log.close();
+          store.close();
+        });
   }
 
   private static Ingestion.Response send(Ingestion ingestion) {
-    byte[] body = "{\"batch\":[{\"type\":\"track\",\"event\":\"E\",\"userId\":\"u\"}]}".getBytes(StandardCharsets.UTF_8);
-    return ingestion.handle(new Ingestion.Request("/v1/batch", Optional.of(KEY), Optional.empty(),
-        new ByteArrayInputStream(body), "127.0.0.1", Optional.empty(), false, Optional.empty()));
+    byte[] body =
+        "{\"batch\":[{\"type\":\"track\",\"event\":\"E\",\"userId\":\"u\"}]}"
+            .getBytes(StandardCharsets.UTF_8);
+    return ingestion.handle(
+        new Ingestion.Request(
+            "/v1/batch",
+            Optional.of(KEY),
+            Optional.empty(),
+            new ByteArrayInputStream(body),
+            "127.0.0.1",
+            Optional.empty(),
+            false,
+            Optional.empty()));
   }
 
   private static double throttled(SimpleMeterRegistry r) {
@@ -61,7 +84,8 @@ class BackpressureTest {
     AtomicLong lag = new AtomicLong(100 * MB);
     Setup s = setup(MB, lag);
     try (AutoCloseable ignored = s.resources()) {
-      CompletableFuture<Ingestion.Response> r = CompletableFuture.supplyAsync(() -> send(s.ingestion()));
+      CompletableFuture<Ingestion.Response> r =
+          CompletableFuture.supplyAsync(() -> send(s.ingestion()));
       Thread.sleep(300);
       assertThat(r).as("held back while the loader is behind").isNotDone();
       lag.set(0);
@@ -77,7 +101,9 @@ class BackpressureTest {
     try (AutoCloseable ignored = s.resources()) {
       long start = System.nanoTime();
       Ingestion.Response r = send(s.ingestion());
-      assertThat(r.status()).as("accepted, never refused for lag: the log is the buffer").isEqualTo(200);
+      assertThat(r.status())
+          .as("accepted, never refused for lag: the log is the buffer")
+          .isEqualTo(200);
       assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Ingestion.MAX_THROTTLE_NANOS);
       assertThat(throttled(s.registry())).isEqualTo(1.0);
     }

@@ -38,14 +38,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile and broken requests against a real server: each gets the right 4xx and a JSON body
- * whose message names the field or limit, while valid traffic from another client keeps being
+ * Hostile and broken requests against a real server: each gets the right 4xx and a JSON body whose
+ * message names the field or limit, while valid traffic from another client keeps being
  * acknowledged and every acknowledged event is stored exactly once.
  */
 class BadInputIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] KEY = {"X-Write-Key", TestServer.KEY};
-  private static final String[] GZIP_KEY = {"X-Write-Key", TestServer.KEY, "Content-Encoding", "gzip"};
+  private static final String[] GZIP_KEY = {
+    "X-Write-Key", TestServer.KEY, "Content-Encoding", "gzip"
+  };
 
   static TestServer server;
   static SteadyTraffic traffic;
@@ -74,7 +76,8 @@ class BadInputIT {
     server.awaitLoaded();
     Map<String, Long> stored = new HashMap<>();
     for (List<Object> row :
-        server.query("SELECT event_id, count(*) FROM events WHERE event = 'Steady' GROUP BY event_id")) {
+        server.query(
+            "SELECT event_id, count(*) FROM events WHERE event = 'Steady' GROUP BY event_id")) {
       stored.put((String) row.get(0), ((Number) row.get(1)).longValue());
     }
     assertThat(acked).as("acknowledged steady events").isNotEmpty();
@@ -88,15 +91,27 @@ class BadInputIT {
   @Test
   void malformedJson() {
     assertBadRequest(track("{\"userId\":\"u1\",\"event\": }"), "malformed JSON at line 1, column");
-    assertBadRequest(track("{userId: \"u1\", \"event\": \"Bad Malformed\"}"), "malformed JSON", "field name");
+    assertBadRequest(
+        track("{userId: \"u1\", \"event\": \"Bad Malformed\"}"), "malformed JSON", "field name");
     assertBadRequest(track("{\"userId\":\"u1\",\"event\":\"Bad Malformed\",}"), "malformed JSON");
-    assertBadRequest(track("{\"userId\":\"u1\",\"event\":\"Bad Malformed\",\"properties\":{\"n\":NaN}}"), "malformed JSON", "NaN");
+    assertBadRequest(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Malformed\",\"properties\":{\"n\":NaN}}"),
+        "malformed JSON",
+        "NaN");
     assertBadRequest(track("not json at all"), "malformed JSON");
-    assertBadRequest(track("{\"userId\":\"u1\",\n\"event\":\"Bad Malformed\"\n\"x\":1}"), "malformed JSON at line 3");
-    byte[] badUtf8 = concat("{\"userId\":\"u1\",\"event\":\"Bad ".getBytes(UTF_8), new byte[] {(byte) 0xC3, 0x28},
-        "\"}".getBytes(UTF_8));
-    assertBadRequest(call(() -> server.postBytes("/v1/track", badUtf8, KEY)), "malformed JSON", "UTF-8");
-    assertBadRequest(batch("{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Malformed\"} {}]}"),
+    assertBadRequest(
+        track("{\"userId\":\"u1\",\n\"event\":\"Bad Malformed\"\n\"x\":1}"),
+        "malformed JSON at line 3");
+    byte[] badUtf8 =
+        concat(
+            "{\"userId\":\"u1\",\"event\":\"Bad ".getBytes(UTF_8),
+            new byte[] {(byte) 0xC3, 0x28},
+            "\"}".getBytes(UTF_8));
+    assertBadRequest(
+        call(() -> server.postBytes("/v1/track", badUtf8, KEY)), "malformed JSON", "UTF-8");
+    assertBadRequest(
+        batch(
+            "{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Malformed\"} {}]}"),
         "malformed JSON");
     assertBadRequest(track(""), "request body is empty");
     assertNothingStored("Bad Malformed");
@@ -104,33 +119,55 @@ class BadInputIT {
 
   @Test
   void truncatedJson() {
-    assertBadRequest(track("{\"userId\":\"u1\",\"event\":\"Bad Trunc"), "malformed JSON", "end-of-input");
-    assertBadRequest(track("{\"userId\":\"u1\",\"event\":\"Bad Truncated\","), "malformed JSON", "end-of-input");
-    assertBadRequest(batch("{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Truncated\"},"),
-        "malformed JSON", "end-of-input");
-    assertBadRequest(batch("{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Truncated\"}]"),
-        "malformed JSON", "end-of-input");
-    assertBadRequest(batch("{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Trun"), "malformed JSON",
+    assertBadRequest(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Trunc"), "malformed JSON", "end-of-input");
+    assertBadRequest(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Truncated\","), "malformed JSON", "end-of-input");
+    assertBadRequest(
+        batch("{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Truncated\"},"),
+        "malformed JSON",
+        "end-of-input");
+    assertBadRequest(
+        batch("{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Truncated\"}]"),
+        "malformed JSON",
+        "end-of-input");
+    assertBadRequest(
+        batch("{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Trun"),
+        "malformed JSON",
         "end-of-input");
     assertNothingStored("Bad Truncated");
   }
 
   @Test
   void bodyCutShortByTheClient() throws IOException {
-    String head = "POST /v1/track HTTP/1.1\r\nHost: localhost\r\nX-Write-Key: " + TestServer.KEY + "\r\n";
+    String head =
+        "POST /v1/track HTTP/1.1\r\nHost: localhost\r\nX-Write-Key: " + TestServer.KEY + "\r\n";
     String part = "{\"userId\":\"u1\",\"event\":\"Bad Cut\"";
     String fixed = rawExchange(head + "Content-Length: 200\r\n\r\n" + part);
-    String chunked = rawExchange(head + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(part.length()) + "\r\n"
-        + part + "\r\n");
-    String badChunk = rawExchange(head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + part + "\r\n0\r\n\r\n");
+    String chunked =
+        rawExchange(
+            head
+                + "Transfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(part.length())
+                + "\r\n"
+                + part
+                + "\r\n");
+    String badChunk =
+        rawExchange(head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + part + "\r\n0\r\n\r\n");
     for (String res : List.of(fixed, chunked, badChunk)) {
-      assertThat(res).startsWith("HTTP/1.1 400").contains("Content-Type: application/json")
-          .contains("\"code\":\"invalid_request\"").contains("body ended early");
+      assertThat(res)
+          .startsWith("HTTP/1.1 400")
+          .contains("Content-Type: application/json")
+          .contains("\"code\":\"invalid_request\"")
+          .contains("body ended early");
     }
     assertNothingStored("Bad Cut");
   }
 
-  /** Sends raw bytes and half-closes, as a client that dies mid-request does; returns all it gets back. */
+  /**
+   * Sends raw bytes and half-closes, as a client that dies mid-request does; returns all it gets
+   * back.
+   */
   private static String rawExchange(String request) throws IOException {
     int before = traffic.ackCount();
     try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
@@ -146,91 +183,151 @@ class BadInputIT {
 
   @Test
   void overlongFieldName() {
-    assertBadRequest(track("{\"userId\":\"u1\",\"event\":\"Bad Name\",\"properties\":{\"" + "n".repeat(1001) + "\":1}}"),
-        "max field name length 1000 characters", "Name length (1001)");
+    assertBadRequest(
+        track(
+            "{\"userId\":\"u1\",\"event\":\"Bad Name\",\"properties\":{\""
+                + "n".repeat(1001)
+                + "\":1}}"),
+        "max field name length 1000 characters",
+        "Name length (1001)");
     assertNothingStored("Bad Name");
   }
 
   @Test
   void trailingGarbage() {
-    assertBadRequest(track("{\"userId\":\"u1\",\"event\":\"Bad Trailing\"} garbage"), "malformed JSON");
+    assertBadRequest(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Trailing\"} garbage"), "malformed JSON");
     assertBadRequest(track("{\"userId\":\"u1\",\"event\":\"Bad Trailing\"}}"), "malformed JSON");
-    assertBadRequest(track("{\"userId\":\"u1\",\"event\":\"Bad Trailing\"}{\"userId\":\"u2\"}"),
+    assertBadRequest(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Trailing\"}{\"userId\":\"u2\"}"),
         "unexpected content after the JSON value");
-    assertBadRequest(track("{\"userId\":\"u1\",\"event\":\"Bad Trailing\"} 42"), "unexpected content after the JSON value");
-    assertBadRequest(batch("{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Trailing\"}]}]"),
+    assertBadRequest(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Trailing\"} 42"),
+        "unexpected content after the JSON value");
+    assertBadRequest(
+        batch("{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Trailing\"}]}]"),
         "malformed JSON");
     assertNothingStored("Bad Trailing");
   }
 
   @Test
   void wrongTopLevelTypes() {
-    assertBadRequest(track("[{\"userId\":\"u1\",\"event\":\"Bad Top\"}]"), "must be a JSON object, found an array");
+    assertBadRequest(
+        track("[{\"userId\":\"u1\",\"event\":\"Bad Top\"}]"),
+        "must be a JSON object, found an array");
     assertBadRequest(track("\"Bad Top\""), "must be a JSON object, found a string");
     assertBadRequest(track("42"), "must be a JSON object, found a number");
     assertBadRequest(track("null"), "must be a JSON object, found null");
-    assertBadRequest(batch("[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Top\"}]"),
+    assertBadRequest(
+        batch("[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Top\"}]"),
         "must be a JSON object, found an array");
-    assertBadRequest(batch("{\"batch\":{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Top\"}}"),
+    assertBadRequest(
+        batch("{\"batch\":{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Top\"}}"),
         "'batch' must be an array, found an object");
     assertBadRequest(batch("{\"batch\":\"Bad Top\"}"), "'batch' must be an array, found a string");
     assertBadRequest(batch("{\"batch\":null}"), "'batch' must be an array, found null");
     assertBadRequest(batch("{\"events\":[]}"), "no 'batch' array");
-    assertBadRequest(call(() -> server.post("/v1/events/ingest", "{\"events\":7}", KEY)),
+    assertBadRequest(
+        call(() -> server.post("/v1/events/ingest", "{\"events\":7}", KEY)),
         "'events' must be an array, found a number");
     HttpResponse<String> notObjects = batch("{\"batch\":[1,\"two\",[3]]}");
     assertThat(notObjects.statusCode()).isEqualTo(400);
-    assertThat(reasons(notObjects)).containsExactly(
-        Map.entry(0, "not_an_object"), Map.entry(1, "not_an_object"), Map.entry(2, "not_an_object"));
+    assertThat(reasons(notObjects))
+        .containsExactly(
+            Map.entry(0, "not_an_object"),
+            Map.entry(1, "not_an_object"),
+            Map.entry(2, "not_an_object"));
     assertNothingStored("Bad Top");
   }
 
   @Test
   void wrongFieldTypes() {
-    assertRejected(track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"properties\":\"plan=pro\"}"),
-        "invalid_field", "'properties' must be an object");
-    assertRejected(track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"context\":[1,2]}"),
-        "invalid_field", "'context' must be an object");
-    assertRejected(call(() -> server.post("/v1/identify", "{\"userId\":\"u1\",\"traits\":true}", KEY)),
-        "invalid_field", "'traits' must be an object");
-    assertRejected(track("{\"userId\":{\"id\":\"u1\"},\"event\":\"Bad Field\"}"),
-        "invalid_field", "'userId' must be a string or a number, found an object");
-    assertRejected(track("{\"userId\":{\"id\":\"u1\"},\"anonymousId\":\"a1\",\"event\":\"Bad Field\"}"),
-        "invalid_field", "'userId' must be a string or a number, found an object");
-    assertRejected(track("{\"userId\":\"u1\",\"anonymousId\":[\"a1\"],\"event\":\"Bad Field\"}"),
-        "invalid_field", "'anonymousId' must be a string or a number, found an array");
-    assertRejected(track("{\"userId\":\"u1\",\"event\":{\"name\":\"Bad Field\"}}"),
-        "invalid_field", "'event' must be a string or a number, found an object");
-    assertRejected(track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"messageId\":{\"id\":1}}"),
-        "invalid_field", "'messageId' must be a string or a number, found an object");
-    assertRejected(track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"timestamp\":\"yesterday\"}"),
-        "invalid_timestamp", "'timestamp' is not an ISO-8601 date-time: 'yesterday'");
-    assertRejected(track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"timestamp\":\"2024-13-45T99:00:00Z\"}"),
-        "invalid_timestamp", "'timestamp' is not an ISO-8601 date-time");
-    assertRejected(track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"timestamp\":{\"at\":1}}"),
-        "invalid_timestamp", "'timestamp' must be an ISO-8601 string");
-    assertRejected(track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"sentAt\":true}"),
-        "invalid_timestamp", "'sentAt' must be an ISO-8601 string");
-    assertRejected(track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"originalTimestamp\":\"2024-01-01\"}"),
-        "invalid_timestamp", "'originalTimestamp' is not an ISO-8601 date-time");
-    assertRejected(batch("{\"sentAt\":\"soon\",\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Field\"}]}"),
-        "invalid_timestamp", "'sentAt' is not an ISO-8601 date-time: 'soon'");
-    assertRejected(batch("{\"batch\":[{\"type\":\"click\",\"userId\":\"u1\",\"event\":\"Bad Field\"}]}"),
-        "invalid_type", "type must be one of");
+    assertRejected(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"properties\":\"plan=pro\"}"),
+        "invalid_field",
+        "'properties' must be an object");
+    assertRejected(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"context\":[1,2]}"),
+        "invalid_field",
+        "'context' must be an object");
+    assertRejected(
+        call(() -> server.post("/v1/identify", "{\"userId\":\"u1\",\"traits\":true}", KEY)),
+        "invalid_field",
+        "'traits' must be an object");
+    assertRejected(
+        track("{\"userId\":{\"id\":\"u1\"},\"event\":\"Bad Field\"}"),
+        "invalid_field",
+        "'userId' must be a string or a number, found an object");
+    assertRejected(
+        track("{\"userId\":{\"id\":\"u1\"},\"anonymousId\":\"a1\",\"event\":\"Bad Field\"}"),
+        "invalid_field",
+        "'userId' must be a string or a number, found an object");
+    assertRejected(
+        track("{\"userId\":\"u1\",\"anonymousId\":[\"a1\"],\"event\":\"Bad Field\"}"),
+        "invalid_field",
+        "'anonymousId' must be a string or a number, found an array");
+    assertRejected(
+        track("{\"userId\":\"u1\",\"event\":{\"name\":\"Bad Field\"}}"),
+        "invalid_field",
+        "'event' must be a string or a number, found an object");
+    assertRejected(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"messageId\":{\"id\":1}}"),
+        "invalid_field",
+        "'messageId' must be a string or a number, found an object");
+    assertRejected(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"timestamp\":\"yesterday\"}"),
+        "invalid_timestamp",
+        "'timestamp' is not an ISO-8601 date-time: 'yesterday'");
+    assertRejected(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"timestamp\":\"2024-13-45T99:00:00Z\"}"),
+        "invalid_timestamp",
+        "'timestamp' is not an ISO-8601 date-time");
+    assertRejected(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"timestamp\":{\"at\":1}}"),
+        "invalid_timestamp",
+        "'timestamp' must be an ISO-8601 string");
+    assertRejected(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"sentAt\":true}"),
+        "invalid_timestamp",
+        "'sentAt' must be an ISO-8601 string");
+    assertRejected(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Field\",\"originalTimestamp\":\"2024-01-01\"}"),
+        "invalid_timestamp",
+        "'originalTimestamp' is not an ISO-8601 date-time");
+    assertRejected(
+        batch(
+            "{\"sentAt\":\"soon\",\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Field\"}]}"),
+        "invalid_timestamp",
+        "'sentAt' is not an ISO-8601 date-time: 'soon'");
+    assertRejected(
+        batch("{\"batch\":[{\"type\":\"click\",\"userId\":\"u1\",\"event\":\"Bad Field\"}]}"),
+        "invalid_type",
+        "type must be one of");
     assertNothingStored("Bad Field");
   }
 
   @Test
   void timestampsOutsideTheRepresentableRangeAreRejected() {
     for (String ts :
-        List.of("\"-999999999-01-01T00:00:00Z\"", "\"+999999999-12-31T23:59:59Z\"", "-9223372036854775808",
-            "9223372036854775807", "123456789012345678901234567890")) {
-      assertRejected(track("{\"userId\":\"u1\",\"event\":\"Bad Time\",\"timestamp\":" + ts + "}"),
-          "invalid_timestamp", "'timestamp'", "range");
+        List.of(
+            "\"-999999999-01-01T00:00:00Z\"",
+            "\"+999999999-12-31T23:59:59Z\"",
+            "-9223372036854775808",
+            "9223372036854775807",
+            "123456789012345678901234567890")) {
+      assertRejected(
+          track("{\"userId\":\"u1\",\"event\":\"Bad Time\",\"timestamp\":" + ts + "}"),
+          "invalid_timestamp",
+          "'timestamp'",
+          "range");
     }
-    assertRejected(track("{\"userId\":\"u1\",\"event\":\"Bad Time\",\"sentAt\":\"-999999999-01-01T00:00:00Z\","
-            + "\"timestamp\":\"2024-01-01T00:00:00Z\"}"),
-        "invalid_timestamp", "'sentAt'", "range");
+    assertRejected(
+        track(
+            "{\"userId\":\"u1\",\"event\":\"Bad Time\",\"sentAt\":\"-999999999-01-01T00:00:00Z\","
+                + "\"timestamp\":\"2024-01-01T00:00:00Z\"}"),
+        "invalid_timestamp",
+        "'sentAt'",
+        "range");
     assertNothingStored("Bad Time");
   }
 
@@ -239,12 +336,18 @@ class BadInputIT {
     String arrays = "[".repeat(10_000) + "]".repeat(10_000);
     String objects = "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000);
     for (String deep : List.of(arrays, objects)) {
-      assertBadRequest(track("{\"userId\":\"u1\",\"event\":\"Bad Deep\",\"properties\":{\"x\":" + deep + "}}"),
+      assertBadRequest(
+          track("{\"userId\":\"u1\",\"event\":\"Bad Deep\",\"properties\":{\"x\":" + deep + "}}"),
           "max nesting depth 64");
-      assertBadRequest(batch("{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Deep\",\"properties\":"
-          + deep + "}]}"), "max nesting depth 64");
+      assertBadRequest(
+          batch(
+              "{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Deep\",\"properties\":"
+                  + deep
+                  + "}]}"),
+          "max nesting depth 64");
       assertBadRequest(batch("{\"context\":" + deep + ",\"batch\":[]}"), "max nesting depth 64");
-      assertBadRequest(call(() -> server.post("/v1/events/ingest", deep, KEY)), "max nesting depth 64");
+      assertBadRequest(
+          call(() -> server.post("/v1/events/ingest", deep, KEY)), "max nesting depth 64");
     }
     assertBadRequest(track(arrays), "must be a JSON object, found an array");
     assertBadRequest(track(objects), "max nesting depth 64");
@@ -254,46 +357,77 @@ class BadInputIT {
   @Test
   void hugeNumbers() {
     String digits = "9".repeat(100_000);
-    assertBadRequest(track("{\"userId\":\"u1\",\"event\":\"Bad Number\",\"properties\":{\"n\":" + digits + "}}"),
+    assertBadRequest(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Number\",\"properties\":{\"n\":" + digits + "}}"),
         "max number length 100");
-    assertBadRequest(track("{\"userId\":\"u1\",\"event\":\"Bad Number\",\"properties\":{\"n\":0." + digits + "}}"),
+    assertBadRequest(
+        track(
+            "{\"userId\":\"u1\",\"event\":\"Bad Number\",\"properties\":{\"n\":0." + digits + "}}"),
         "max number length 100");
-    assertBadRequest(track("{\"userId\":\"u1\",\"event\":\"Bad Number\",\"timestamp\":" + digits + "}"),
+    assertBadRequest(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Number\",\"timestamp\":" + digits + "}"),
         "max number length 100");
-    assertBadRequest(batch("{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Number\",\"properties\":{\"n\":-"
-        + digits + "}}]}"), "max number length 100");
-    assertRejected(track("{\"userId\":\"u1\",\"event\":\"Bad Number\",\"properties\":{\"n\":1e999999}}"),
-        "invalid_number", "'properties' holds a number outside the range of a double");
-    assertRejected(track("{\"userId\":\"u1\",\"event\":\"Bad Number\",\"properties\":{\"a\":[1,{\"n\":-1e999999}]}}"),
-        "invalid_number", "'properties' holds a number outside the range of a double");
-    assertRejected(call(() -> server.post("/v1/identify", "{\"userId\":\"u1\",\"traits\":{\"n\":1E400}}", KEY)),
-        "invalid_number", "'traits' holds a number");
-    assertRejected(batch("{\"context\":{\"n\":1e999999},\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Number\"}]}"),
-        "invalid_number", "'context' holds a number outside the range of a double");
+    assertBadRequest(
+        batch(
+            "{\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Number\",\"properties\":{\"n\":-"
+                + digits
+                + "}}]}"),
+        "max number length 100");
+    assertRejected(
+        track("{\"userId\":\"u1\",\"event\":\"Bad Number\",\"properties\":{\"n\":1e999999}}"),
+        "invalid_number",
+        "'properties' holds a number outside the range of a double");
+    assertRejected(
+        track(
+            "{\"userId\":\"u1\",\"event\":\"Bad Number\",\"properties\":{\"a\":[1,{\"n\":-1e999999}]}}"),
+        "invalid_number",
+        "'properties' holds a number outside the range of a double");
+    assertRejected(
+        call(
+            () -> server.post("/v1/identify", "{\"userId\":\"u1\",\"traits\":{\"n\":1E400}}", KEY)),
+        "invalid_number",
+        "'traits' holds a number");
+    assertRejected(
+        batch(
+            "{\"context\":{\"n\":1e999999},\"batch\":[{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Bad Number\"}]}"),
+        "invalid_number",
+        "'context' holds a number outside the range of a double");
     assertNothingStored("Bad Number");
   }
 
   @Test
   void oversizedEventOnTrackIs413() {
-    String big = "{\"userId\":\"u1\",\"event\":\"Bad Big\",\"properties\":{\"blob\":\"" + "x".repeat(33 * 1024) + "\"}}";
+    String big =
+        "{\"userId\":\"u1\",\"event\":\"Bad Big\",\"properties\":{\"blob\":\""
+            + "x".repeat(33 * 1024)
+            + "\"}}";
     HttpResponse<String> res = track(big);
-    assertError(res, 413, "too_large", "the limit is 32768 bytes per event", "CAUSALITY_MAX_EVENT_BYTES");
+    assertError(
+        res, 413, "too_large", "the limit is 32768 bytes per event", "CAUSALITY_MAX_EVENT_BYTES");
     assertNothingStored("Bad Big");
   }
 
   @Test
   void oversizedEventInBatchIsRejectedAndTheRestStored() {
-    String big = item("track", "u1", "Big Batch Item", "big-1").replace("}", ",\"properties\":{\"blob\":\""
-        + "x".repeat(33 * 1024) + "\"}}");
-    String body = "{\"batch\":[" + item("track", "u1", "Small Before", "small-before") + "," + big + ","
-        + item("track", "u2", "Small After", "small-after") + "]}";
+    String big =
+        item("track", "u1", "Big Batch Item", "big-1")
+            .replace("}", ",\"properties\":{\"blob\":\"" + "x".repeat(33 * 1024) + "\"}}");
+    String body =
+        "{\"batch\":["
+            + item("track", "u1", "Small Before", "small-before")
+            + ","
+            + big
+            + ","
+            + item("track", "u2", "Small After", "small-after")
+            + "]}";
     HttpResponse<String> res = batch(body);
     assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
     JsonNode json = json(res);
     assertThat(json.path("success").asBoolean()).isTrue();
     assertThat(json.path("accepted").asInt()).isEqualTo(2);
     assertThat(reasons(res)).containsExactly(Map.entry(1, "event_too_large"));
-    assertThat(json.path("rejected").get(0).path("message").asText()).contains("the limit is 32768 bytes per event");
+    assertThat(json.path("rejected").get(0).path("message").asText())
+        .contains("the limit is 32768 bytes per event");
     assertThat(storedIds("event IN ('Small Before', 'Big Batch Item', 'Small After')"))
         .containsExactlyInAnyOrder("small-before", "small-after");
   }
@@ -305,9 +439,16 @@ class BadInputIT {
     assertError(batch(body), 413, "too_large", "exceeds 5242880 bytes", "max request size");
     byte[] gz = gzip(body.getBytes(UTF_8));
     assertThat(gz.length).isLessThan(1024 * 1024);
-    assertError(call(() -> server.postBytes("/v1/batch", gz, GZIP_KEY)), 413, "too_large",
-        "exceeds 5242880 bytes after decompression", "max request size");
-    assertError(call(() -> server.postBytes("/v1/batch", gz, KEY)), 413, "too_large",
+    assertError(
+        call(() -> server.postBytes("/v1/batch", gz, GZIP_KEY)),
+        413,
+        "too_large",
+        "exceeds 5242880 bytes after decompression",
+        "max request size");
+    assertError(
+        call(() -> server.postBytes("/v1/batch", gz, KEY)),
+        413,
+        "too_large",
         "after decompression");
     assertNothingStored("Bad Huge Request");
   }
@@ -317,20 +458,37 @@ class BadInputIT {
     byte[] bomb = spacesGzipBomb(1024);
     assertThat(bomb.length).isBetween(1_000_000, 1_100_000);
     HttpResponse<String> res = call(() -> server.postBytes("/v1/batch", bomb, GZIP_KEY));
-    assertError(res, 413, "too_large", "exceeds 5242880 bytes after decompression", "CAUSALITY_MAX_REQUEST_BYTES");
-    assertError(call(() -> server.postBytes("/v1/batch", bomb, KEY)), 413, "too_large",
+    assertError(
+        res,
+        413,
+        "too_large",
+        "exceeds 5242880 bytes after decompression",
+        "CAUSALITY_MAX_REQUEST_BYTES");
+    assertError(
+        call(() -> server.postBytes("/v1/batch", bomb, KEY)),
+        413,
+        "too_large",
         "after decompression");
   }
 
   @Test
   void invalidGzipIs400() {
-    byte[] valid = gzip(("{\"userId\":\"u1\",\"event\":\"Bad Gzip\",\"properties\":{\"s\":\"" + "y".repeat(2000) + "\"}}")
-        .getBytes(UTF_8));
-    assertBadRequest(call(() -> server.post("/v1/track", "{\"userId\":\"u1\",\"event\":\"Bad Gzip\"}", GZIP_KEY)),
+    byte[] valid =
+        gzip(
+            ("{\"userId\":\"u1\",\"event\":\"Bad Gzip\",\"properties\":{\"s\":\""
+                    + "y".repeat(2000)
+                    + "\"}}")
+                .getBytes(UTF_8));
+    assertBadRequest(
+        call(
+            () -> server.post("/v1/track", "{\"userId\":\"u1\",\"event\":\"Bad Gzip\"}", GZIP_KEY)),
         "not valid gzip");
-    assertBadRequest(call(() -> server.postBytes("/v1/track", new byte[] {0x1f, (byte) 0x8b, 1, 2, 3, 4, 5}, KEY)),
+    assertBadRequest(
+        call(() ->
+            server.postBytes("/v1/track", new byte[] {0x1f, (byte) 0x8b, 1, 2, 3, 4, 5}, KEY)),
         "gzip");
-    assertBadRequest(call(() -> server.postBytes("/v1/track", Arrays.copyOf(valid, valid.length / 2), KEY)),
+    assertBadRequest(
+        call(() -> server.postBytes("/v1/track", Arrays.copyOf(valid, valid.length / 2), KEY)),
         "truncated gzip");
     byte[] corrupt = valid.clone();
     for (int i = 20; i < corrupt.length - 8; i += 7) {
@@ -353,82 +511,136 @@ class BadInputIT {
     String atLimit = bigBatch(2_500, 10, "At Limit");
     HttpResponse<String> ok = batch(atLimit);
     assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
-    assertThat(server.scalar("SELECT count(DISTINCT event_id) FROM events WHERE event = 'At Limit'")).isEqualTo(2500L);
+    assertThat(
+            server.scalar("SELECT count(DISTINCT event_id) FROM events WHERE event = 'At Limit'"))
+        .isEqualTo(2500L);
   }
 
   @Test
   void missingUnknownAndRevokedKeysAre401() {
     String body = "{\"userId\":\"u1\",\"event\":\"Bad Key\"}";
     assertError(call(() -> server.post("/v1/track", body)), 401, "unauthorized", "no write key");
-    assertError(call(() -> server.post("/v1/track", body, "X-Write-Key", "no_such_key_0123456789")), 401,
-        "unauthorized", "write key is unknown or revoked");
-    assertError(call(() -> server.post("/v1/track", body, "Authorization", "Basic !!not-base64!!")), 401,
-        "unauthorized", "write key");
-    assertError(call(() -> server.post("/v1/batch", "{\"writeKey\":\"no_such_key_0123456789\",\"batch\":["
-        + item("track", "u1", "Bad Key", "bad-key-1") + "]}")), 401, "unauthorized", "unknown or revoked");
+    assertError(
+        call(() -> server.post("/v1/track", body, "X-Write-Key", "no_such_key_0123456789")),
+        401,
+        "unauthorized",
+        "write key is unknown or revoked");
+    assertError(
+        call(() -> server.post("/v1/track", body, "Authorization", "Basic !!not-base64!!")),
+        401,
+        "unauthorized",
+        "write key");
+    assertError(
+        call(() ->
+            server.post(
+                "/v1/batch",
+                "{\"writeKey\":\"no_such_key_0123456789\",\"batch\":["
+                    + item("track", "u1", "Bad Key", "bad-key-1")
+                    + "]}")),
+        401,
+        "unauthorized",
+        "unknown or revoked");
 
-    CreatedKey key = server.server().projects().createKey("default", "bad-input-test", OptionalInt.empty(),
-        Optional.of("revoked_key_0123456789abcdef"));
-    HttpResponse<String> before = server.post("/v1/track", "{\"userId\":\"u1\",\"event\":\"Before Revoke\"}",
-        "X-Write-Key", key.secret());
+    CreatedKey key =
+        server
+            .server()
+            .projects()
+            .createKey(
+                "default",
+                "bad-input-test",
+                OptionalInt.empty(),
+                Optional.of("revoked_key_0123456789abcdef"));
+    HttpResponse<String> before =
+        server.post(
+            "/v1/track",
+            "{\"userId\":\"u1\",\"event\":\"Before Revoke\"}",
+            "X-Write-Key",
+            key.secret());
     assertThat(before.statusCode()).as(before.body()).isEqualTo(200);
     assertThat(server.server().projects().revokeKey(key.key().id())).isTrue();
-    assertError(call(() -> server.post("/v1/track", body, "X-Write-Key", key.secret())), 401, "unauthorized",
+    assertError(
+        call(() -> server.post("/v1/track", body, "X-Write-Key", key.secret())),
+        401,
+        "unauthorized",
         "unknown or revoked");
-    assertError(call(() -> server.post("/v1/track?writeKey=" + key.secret(), body)), 401, "unauthorized",
+    assertError(
+        call(() -> server.post("/v1/track?writeKey=" + key.secret(), body)),
+        401,
+        "unauthorized",
         "unknown or revoked");
 
-    HttpResponse<String> itemKey = batch("{\"batch\":[" + item("track", "u1", "Bad Key", "bad-key-2")
-        .replace("}", ",\"writeKey\":\"" + key.secret() + "\"}") + "," + item("track", "u1", "Good Key", "good-key-1") + "]}");
+    HttpResponse<String> itemKey =
+        batch(
+            "{\"batch\":["
+                + item("track", "u1", "Bad Key", "bad-key-2")
+                    .replace("}", ",\"writeKey\":\"" + key.secret() + "\"}")
+                + ","
+                + item("track", "u1", "Good Key", "good-key-1")
+                + "]}");
     assertThat(itemKey.statusCode()).as(itemKey.body()).isEqualTo(200);
     assertThat(reasons(itemKey)).containsExactly(Map.entry(0, "invalid_write_key"));
     assertNothingStored("Bad Key");
-    assertThat(server.scalar("SELECT count(*) FROM events WHERE event IN ('Before Revoke', 'Good Key')")).isEqualTo(2L);
+    assertThat(
+            server.scalar(
+                "SELECT count(*) FROM events WHERE event IN ('Before Revoke', 'Good Key')"))
+        .isEqualTo(2L);
   }
 
   @Test
   void partlyInvalidBatchStoresTheValidItemsOnceAndCountsRejections() {
     Map<String, Double> before = rejectionMetrics();
-    String body = "{\"batch\":["
-        + item("track", "u1", "Mixed Valid", "mixed-ok-1") + ","
-        + "{\"type\":\"track\",\"event\":\"Mixed No Id\",\"messageId\":\"mixed-bad-1\"},"
-        + "{\"type\":\"track\",\"userId\":\"\",\"anonymousId\":null,\"event\":\"Mixed No Id\",\"messageId\":\"mixed-bad-2\"},"
-        + "{\"type\":\"track\",\"userId\":\"u1\",\"messageId\":\"mixed-bad-3\"},"
-        + "{\"type\":\"group\",\"userId\":\"u1\",\"messageId\":\"mixed-bad-4\"},"
-        + "{\"type\":\"alias\",\"userId\":\"u1\",\"messageId\":\"mixed-bad-5\"},"
-        + "{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Mixed Long Id\",\"messageId\":\"" + "m".repeat(101) + "\"},"
-        + "{\"type\":\"identify\",\"userId\":\"\",\"anonymousId\":\"a1\",\"messageId\":\"mixed-ok-2\"},"
-        + "{\"type\":\"group\",\"userId\":\"u1\",\"groupId\":\"g1\",\"messageId\":\"mixed-ok-3\"},"
-        + "{\"type\":\"alias\",\"userId\":\"u1\",\"previousId\":\"a1\",\"messageId\":\"mixed-ok-4\"},"
-        + "{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Mixed Max Id\",\"messageId\":\"" + "k".repeat(100) + "\"}"
-        + "]}";
+    String body =
+        "{\"batch\":["
+            + item("track", "u1", "Mixed Valid", "mixed-ok-1")
+            + ","
+            + "{\"type\":\"track\",\"event\":\"Mixed No Id\",\"messageId\":\"mixed-bad-1\"},"
+            + "{\"type\":\"track\",\"userId\":\"\",\"anonymousId\":null,\"event\":\"Mixed No Id\",\"messageId\":\"mixed-bad-2\"},"
+            + "{\"type\":\"track\",\"userId\":\"u1\",\"messageId\":\"mixed-bad-3\"},"
+            + "{\"type\":\"group\",\"userId\":\"u1\",\"messageId\":\"mixed-bad-4\"},"
+            + "{\"type\":\"alias\",\"userId\":\"u1\",\"messageId\":\"mixed-bad-5\"},"
+            + "{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Mixed Long Id\",\"messageId\":\""
+            + "m".repeat(101)
+            + "\"},"
+            + "{\"type\":\"identify\",\"userId\":\"\",\"anonymousId\":\"a1\",\"messageId\":\"mixed-ok-2\"},"
+            + "{\"type\":\"group\",\"userId\":\"u1\",\"groupId\":\"g1\",\"messageId\":\"mixed-ok-3\"},"
+            + "{\"type\":\"alias\",\"userId\":\"u1\",\"previousId\":\"a1\",\"messageId\":\"mixed-ok-4\"},"
+            + "{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Mixed Max Id\",\"messageId\":\""
+            + "k".repeat(100)
+            + "\"}"
+            + "]}";
     HttpResponse<String> res = batch(body);
     assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
-    assertThat(res.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
+    assertThat(res.headers().firstValue("Content-Type"))
+        .get()
+        .asString()
+        .startsWith("application/json");
     JsonNode json = json(res);
     assertThat(json.path("success").asBoolean()).isTrue();
     assertThat(json.path("accepted").asInt()).isEqualTo(5);
-    assertThat(reasons(res)).containsExactly(
-        Map.entry(1, "missing_identity"),
-        Map.entry(2, "missing_identity"),
-        Map.entry(3, "missing_event"),
-        Map.entry(4, "missing_group_id"),
-        Map.entry(5, "missing_previous_id"),
-        Map.entry(6, "message_id_too_long"));
+    assertThat(reasons(res))
+        .containsExactly(
+            Map.entry(1, "missing_identity"),
+            Map.entry(2, "missing_identity"),
+            Map.entry(3, "missing_event"),
+            Map.entry(4, "missing_group_id"),
+            Map.entry(5, "missing_previous_id"),
+            Map.entry(6, "message_id_too_long"));
     List<String> messages = new ArrayList<>();
     json.path("rejected").forEach(r -> messages.add(r.path("message").asText()));
-    assertThat(messages).containsExactly(
-        "item 1 has neither userId nor anonymousId",
-        "item 2 has neither userId nor anonymousId",
-        "a track call needs a non-empty 'event'",
-        "a group call needs a 'groupId'",
-        "an alias call needs a 'previousId'",
-        "messageId is 101 characters; the limit is 100");
+    assertThat(messages)
+        .containsExactly(
+            "item 1 has neither userId nor anonymousId",
+            "item 2 has neither userId nor anonymousId",
+            "a track call needs a non-empty 'event'",
+            "a group call needs a 'groupId'",
+            "an alias call needs a 'previousId'",
+            "messageId is 101 characters; the limit is 100");
 
     HttpResponse<String> retry = batch(body);
     assertThat(retry.statusCode()).isEqualTo(200);
     assertThat(storedIds("event_id LIKE 'mixed-%' OR event LIKE 'Mixed%'"))
-        .containsExactlyInAnyOrder("mixed-ok-1", "mixed-ok-2", "mixed-ok-3", "mixed-ok-4", "k".repeat(100));
+        .containsExactlyInAnyOrder(
+            "mixed-ok-1", "mixed-ok-2", "mixed-ok-3", "mixed-ok-4", "k".repeat(100));
 
     Map<String, Double> after = rejectionMetrics();
     Map<String, Double> delta = new HashMap<>();
@@ -438,26 +650,41 @@ class BadInputIT {
         delta.put(reason, d);
       }
     });
-    assertThat(delta).containsOnly(
-        Map.entry("missing_identity", 4.0),
-        Map.entry("missing_event", 2.0),
-        Map.entry("missing_group_id", 2.0),
-        Map.entry("missing_previous_id", 2.0),
-        Map.entry("message_id_too_long", 2.0));
+    assertThat(delta)
+        .containsOnly(
+            Map.entry("missing_identity", 4.0),
+            Map.entry("missing_event", 2.0),
+            Map.entry("missing_group_id", 2.0),
+            Map.entry("missing_previous_id", 2.0),
+            Map.entry("message_id_too_long", 2.0));
   }
 
   @Test
   void wholeRequestRefusalsAreCountedByCode() {
     Map<String, Double> before = rejectionMetrics();
     assertBadRequest(track("{"), "malformed JSON");
-    assertError(call(() -> server.post("/v1/track", "{\"userId\":\"u1\",\"event\":\"Bad Metric\"}")), 401,
-        "unauthorized", "no write key");
-    assertError(track("{\"userId\":\"u1\",\"event\":\"Bad Metric\",\"properties\":{\"s\":\"" + "z".repeat(40_000) + "\"}}"),
-        413, "too_large", "per event");
+    assertError(
+        call(() -> server.post("/v1/track", "{\"userId\":\"u1\",\"event\":\"Bad Metric\"}")),
+        401,
+        "unauthorized",
+        "no write key");
+    assertError(
+        track(
+            "{\"userId\":\"u1\",\"event\":\"Bad Metric\",\"properties\":{\"s\":\""
+                + "z".repeat(40_000)
+                + "\"}}"),
+        413,
+        "too_large",
+        "per event");
     Map<String, Double> after = rejectionMetrics();
-    assertThat(after.get("request_invalid_request") - before.getOrDefault("request_invalid_request", 0.0)).isEqualTo(1.0);
-    assertThat(after.get("request_unauthorized") - before.getOrDefault("request_unauthorized", 0.0)).isEqualTo(1.0);
-    assertThat(after.get("event_too_large") - before.getOrDefault("event_too_large", 0.0)).isEqualTo(1.0);
+    assertThat(
+            after.get("request_invalid_request")
+                - before.getOrDefault("request_invalid_request", 0.0))
+        .isEqualTo(1.0);
+    assertThat(after.get("request_unauthorized") - before.getOrDefault("request_unauthorized", 0.0))
+        .isEqualTo(1.0);
+    assertThat(after.get("event_too_large") - before.getOrDefault("event_too_large", 0.0))
+        .isEqualTo(1.0);
     assertNothingStored("Bad Metric");
   }
 
@@ -472,8 +699,8 @@ class BadInputIT {
   }
 
   /**
-   * Sends a bad request while the steady client keeps going, then waits until that client has
-   * been acknowledged twice more: bad input must not hold up anyone else.
+   * Sends a bad request while the steady client keeps going, then waits until that client has been
+   * acknowledged twice more: bad input must not hold up anyone else.
    */
   private static HttpResponse<String> call(Supplier<HttpResponse<String>> request) {
     int before = traffic.ackCount();
@@ -483,8 +710,15 @@ class BadInputIT {
   }
 
   private static String item(String type, String userId, String event, String messageId) {
-    return "{\"type\":\"" + type + "\",\"userId\":\"" + userId + "\",\"event\":\"" + event + "\",\"messageId\":\""
-        + messageId + "\"}";
+    return "{\"type\":\""
+        + type
+        + "\",\"userId\":\""
+        + userId
+        + "\",\"event\":\""
+        + event
+        + "\",\"messageId\":\""
+        + messageId
+        + "\"}";
   }
 
   private static String bigBatch(int events, int padding, String event) {
@@ -494,9 +728,17 @@ class BadInputIT {
       if (i > 0) {
         sb.append(',');
       }
-      sb.append("{\"type\":\"track\",\"userId\":\"u").append(i % 7).append("\",\"event\":\"").append(event)
-          .append("\",\"messageId\":\"").append(event.replace(' ', '-')).append('-').append(i)
-          .append("\",\"properties\":{\"pad\":\"").append(pad).append("\"}}");
+      sb.append("{\"type\":\"track\",\"userId\":\"u")
+          .append(i % 7)
+          .append("\",\"event\":\"")
+          .append(event)
+          .append("\",\"messageId\":\"")
+          .append(event.replace(' ', '-'))
+          .append('-')
+          .append(i)
+          .append("\",\"properties\":{\"pad\":\"")
+          .append(pad)
+          .append("\"}}");
     }
     return sb.append("]}").toString();
   }
@@ -506,14 +748,19 @@ class BadInputIT {
   }
 
   /** A single message refused by the pipeline: 400 naming the reason and the field. */
-  private static void assertRejected(HttpResponse<String> res, String reason, String... messageParts) {
+  private static void assertRejected(
+      HttpResponse<String> res, String reason, String... messageParts) {
     assertError(res, 400, "invalid_events", messageParts);
     assertThat(reasons(res)).as(res.body()).containsExactly(Map.entry(0, reason));
   }
 
-  private static void assertError(HttpResponse<String> res, int status, String code, String... messageParts) {
+  private static void assertError(
+      HttpResponse<String> res, int status, String code, String... messageParts) {
     assertThat(res.statusCode()).as("status of %s", res.body()).isEqualTo(status);
-    assertThat(res.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
+    assertThat(res.headers().firstValue("Content-Type"))
+        .get()
+        .asString()
+        .startsWith("application/json");
     JsonNode json = json(res);
     assertThat(json.path("success").isBoolean()).as(res.body()).isTrue();
     assertThat(json.path("success").asBoolean()).as(res.body()).isFalse();
@@ -523,7 +770,9 @@ class BadInputIT {
 
   private static List<Map.Entry<Integer, String>> reasons(HttpResponse<String> res) {
     List<Map.Entry<Integer, String>> out = new ArrayList<>();
-    json(res).path("rejected").forEach(r -> out.add(Map.entry(r.path("index").asInt(), r.path("reason").asText())));
+    json(res)
+        .path("rejected")
+        .forEach(r -> out.add(Map.entry(r.path("index").asInt(), r.path("reason").asText())));
     return out;
   }
 
@@ -548,7 +797,9 @@ class BadInputIT {
   }
 
   private static final Pattern REJECTED =
-      Pattern.compile("^causality_events_rejected_total\\{reason=\"([a-z_]+)\",?} ([0-9.Ee+-]+)$", Pattern.MULTILINE);
+      Pattern.compile(
+          "^causality_events_rejected_total\\{reason=\"([a-z_]+)\",?} ([0-9.Ee+-]+)$",
+          Pattern.MULTILINE);
 
   private static Map<String, Double> rejectionMetrics() {
     String text = server.get("/metrics").body();
@@ -580,10 +831,10 @@ class BadInputIT {
   }
 
   /**
-   * A gzip member that inflates to {@code mebibytes} MiB of spaces (valid JSON whitespace) in
-   * about 1/1000 of that, built without holding the inflated bytes: one MiB is deflated once with
-   * a sync flush, which leaves a byte-aligned run of blocks that only refers back to spaces, so
-   * repeating it yields another MiB of spaces each time.
+   * A gzip member that inflates to {@code mebibytes} MiB of spaces (valid JSON whitespace) in about
+   * 1/1000 of that, built without holding the inflated bytes: one MiB is deflated once with a sync
+   * flush, which leaves a byte-aligned run of blocks that only refers back to spaces, so repeating
+   * it yields another MiB of spaces each time.
    */
   static byte[] spacesGzipBomb(int mebibytes) {
     byte[] mib = new byte[1 << 20];
@@ -598,7 +849,8 @@ class BadInputIT {
     for (int i = 0; i < mebibytes; i++) {
       crc.update(mib);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(first.length + repeat.length * mebibytes + 64);
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(first.length + repeat.length * mebibytes + 64);
     out.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff});
     out.writeBytes(first);
     for (int i = 1; i < mebibytes; i++) {
@@ -633,7 +885,8 @@ class BadInputIT {
    */
   static final class SteadyTraffic implements AutoCloseable {
     private final TestServer server;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -655,12 +908,18 @@ class BadInputIT {
       URI uri = server.uri("/v1/track");
       for (long n = 0; running.get(); n++) {
         String id = "steady-" + n;
-        HttpRequest req = HttpRequest.newBuilder(uri)
-            .timeout(Duration.ofSeconds(30))
-            .header("X-Write-Key", TestServer.KEY)
-            .POST(HttpRequest.BodyPublishers.ofString(
-                "{\"userId\":\"steady\",\"event\":\"Steady\",\"messageId\":\"" + id + "\",\"properties\":{\"n\":" + n + "}}"))
-            .build();
+        HttpRequest req =
+            HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .header("X-Write-Key", TestServer.KEY)
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"userId\":\"steady\",\"event\":\"Steady\",\"messageId\":\""
+                            + id
+                            + "\",\"properties\":{\"n\":"
+                            + n
+                            + "}}"))
+                .build();
         try {
           HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
           if (res.statusCode() == 200 && res.body().equals("{\"success\":true}")) {
@@ -694,8 +953,13 @@ class BadInputIT {
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (acked.size() < n) {
         if (System.nanoTime() > deadline || !thread.isAlive()) {
-          throw new AssertionError("the steady client got " + acked.size() + " of " + n + " acknowledgements; failures: "
-              + failures.stream().limit(5).collect(Collectors.joining("; ")));
+          throw new AssertionError(
+              "the steady client got "
+                  + acked.size()
+                  + " of "
+                  + n
+                  + " acknowledgements; failures: "
+                  + failures.stream().limit(5).collect(Collectors.joining("; ")));
         }
         try {
           Thread.sleep(2);

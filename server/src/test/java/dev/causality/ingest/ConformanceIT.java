@@ -27,12 +27,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Conformance of the ingestion API with the official Segment and RudderStack Java clients: the
- * real libraries, configured as their documentation says, send to a real server, and every
- * message must be stored exactly once, in the right columns, with its time corrected.
+ * Conformance of the ingestion API with the official Segment and RudderStack Java clients: the real
+ * libraries, configured as their documentation says, send to a real server, and every message must
+ * be stored exactly once, in the right columns, with its time corrected.
  *
- * <p>Each scenario runs once per {@link Library}. Messages are described once as a {@link Call}
- * and turned into each library's own message builders by its {@link Sender}.
+ * <p>Each scenario runs once per {@link Library}. Messages are described once as a {@link Call} and
+ * turned into each library's own message builders by its {@link Sender}.
  */
 class ConformanceIT {
   /*
@@ -75,13 +75,18 @@ class ConformanceIT {
               .user("user-1")
               .anonymous("anon-1")
               .at(twoHoursAgo)
-              .properties(Map.of("plan", "pro", "revenue", 42.5, "items", List.of("sku-1", "sku-2")))
+              .properties(
+                  Map.of("plan", "pro", "revenue", 42.5, "items", List.of("sku-1", "sku-2")))
               .context(
                   Map.of(
                       "ip", "203.0.113.7",
                       "locale", "de-DE",
                       "campaign", Map.of("source", "newsletter", "name", "spring"))));
-      sender.send(Call.identify().id(run + "-identify").user("user-1").traits(Map.of("email", "ada@example.com")));
+      sender.send(
+          Call.identify()
+              .id(run + "-identify")
+              .user("user-1")
+              .traits(Map.of("email", "ada@example.com")));
       sender.send(
           Call.page("Pricing")
               .id(run + "-page")
@@ -91,23 +96,35 @@ class ConformanceIT {
                   Map.of(
                       "url", "https://example.com/pricing?utm_source=ads&utm_medium=cpc",
                       "title", "Pricing - Example")));
-      sender.send(Call.screen("Home").id(run + "-screen").user("user-1").properties(Map.of("orientation", "portrait")));
-      sender.send(Call.group("acme").id(run + "-group").user("user-1").traits(Map.of("name", "Acme Inc", "employees", 42)));
+      sender.send(
+          Call.screen("Home")
+              .id(run + "-screen")
+              .user("user-1")
+              .properties(Map.of("orientation", "portrait")));
+      sender.send(
+          Call.group("acme")
+              .id(run + "-group")
+              .user("user-1")
+              .traits(Map.of("name", "Acme Inc", "employees", 42)));
       sender.send(Call.alias("anon-1").id(run + "-alias").user("user-1"));
       sender.flush();
       deliveries.awaitDelivered(6);
     }
     Window window = new Window(from, nowMicros());
 
-    assertThat(server.scalar("SELECT count(*) FROM events WHERE event_id LIKE " + quote(run + "-%"))).isEqualTo(6L);
+    assertThat(
+            server.scalar("SELECT count(*) FROM events WHERE event_id LIKE " + quote(run + "-%")))
+        .isEqualTo(6L);
 
     assertThat(columns(run + "-track", "type, event, user_id, anonymous_id, group_id, previous_id"))
         .containsExactly("track", "Order Completed", "user-1", "anon-1", null, null);
-    assertThat(columns(run + "-identify", "type, event, user_id, anonymous_id, group_id, previous_id"))
+    assertThat(
+            columns(run + "-identify", "type, event, user_id, anonymous_id, group_id, previous_id"))
         .containsExactly("identify", null, "user-1", null, null, null);
     assertThat(columns(run + "-page", "type, event, user_id, anonymous_id, group_id, previous_id"))
         .containsExactly("page", "Pricing", null, "anon-1", null, null);
-    assertThat(columns(run + "-screen", "type, event, user_id, anonymous_id, group_id, previous_id"))
+    assertThat(
+            columns(run + "-screen", "type, event, user_id, anonymous_id, group_id, previous_id"))
         .containsExactly("screen", "Home", "user-1", null, null, null);
     assertThat(columns(run + "-group", "type, event, user_id, anonymous_id, group_id, previous_id"))
         .containsExactly("group", null, "user-1", null, "acme", null);
@@ -116,7 +133,9 @@ class ConformanceIT {
 
     assertThat(library.libraryVersion).as("the client's own version").matches("\\d+\\.\\d+\\.\\d+");
     for (String kind : List.of("track", "identify", "page", "screen", "group", "alias")) {
-      assertThat(columns(run + "-" + kind, "library_name, library_version, context->'$.library'->>'name'"))
+      assertThat(
+              columns(
+                  run + "-" + kind, "library_name, library_version, context->'$.library'->>'name'"))
           .as("library of the %s call", kind)
           .containsExactly(library.libraryName, library.libraryVersion, library.libraryName);
     }
@@ -126,7 +145,16 @@ class ConformanceIT {
                 run + "-track",
                 "properties->>'plan', (properties->>'revenue')::DOUBLE, CAST(properties->'items' AS VARCHAR),"
                     + " context->>'locale', locale, ip, context->>'ip', utm_source, utm_campaign"))
-        .containsExactly("pro", 42.5, "[\"sku-1\",\"sku-2\"]", "de-DE", "de-DE", "203.0.113.0", null, "newsletter", "spring");
+        .containsExactly(
+            "pro",
+            42.5,
+            "[\"sku-1\",\"sku-2\"]",
+            "de-DE",
+            "de-DE",
+            "203.0.113.0",
+            null,
+            "newsletter",
+            "spring");
     assertThat(columns(run + "-identify", "traits->>'email'")).containsExactly("ada@example.com");
     assertThat(
             columns(
@@ -146,14 +174,18 @@ class ConformanceIT {
 
     Times track = times(run + "-track");
     assertCorrectedBySentAt(track, window);
-    assertThat(track.originalTimestamp()).as("original_timestamp is the timestamp sent").isEqualTo(micros(twoHoursAgo));
+    assertThat(track.originalTimestamp())
+        .as("original_timestamp is the timestamp sent")
+        .isEqualTo(micros(twoHoursAgo));
     assertThat(track.timestamp())
         .as("corrected timestamp stays within the delivery time of the one sent")
         .isBetween(micros(twoHoursAgo), micros(twoHoursAgo) + window.length());
     for (String kind : List.of("identify", "page", "screen", "group", "alias")) {
       Times t = times(run + "-" + kind);
       assertCorrectedBySentAt(t, window);
-      assertThat(t.originalTimestamp()).as("%s defaults to the enqueue time", kind).isBetween(window.from(), window.to());
+      assertThat(t.originalTimestamp())
+          .as("%s defaults to the enqueue time", kind)
+          .isBetween(window.from(), window.to());
     }
   }
 
@@ -167,7 +199,8 @@ class ConformanceIT {
     Deliveries deliveries = new Deliveries();
     long from = nowMicros();
     try (Sender sender = library.open(server, deliveries, Optional.empty())) {
-      sender.send(Call.track("Report Exported").id(id).user("user-2").at(happened).sentAt(deviceNow));
+      sender.send(
+          Call.track("Report Exported").id(id).user("user-2").at(happened).sentAt(deviceNow));
       sender.flush();
       deliveries.awaitDelivered(1);
     }
@@ -191,8 +224,10 @@ class ConformanceIT {
     Instant at = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
     Deliveries deliveries = new Deliveries();
     try (Sender sender = library.open(server, deliveries, Optional.empty())) {
-      sender.send(Call.track("Button Clicked").id(id).user("user-3").at(at).properties(Map.of("copy", 1)));
-      sender.send(Call.track("Button Clicked").id(id).user("user-3").at(at).properties(Map.of("copy", 1)));
+      sender.send(
+          Call.track("Button Clicked").id(id).user("user-3").at(at).properties(Map.of("copy", 1)));
+      sender.send(
+          Call.track("Button Clicked").id(id).user("user-3").at(at).properties(Map.of("copy", 1)));
       sender.flush();
       deliveries.awaitDelivered(2);
     }
@@ -223,8 +258,11 @@ class ConformanceIT {
       second.awaitDelivered(1);
     }
 
-    assertThat(columns(id, "type, user_id, traits->>'plan'")).containsExactly("identify", "user-4", "team");
-    assertThat(times(id).receivedAt()).as("the stored row is the first delivery's").isLessThanOrEqualTo(beforeResend);
+    assertThat(columns(id, "type, user_id, traits->>'plan'"))
+        .containsExactly("identify", "user-4", "team");
+    assertThat(times(id).receivedAt())
+        .as("the stored row is the first delivery's")
+        .isLessThanOrEqualTo(beforeResend);
   }
 
   @ParameterizedTest
@@ -234,13 +272,19 @@ class ConformanceIT {
     DeliverTwice twice = new DeliverTwice();
     Deliveries deliveries = new Deliveries();
     try (Sender sender = library.open(server, deliveries, Optional.of(twice))) {
-      sender.send(Call.track("Invoice Paid").id(run + "-paid").user("user-5").properties(Map.of("amount", 99)));
+      sender.send(
+          Call.track("Invoice Paid")
+              .id(run + "-paid")
+              .user("user-5")
+              .properties(Map.of("amount", 99)));
       sender.send(Call.group("globex").id(run + "-joined").user("user-5"));
       sender.flush();
       deliveries.awaitDelivered(2);
     }
 
-    assertThat(twice.statuses()).as("both deliveries of the request were acknowledged").containsExactly(200, 200);
+    assertThat(twice.statuses())
+        .as("both deliveries of the request were acknowledged")
+        .containsExactly(200, 200);
     assertThat(columns(run + "-paid", "type, event, (properties->>'amount')::INTEGER"))
         .containsExactly("track", "Invoice Paid", 99);
     assertThat(columns(run + "-joined", "type, group_id")).containsExactly("group", "globex");
@@ -251,13 +295,15 @@ class ConformanceIT {
 
   /** The listed columns of the one row stored for {@code eventId}; fails unless exactly one. */
   private static List<Object> columns(String eventId, String selectList) {
-    List<List<Object>> rows = server.query("SELECT " + selectList + " FROM events WHERE event_id = " + quote(eventId));
+    List<List<Object>> rows =
+        server.query("SELECT " + selectList + " FROM events WHERE event_id = " + quote(eventId));
     assertThat(rows).as("rows stored for event_id %s", eventId).hasSize(1);
     return rows.getFirst();
   }
 
   /** The four times of a stored event in microseconds since the epoch, and its clamp flag. */
-  private record Times(long timestamp, long originalTimestamp, long sentAt, long receivedAt, boolean clamped) {}
+  private record Times(
+      long timestamp, long originalTimestamp, long sentAt, long receivedAt, boolean clamped) {}
 
   private static Times times(String eventId) {
     List<Object> r =
@@ -265,7 +311,8 @@ class ConformanceIT {
             eventId,
             "epoch_us(timestamp), epoch_us(original_timestamp), epoch_us(sent_at), epoch_us(received_at),"
                 + " timestamp_clamped");
-    return new Times((Long) r.get(0), (Long) r.get(1), (Long) r.get(2), (Long) r.get(3), (Boolean) r.get(4));
+    return new Times(
+        (Long) r.get(0), (Long) r.get(1), (Long) r.get(2), (Long) r.get(3), (Boolean) r.get(4));
   }
 
   /**
@@ -273,7 +320,9 @@ class ConformanceIT {
    * sent_at and received_at both fall inside the window and the correction is the formula's.
    */
   private static void assertCorrectedBySentAt(Times t, Window window) {
-    assertThat(t.sentAt()).as("sent_at is the batch's sentAt").isBetween(window.from(), window.to());
+    assertThat(t.sentAt())
+        .as("sent_at is the batch's sentAt")
+        .isBetween(window.from(), window.to());
     assertThat(t.receivedAt()).as("received_at").isBetween(t.sentAt(), window.to());
     assertThat(t.timestamp())
         .as("timestamp = received_at - (sent_at - original_timestamp)")
@@ -320,11 +369,15 @@ class ConformanceIT {
     ALIAS
   }
 
-  /** A message as the test means it, whichever library sends it: {@code Call.track("x").user("u")}. */
+  /**
+   * A message as the test means it, whichever library sends it: {@code Call.track("x").user("u")}.
+   */
   private static final class Call {
     final Type type;
+
     /** The event of a track, the name of a page or screen, the groupId or previousId. */
     final String subject;
+
     String messageId;
     String userId;
     String anonymousId;
@@ -448,7 +501,8 @@ class ConformanceIT {
      * its own OkHttp client carrying it (for RudderStack this drops the library's gzip interceptor,
      * which lives only in its default client).
      */
-    abstract Sender open(TestServer server, Deliveries deliveries, Optional<Interceptor> interceptor);
+    abstract Sender open(
+        TestServer server, Deliveries deliveries, Optional<Interceptor> interceptor);
   }
 
   /** {@code com.segment.analytics.java:analytics}: {@code Analytics.builder(key).endpoint(url)}. */
@@ -467,7 +521,8 @@ class ConformanceIT {
                     }
 
                     @Override
-                    public void failure(com.segment.analytics.messages.Message message, Throwable error) {
+                    public void failure(
+                        com.segment.analytics.messages.Message message, Throwable error) {
                       deliveries.failure(message.messageId(), error);
                     }
                   });
@@ -479,14 +534,22 @@ class ConformanceIT {
     public void send(Call c) {
       com.segment.analytics.messages.MessageBuilder<?, ?> m =
           switch (c.type) {
-            case TRACK -> com.segment.analytics.messages.TrackMessage.builder(c.subject).properties(c.properties);
-            case IDENTIFY -> com.segment.analytics.messages.IdentifyMessage.builder().traits(c.traits);
+            case TRACK ->
+                com.segment.analytics.messages.TrackMessage.builder(c.subject)
+                    .properties(c.properties);
+            case IDENTIFY ->
+                com.segment.analytics.messages.IdentifyMessage.builder().traits(c.traits);
             case PAGE -> {
-              var page = com.segment.analytics.messages.PageMessage.builder(c.subject).properties(c.properties);
+              var page =
+                  com.segment.analytics.messages.PageMessage.builder(c.subject)
+                      .properties(c.properties);
               yield c.category == null ? page : page.category(c.category);
             }
-            case SCREEN -> com.segment.analytics.messages.ScreenMessage.builder(c.subject).properties(c.properties);
-            case GROUP -> com.segment.analytics.messages.GroupMessage.builder(c.subject).traits(c.traits);
+            case SCREEN ->
+                com.segment.analytics.messages.ScreenMessage.builder(c.subject)
+                    .properties(c.properties);
+            case GROUP ->
+                com.segment.analytics.messages.GroupMessage.builder(c.subject).traits(c.traits);
             case ALIAS -> com.segment.analytics.messages.AliasMessage.builder(c.subject);
           };
       m.messageId(c.messageId);
@@ -520,8 +583,8 @@ class ConformanceIT {
   }
 
   /**
-   * {@code com.rudderstack.sdk.java.analytics:analytics}:
-   * {@code RudderAnalytics.builder(key).setDataPlaneUrl(url)}.
+   * {@code com.rudderstack.sdk.java.analytics:analytics}: {@code
+   * RudderAnalytics.builder(key).setDataPlaneUrl(url)}.
    */
   private static final class RudderStackSender implements Sender {
     private final com.rudderstack.sdk.java.analytics.RudderAnalytics analytics;
@@ -533,12 +596,15 @@ class ConformanceIT {
               .callback(
                   new com.rudderstack.sdk.java.analytics.Callback() {
                     @Override
-                    public void success(com.rudderstack.sdk.java.analytics.messages.Message message) {
+                    public void success(
+                        com.rudderstack.sdk.java.analytics.messages.Message message) {
                       deliveries.success(message.messageId());
                     }
 
                     @Override
-                    public void failure(com.rudderstack.sdk.java.analytics.messages.Message message, Throwable error) {
+                    public void failure(
+                        com.rudderstack.sdk.java.analytics.messages.Message message,
+                        Throwable error) {
                       deliveries.failure(message.messageId(), error);
                     }
                   });
@@ -551,17 +617,25 @@ class ConformanceIT {
       com.rudderstack.sdk.java.analytics.messages.MessageBuilder<?, ?> m =
           switch (c.type) {
             case TRACK ->
-                com.rudderstack.sdk.java.analytics.messages.TrackMessage.builder(c.subject).properties(c.properties);
-            case IDENTIFY -> com.rudderstack.sdk.java.analytics.messages.IdentifyMessage.builder().traits(c.traits);
+                com.rudderstack.sdk.java.analytics.messages.TrackMessage.builder(c.subject)
+                    .properties(c.properties);
+            case IDENTIFY ->
+                com.rudderstack.sdk.java.analytics.messages.IdentifyMessage.builder()
+                    .traits(c.traits);
             case PAGE -> {
               var page =
-                  com.rudderstack.sdk.java.analytics.messages.PageMessage.builder(c.subject).properties(c.properties);
+                  com.rudderstack.sdk.java.analytics.messages.PageMessage.builder(c.subject)
+                      .properties(c.properties);
               yield c.category == null ? page : page.category(c.category);
             }
             case SCREEN ->
-                com.rudderstack.sdk.java.analytics.messages.ScreenMessage.builder(c.subject).properties(c.properties);
-            case GROUP -> com.rudderstack.sdk.java.analytics.messages.GroupMessage.builder(c.subject).traits(c.traits);
-            case ALIAS -> com.rudderstack.sdk.java.analytics.messages.AliasMessage.builder(c.subject);
+                com.rudderstack.sdk.java.analytics.messages.ScreenMessage.builder(c.subject)
+                    .properties(c.properties);
+            case GROUP ->
+                com.rudderstack.sdk.java.analytics.messages.GroupMessage.builder(c.subject)
+                    .traits(c.traits);
+            case ALIAS ->
+                com.rudderstack.sdk.java.analytics.messages.AliasMessage.builder(c.subject);
           };
       m.messageId(c.messageId);
       if (!c.context.isEmpty()) {
@@ -593,10 +667,13 @@ class ConformanceIT {
     }
   }
 
-  /** What a client's callback reports per message; waits for a number of reports with a deadline. */
+  /**
+   * What a client's callback reports per message; waits for a number of reports with a deadline.
+   */
   private static final class Deliveries {
     private final List<String> delivered = Collections.synchronizedList(new ArrayList<>());
-    private final Map<String, Throwable> failed = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, Throwable> failed =
+        Collections.synchronizedMap(new LinkedHashMap<>());
     private final Semaphore reports = new Semaphore(0);
 
     void success(String messageId) {
@@ -620,14 +697,16 @@ class ConformanceIT {
       }
       assertThat(failed).as("messages the client reports as failed").isEmpty();
       assertThat(reported)
-          .as("the client reported %d messages within %s; delivered so far: %s", count, DELIVERY_TIMEOUT, delivered)
+          .as(
+              "the client reported %d messages within %s; delivered so far: %s",
+              count, DELIVERY_TIMEOUT, delivered)
           .isTrue();
     }
   }
 
   /**
-   * Sends every request twice and answers the client with the second response: the server sees
-   * what it sees when an acknowledgement is lost and the client retries the identical batch.
+   * Sends every request twice and answers the client with the second response: the server sees what
+   * it sees when an acknowledgement is lost and the client retries the identical batch.
    */
   private static final class DeliverTwice implements Interceptor {
     private final List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());

@@ -16,8 +16,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * Demo events look like ingested ones: enriching each demo event's context and properties the
- * way ingestion does (user agents parsed by the real parser) gives back the demo's own columns.
+ * Demo events look like ingested ones: enriching each demo event's context and properties the way
+ * ingestion does (user agents parsed by the real parser) gives back the demo's own columns.
  */
 class DemoEnrichmentTest {
   static final Map<String, Function<Event, Object>> DERIVED = new LinkedHashMap<>();
@@ -56,19 +56,28 @@ class DemoEnrichmentTest {
     ObjectMapper json = new ObjectMapper();
     Enricher enricher = new Enricher(new UserAgents(1_000), Optional.empty(), Enricher.IpMode.KEEP);
     // browser and OS versions follow the date, so a fixed one keeps this test stable
-    List<Event> events = new DemoData(new DemoData.Options("p", 20_000, 90, 3),
-        InstantSource.fixed(Instant.parse("2026-11-23T12:00:00Z"))).stream().toList();
+    List<Event> events =
+        new DemoData(
+                new DemoData.Options("p", 20_000, 90, 3),
+                InstantSource.fixed(Instant.parse("2026-11-23T12:00:00Z")))
+            .stream().toList();
     for (Event demo : events) {
       Event.Builder b = Event.builder();
       b.eventId = demo.eventId();
       b.appId = demo.appId();
       b.type = demo.type();
       b.groupId = demo.type().equals("group") ? demo.groupId() : null;
-      enricher.enrich(b, (ObjectNode) json.readTree(demo.context()), (ObjectNode) json.readTree(demo.properties()),
-          new RequestInfo(demo.receivedAt(), "127.0.0.1", Optional.empty(), false, Optional.empty()));
+      enricher.enrich(
+          b,
+          (ObjectNode) json.readTree(demo.context()),
+          (ObjectNode) json.readTree(demo.properties()),
+          new RequestInfo(
+              demo.receivedAt(), "127.0.0.1", Optional.empty(), false, Optional.empty()));
       Event ingested = b.build();
       DERIVED.forEach((column, value) ->
-          assertThat(value.apply(ingested)).as("%s of %s %s", column, demo.type(), demo.context()).isEqualTo(value.apply(demo)));
+          assertThat(value.apply(ingested))
+              .as("%s of %s %s", column, demo.type(), demo.context())
+              .isEqualTo(value.apply(demo)));
     }
   }
 }

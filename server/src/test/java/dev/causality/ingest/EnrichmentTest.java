@@ -25,7 +25,13 @@ class EnrichmentTest {
 
   @ParameterizedTest
   @CsvSource({
-    "Desktop, desktop", "Phone, mobile", "Tablet, tablet", "Robot, bot", "TV, tv", "Unknown, ", "Anything Else, other",
+    "Desktop, desktop",
+    "Phone, mobile",
+    "Tablet, tablet",
+    "Robot, bot",
+    "TV, tv",
+    "Unknown, ",
+    "Anything Else, other",
   })
   void mapsDeviceClasses(String deviceClass, String expected) {
     assertThat(UserAgents.deviceType(deviceClass)).isEqualTo(expected);
@@ -34,19 +40,29 @@ class EnrichmentTest {
   @Test
   void routesIgnorePrefixesAndTrailingSlashes() {
     assertThat(Route.of("/v1/batch/")).get().extracting(Route::shape).isEqualTo(Route.Shape.BATCH);
-    assertThat(Route.of("/a/b/v1/p")).get().extracting(Route::impliedType).isEqualTo(Optional.of("page"));
-    assertThat(Route.of("/v1/events/ingest")).get().extracting(Route::shape).isEqualTo(Route.Shape.NATIVE);
+    assertThat(Route.of("/a/b/v1/p"))
+        .get()
+        .extracting(Route::impliedType)
+        .isEqualTo(Optional.of("page"));
+    assertThat(Route.of("/v1/events/ingest"))
+        .get()
+        .extracting(Route::shape)
+        .isEqualTo(Route.Shape.NATIVE);
     assertThat(Route.of("/v1/unknown")).isEmpty();
     assertThat(Route.of("/health")).isEmpty();
   }
 
   @Test
   void parsesIsoTimesWithAndWithoutOffsets() {
-    assertThat(Pipeline.parseTime("t", Optional.of("2024-01-01T00:00:00Z"))).hasValue(1_704_067_200_000_000L);
-    assertThat(Pipeline.parseTime("t", Optional.of("2024-01-01T01:00:00.5+01:00"))).hasValue(1_704_067_200_500_000L);
-    assertThat(Pipeline.parseTime("t", Optional.of("2024-01-01T00:00:00"))).hasValue(1_704_067_200_000_000L);
+    assertThat(Pipeline.parseTime("t", Optional.of("2024-01-01T00:00:00Z")))
+        .hasValue(1_704_067_200_000_000L);
+    assertThat(Pipeline.parseTime("t", Optional.of("2024-01-01T01:00:00.5+01:00")))
+        .hasValue(1_704_067_200_500_000L);
+    assertThat(Pipeline.parseTime("t", Optional.of("2024-01-01T00:00:00")))
+        .hasValue(1_704_067_200_000_000L);
     assertThat(Pipeline.parseTime("t", Optional.empty())).isEmpty();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Pipeline.parseTime("sentAt", Optional.of("yesterday")))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Pipeline.parseTime("sentAt", Optional.of("yesterday")))
         .hasMessageContaining("'sentAt' is not an ISO-8601 date-time");
   }
 }

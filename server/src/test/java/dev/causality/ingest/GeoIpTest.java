@@ -40,21 +40,42 @@ class GeoIpTest {
     return new MmdbWriter("GeoIP2-City", List.of("en", "de"))
         .insert(
             "203.0.113.0/24",
-            city(country(2077456, "AU", "Australia", false), List.of(subdivision(2155400, "NSW", "New South Wales")),
-                2147714, "Sydney", -33.8688, 151.2093))
+            city(
+                country(2077456, "AU", "Australia", false),
+                List.of(subdivision(2155400, "NSW", "New South Wales")),
+                2147714,
+                "Sydney",
+                -33.8688,
+                151.2093))
         .insert(
             "203.0.113.128/25",
-            city(country(2077456, "AU", "Australia", false), List.of(subdivision(2145234, "VIC", "Victoria")),
-                2158177, "Melbourne", -37.8136, 144.9631))
+            city(
+                country(2077456, "AU", "Australia", false),
+                List.of(subdivision(2145234, "VIC", "Victoria")),
+                2158177,
+                "Melbourne",
+                -37.8136,
+                144.9631))
         .insert(
             "198.51.100.0/24",
-            city(country(2921044, "DE", "Germany", true), List.of(subdivision(2950157, "BE", "Berlin")),
-                2950159, "Berlin", 52.52, 13.405))
+            city(
+                country(2921044, "DE", "Germany", true),
+                List.of(subdivision(2950157, "BE", "Berlin")),
+                2950159,
+                "Berlin",
+                52.52,
+                13.405))
         .insert(
             "2001:db8:1::/48",
-            city(country(2510769, "ES", "Spain", true),
-                List.of(subdivision(3336901, "CT", "Catalonia"), subdivision(6355232, "B", "Barcelona")),
-                3128760, "Barcelona", 41.3874, 2.1686))
+            city(
+                country(2510769, "ES", "Spain", true),
+                List.of(
+                    subdivision(3336901, "CT", "Catalonia"),
+                    subdivision(6355232, "B", "Barcelona")),
+                3128760,
+                "Barcelona",
+                41.3874,
+                2.1686))
         .insert("192.0.2.0/24", Map.of("country", country(3017382, "FR", "France", true)));
   }
 
@@ -66,7 +87,8 @@ class GeoIpTest {
     return Map.of("en", en, "de", en + " (de)");
   }
 
-  private static Map<String, Object> country(long geonameId, String isoCode, String name, boolean eu) {
+  private static Map<String, Object> country(
+      long geonameId, String isoCode, String name, boolean eu) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("geoname_id", uint32(geonameId));
     m.put("iso_code", isoCode);
@@ -80,8 +102,12 @@ class GeoIpTest {
   }
 
   private static Map<String, Object> city(
-      Map<String, Object> country, List<Map<String, Object>> subdivisions, long cityId, String city,
-      double latitude, double longitude) {
+      Map<String, Object> country,
+      List<Map<String, Object>> subdivisions,
+      long cityId,
+      String city,
+      double latitude,
+      double longitude) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("city", Map.of("geoname_id", uint32(cityId), "names", names(city)));
     m.put("country", country);
@@ -89,18 +115,29 @@ class GeoIpTest {
     m.put("subdivisions", subdivisions);
     m.put(
         "location",
-        Map.of("latitude", latitude, "longitude", longitude, "accuracy_radius", uint16(20), "time_zone", "Etc/UTC"));
+        Map.of(
+            "latitude",
+            latitude,
+            "longitude",
+            longitude,
+            "accuracy_radius",
+            uint16(20),
+            "time_zone",
+            "Etc/UTC"));
     return m;
   }
 
   private static CityResponse city(DatabaseReader reader, String ip) throws Exception {
-    return reader.tryCity(InetAddress.getByName(ip)).orElseThrow(() -> new AssertionError("no record for " + ip));
+    return reader
+        .tryCity(InetAddress.getByName(ip))
+        .orElseThrow(() -> new AssertionError("no record for " + ip));
   }
 
   @ParameterizedTest
   @ValueSource(ints = {24, 28, 32})
   void theRealReaderFindsEveryNetworkAtEveryRecordSize(int recordSize) throws Exception {
-    Path file = cities().recordSize(recordSize).write(dir.resolve("cities-" + recordSize + ".mmdb"));
+    Path file =
+        cities().recordSize(recordSize).write(dir.resolve("cities-" + recordSize + ".mmdb"));
     try (DatabaseReader reader = new DatabaseReader.Builder(file.toFile()).build()) {
       CityResponse sydney = city(reader, "203.0.113.9");
       assertThat(sydney.country().isoCode()).isEqualTo("AU");
@@ -116,7 +153,8 @@ class GeoIpTest {
       assertThat(sydney.location().longitude()).isEqualTo(151.2093);
       assertThat(sydney.location().accuracyRadius()).isEqualTo(20);
       assertThat(sydney.location().timeZone()).isEqualTo("Etc/UTC");
-      assertThat(sydney.traits().network()).hasToString("203.0.113.0/25"); // the /25 inside splits the /24
+      assertThat(sydney.traits().network())
+          .hasToString("203.0.113.0/25"); // the /25 inside splits the /24
 
       CityResponse melbourne = city(reader, "203.0.113.200");
       assertThat(melbourne.city().name()).isEqualTo("Melbourne");
@@ -144,7 +182,9 @@ class GeoIpTest {
       assertThat(france.subdivisions()).isEmpty();
       assertThat(france.city().name()).isNull();
 
-      for (String unknown : List.of("10.0.0.1", "203.0.112.255", "203.0.114.0", "198.51.101.1", "2001:db8:2::1", "::1")) {
+      for (String unknown :
+          List.of(
+              "10.0.0.1", "203.0.112.255", "203.0.114.0", "198.51.101.1", "2001:db8:2::1", "::1")) {
         assertThat(reader.tryCity(InetAddress.getByName(unknown))).as(unknown).isEmpty();
       }
     }
@@ -154,7 +194,10 @@ class GeoIpTest {
   @ValueSource(ints = {24, 28, 32})
   void metadataSaysWhatWasWritten(int recordSize) throws IOException {
     Path file =
-        cities().recordSize(recordSize).buildTime(Instant.parse("2026-03-04T05:06:07Z")).write(dir.resolve("m.mmdb"));
+        cities()
+            .recordSize(recordSize)
+            .buildTime(Instant.parse("2026-03-04T05:06:07Z"))
+            .write(dir.resolve("m.mmdb"));
     try (Reader reader = new Reader(file.toFile())) {
       var m = reader.getMetadata();
       assertThat(m.databaseType()).isEqualTo("GeoIP2-City");
@@ -191,7 +234,10 @@ class GeoIpTest {
     data.put("uint64", uint64(Long.MAX_VALUE));
     data.put("array", List.of("a", uint16(7), List.of()));
     data.put("map", Map.of("nested", Map.of("deeper", "yes")));
-    Path file = new MmdbWriter("Test", List.of("en")).insert("10.0.0.0/8", data).write(dir.resolve("types.mmdb"));
+    Path file =
+        new MmdbWriter("Test", List.of("en"))
+            .insert("10.0.0.0/8", data)
+            .write(dir.resolve("types.mmdb"));
 
     try (Reader reader = new Reader(file.toFile())) {
       @SuppressWarnings("unchecked")
@@ -230,8 +276,10 @@ class GeoIpTest {
             .insert("11.0.0.0/16", Map.of("v", "small"));
     Path file = w.write(dir.resolve("large.mmdb"));
     try (Reader reader = new Reader(file.toFile())) {
-      assertThat(reader.get(InetAddress.getByName("11.0.1.1"), Map.class)).isEqualTo(Map.of("v", "small"));
-      assertThat(reader.get(InetAddress.getByName("10.9.9.9"), Map.class)).isEqualTo(Map.of("v", large));
+      assertThat(reader.get(InetAddress.getByName("11.0.1.1"), Map.class))
+          .isEqualTo(Map.of("v", "small"));
+      assertThat(reader.get(InetAddress.getByName("10.9.9.9"), Map.class))
+          .isEqualTo(Map.of("v", large));
     }
     assertThatThrownBy(() -> w.recordSize(24).toBytes())
         .isInstanceOf(IllegalStateException.class)
@@ -249,12 +297,17 @@ class GeoIpTest {
   @Test
   void locatesCountryRegionAndCity() {
     try (GeoIp geo = GeoIp.open(citiesFile(dir))) {
-      assertThat(geo.locate("203.0.113.9")).contains(new GeoIp.Place("AU", "New South Wales", "Sydney"));
-      assertThat(geo.locate("203.0.113.130")).contains(new GeoIp.Place("AU", "Victoria", "Melbourne"));
+      assertThat(geo.locate("203.0.113.9"))
+          .contains(new GeoIp.Place("AU", "New South Wales", "Sydney"));
+      assertThat(geo.locate("203.0.113.130"))
+          .contains(new GeoIp.Place("AU", "Victoria", "Melbourne"));
       assertThat(geo.locate("198.51.100.1")).contains(new GeoIp.Place("DE", "Berlin", "Berlin"));
-      assertThat(geo.locate("::ffff:198.51.100.1")).contains(new GeoIp.Place("DE", "Berlin", "Berlin"));
-      assertThat(geo.locate("2001:db8:1::42")).contains(new GeoIp.Place("ES", "Barcelona", "Barcelona"));
-      assertThat(geo.locate("2001:DB8:1:0:0:0:0:42")).contains(new GeoIp.Place("ES", "Barcelona", "Barcelona"));
+      assertThat(geo.locate("::ffff:198.51.100.1"))
+          .contains(new GeoIp.Place("DE", "Berlin", "Berlin"));
+      assertThat(geo.locate("2001:db8:1::42"))
+          .contains(new GeoIp.Place("ES", "Barcelona", "Barcelona"));
+      assertThat(geo.locate("2001:DB8:1:0:0:0:0:42"))
+          .contains(new GeoIp.Place("ES", "Barcelona", "Barcelona"));
       assertThat(geo.locate("192.0.2.200")).contains(new GeoIp.Place("FR", null, null));
     }
   }
@@ -273,8 +326,20 @@ class GeoIpTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "", " ", "not an ip", "203.0.113.9 ", " 203.0.113.9", "203.0.113.9/24", "203.0.113.256", "999.0.113.9",
-        "203.0.113.9.1", "::g", "abc:def", "2001:db8:1::42::1", "2001:db8:1::42%eth0", "[2001:db8:1::42]",
+        "",
+        " ",
+        "not an ip",
+        "203.0.113.9 ",
+        " 203.0.113.9",
+        "203.0.113.9/24",
+        "203.0.113.256",
+        "999.0.113.9",
+        "203.0.113.9.1",
+        "::g",
+        "abc:def",
+        "2001:db8:1::42::1",
+        "2001:db8:1::42%eth0",
+        "[2001:db8:1::42]",
         "localhost"
       })
   void garbageIsNowhere(String input) {
@@ -283,7 +348,10 @@ class GeoIpTest {
     }
   }
 
-  /** Run in a child JVM by {@link #aHostNameIsNeverLookedUp}: what the resolver and GeoIp make of names. */
+  /**
+   * Run in a child JVM by {@link #aHostNameIsNeverLookedUp}: what the resolver and GeoIp make of
+   * names.
+   */
   static final class LocateInChild {
     public static void main(String[] args) {
       try (GeoIp geo = GeoIp.open(Path.of(args[0]))) {
@@ -294,7 +362,12 @@ class GeoIpTest {
           } catch (UnknownHostException e) {
             resolved = "unresolved";
           }
-          System.out.println(name + " resolved=" + resolved + " located=" + geo.locate(name).map(GeoIp.Place::city).orElse("nowhere"));
+          System.out.println(
+              name
+                  + " resolved="
+                  + resolved
+                  + " located="
+                  + geo.locate(name).map(GeoIp.Place::city).orElse("nowhere"));
         }
       }
     }

@@ -11,10 +11,15 @@ class JsonTextTest {
 
   @Test
   void writesTreesAsJacksonDoes() throws Exception {
-    for (String json : new String[] {
-        "{}", "[]", "{\"a\":1,\"b\":-2.5,\"c\":1e300,\"d\":12345678901234567890123,\"e\":true,\"f\":null}",
-        "{\"s\":\"q\\\"b\\\\s/\\n\\t\\r\\b\\f\\u0001\\u001f é ✓ \\ud83d\\ude00\"}",
-        "{\"nested\":{\"x\":[1,[2,{\"y\":\"z\"}],{}],\"\\\"k\\\"\":0.1}}", "{\"n\":-0,\"m\":0.0,\"l\":9223372036854775807}"}) {
+    for (String json :
+        new String[] {
+          "{}",
+          "[]",
+          "{\"a\":1,\"b\":-2.5,\"c\":1e300,\"d\":12345678901234567890123,\"e\":true,\"f\":null}",
+          "{\"s\":\"q\\\"b\\\\s/\\n\\t\\r\\b\\f\\u0001\\u001f é ✓ \\ud83d\\ude00\"}",
+          "{\"nested\":{\"x\":[1,[2,{\"y\":\"z\"}],{}],\"\\\"k\\\"\":0.1}}",
+          "{\"n\":-0,\"m\":0.0,\"l\":9223372036854775807}"
+        }) {
       JsonNode tree = JSON.readTree(json);
       assertThat(JsonText.of(tree)).as(json).isEqualTo(tree.toString());
     }
@@ -23,9 +28,15 @@ class JsonTextTest {
   @Test
   void deepTreesAreLeftToJackson() throws Exception {
     String json = "[".repeat(500) + "]".repeat(500);
-    JsonNode tree = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-        .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(1000).build())
-        .build()).readTree(json);
+    JsonNode tree =
+        new ObjectMapper(
+                com.fasterxml.jackson.core.JsonFactory.builder()
+                    .streamReadConstraints(
+                        com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                            .maxNestingDepth(1000)
+                            .build())
+                    .build())
+            .readTree(json);
     assertThat(JsonText.of(tree)).isEqualTo(tree.toString());
   }
 }

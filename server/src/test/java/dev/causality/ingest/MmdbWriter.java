@@ -22,24 +22,28 @@ import java.util.Map;
 /**
  * A writer of small MaxMind DB files (format 2.0, the {@code .mmdb} files GeoIP2 reads), for tests.
  *
- * <p>The file is a binary search tree over the bits of a 128-bit address, a 16-byte zero
- * separator, a data section and, after the marker {@code AB CD EF "MaxMind.com"}, a metadata map.
- * Each tree node is two records (bit 0, bit 1) of 24, 28 or 32 bits; a record is either another
- * node's number, {@code node_count} for "no data", or {@code node_count + 16 + offset} into the data
- * section. IPv4 networks live in the {@code ::/96} subtree, which readers find by following 96
- * zero bits from the root; the {@code ::ffff:0:0/96} alias real databases carry is not written
- * (Java turns mapped addresses into plain IPv4 before the lookup). Values in the data section are
- * a control byte (3 type bits, 5 size bits; type 0 means "extended", the type minus 7 follows)
- * then the payload; maps, strings, doubles, floats, booleans, bytes, arrays and unsigned integers
- * are written, pointers are not (identical records are written once and shared).
+ * <p>The file is a binary search tree over the bits of a 128-bit address, a 16-byte zero separator,
+ * a data section and, after the marker {@code AB CD EF "MaxMind.com"}, a metadata map. Each tree
+ * node is two records (bit 0, bit 1) of 24, 28 or 32 bits; a record is either another node's
+ * number, {@code node_count} for "no data", or {@code node_count + 16 + offset} into the data
+ * section. IPv4 networks live in the {@code ::/96} subtree, which readers find by following 96 zero
+ * bits from the root; the {@code ::ffff:0:0/96} alias real databases carry is not written (Java
+ * turns mapped addresses into plain IPv4 before the lookup). Values in the data section are a
+ * control byte (3 type bits, 5 size bits; type 0 means "extended", the type minus 7 follows) then
+ * the payload; maps, strings, doubles, floats, booleans, bytes, arrays and unsigned integers are
+ * written, pointers are not (identical records are written once and shared).
  */
 final class MmdbWriter {
 
-  /** An unsigned integer of the given MaxMind type: {@link #uint16}, {@link #uint32}, {@link #uint64}. */
+  /**
+   * An unsigned integer of the given MaxMind type: {@link #uint16}, {@link #uint32}, {@link
+   * #uint64}.
+   */
   record Uint(int type, int maxBytes, BigInteger value) {
     Uint {
       if (value.signum() < 0 || value.bitLength() > maxBytes * 8) {
-        throw new IllegalArgumentException("value " + value + " does not fit in " + maxBytes + " unsigned bytes");
+        throw new IllegalArgumentException(
+            "value " + value + " does not fit in " + maxBytes + " unsigned bytes");
       }
     }
   }
@@ -104,9 +108,9 @@ final class MmdbWriter {
   }
 
   /**
-   * Maps every address of {@code cidr} (such as {@code 203.0.113.0/24} or {@code 2001:db8::/48})
-   * to {@code data}. A network inside one inserted before takes precedence over it for its
-   * addresses; inserting a network that covers one inserted before is refused.
+   * Maps every address of {@code cidr} (such as {@code 203.0.113.0/24} or {@code 2001:db8::/48}) to
+   * {@code data}. A network inside one inserted before takes precedence over it for its addresses;
+   * inserting a network that covers one inserted before is refused.
    */
   MmdbWriter insert(String cidr, Map<String, ?> data) {
     int slash = cidr.indexOf('/');
@@ -115,7 +119,8 @@ final class MmdbWriter {
     }
     byte[] address;
     try {
-      address = InetAddress.getByName(cidr.substring(0, slash)).getAddress(); // literals only in tests
+      address =
+          InetAddress.getByName(cidr.substring(0, slash)).getAddress(); // literals only in tests
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("not an IP address: " + cidr, e);
     }
@@ -134,7 +139,8 @@ final class MmdbWriter {
       Object child = node.children[bit];
       if (i == depth - 1) {
         if (child instanceof Node) {
-          throw new IllegalArgumentException(cidr + " covers a network inserted before; insert it first");
+          throw new IllegalArgumentException(
+              cidr + " covers a network inserted before; insert it first");
         }
         node.children[bit] = leaf;
       } else if (child instanceof Node next) {
@@ -194,7 +200,8 @@ final class MmdbWriter {
               default -> throw new IllegalStateException("unexpected tree child " + c);
             };
         if (records[side] >= 1L << recordSize) {
-          throw new IllegalStateException("record " + records[side] + " does not fit in " + recordSize + " bits");
+          throw new IllegalStateException(
+              "record " + records[side] + " does not fit in " + recordSize + " bits");
         }
       }
       writeNode(tree, records[0], records[1]);
@@ -296,7 +303,11 @@ final class MmdbWriter {
       }
       default ->
           throw new IllegalArgumentException(
-              "cannot write " + value.getClass().getName() + " (" + value + "); wrap integers in uint16/uint32/uint64");
+              "cannot write "
+                  + value.getClass().getName()
+                  + " ("
+                  + value
+                  + "); wrap integers in uint16/uint32/uint64");
     }
   }
 
@@ -312,7 +323,10 @@ final class MmdbWriter {
     return r;
   }
 
-  /** The control byte(s): type in the top 3 bits (0 = extended), size in the low 5 with 29-31 escaping longer sizes. */
+  /**
+   * The control byte(s): type in the top 3 bits (0 = extended), size in the low 5 with 29-31
+   * escaping longer sizes.
+   */
   private static void control(ByteArrayOutputStream out, int type, int size) {
     int sizeBits;
     byte[] sizeBytes;

@@ -19,11 +19,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Arbitrary bytes through body reading, parsing and the pipeline for every route shape: each
- * either becomes a parsed request whose items all come out accepted (with an event that encodes,
- * decodes and holds JSON objects) or rejected with a reason, or is refused as a whole with an
- * {@link IngestException} carrying a 4xx status. Anything else — another exception, a 5xx, a
- * stack overflow, a hang — is a finding.
+ * Arbitrary bytes through body reading, parsing and the pipeline for every route shape: each either
+ * becomes a parsed request whose items all come out accepted (with an event that encodes, decodes
+ * and holds JSON objects) or rejected with a reason, or is refused as a whole with an {@link
+ * IngestException} carrying a 4xx status. Anything else — another exception, a 5xx, a stack
+ * overflow, a hang — is a finding.
  *
  * <p>A normal test run replays the seeds in {@code RequestParserFuzzTestInputs/parseAnyRoute/}
  * (plus the empty input). To fuzz:
@@ -44,17 +44,33 @@ class RequestParserFuzzTest {
 
   private static final List<Route> ROUTES =
       List.of(
-          "/v1/track", "/v1/identify", "/v1/page", "/v1/screen", "/v1/group", "/v1/alias", "/v1/batch",
-          "/v1/events/ingest", "/v1/analytics/track", "/v1/analytics/page")
+              "/v1/track",
+              "/v1/identify",
+              "/v1/page",
+              "/v1/screen",
+              "/v1/group",
+              "/v1/alias",
+              "/v1/batch",
+              "/v1/events/ingest",
+              "/v1/analytics/track",
+              "/v1/analytics/page")
           .stream()
           .map(p -> Route.of(p).orElseThrow())
           .toList();
 
   private static final IngestKey KEY =
-      new IngestKey("key_fuzz", "default", "fuzz", "fuzzkey_", OptionalInt.empty(), Instant.EPOCH, Optional.empty());
+      new IngestKey(
+          "key_fuzz",
+          "default",
+          "fuzz",
+          "fuzzkey_",
+          OptionalInt.empty(),
+          Instant.EPOCH,
+          Optional.empty());
 
   private static final RequestInfo INFO =
-      new RequestInfo(1_700_000_000_000_000L, "203.0.113.7", Optional.empty(), true, Optional.empty());
+      new RequestInfo(
+          1_700_000_000_000_000L, "203.0.113.7", Optional.empty(), true, Optional.empty());
 
   private static final RequestParser PARSER = new RequestParser(LIMITS);
 

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class LiveEventsTest {
-  private final AtomicLong now = new AtomicLong(Instant.parse("2026-11-23T10:00:00Z").toEpochMilli());
+  private final AtomicLong now =
+      new AtomicLong(Instant.parse("2026-11-23T10:00:00Z").toEpochMilli());
   private final InstantSource clock = () -> Instant.ofEpochMilli(now.get());
 
   private static Event event(String name) {
@@ -42,7 +43,9 @@ class LiveEventsTest {
     assertThat(live.after(2, Duration.ZERO)).extracting(LiveEvents.Entry::seq).containsExactly(3L);
     // The ring holds the last 4; an older cursor resumes from the oldest held.
     live.publish(List.of(event("D"), event("E"), event("F"), event("G")));
-    assertThat(live.after(1, Duration.ZERO)).extracting(LiveEvents.Entry::seq).containsExactly(4L, 5L, 6L, 7L);
+    assertThat(live.after(1, Duration.ZERO))
+        .extracting(LiveEvents.Entry::seq)
+        .containsExactly(4L, 5L, 6L, 7L);
   }
 
   @Test

@@ -36,50 +36,64 @@ class LiveRoutesIT {
 
   /** Reads the SSE stream on a thread; each event's id and data lines arrive as one string. */
   private static BlockingQueue<String> listen(String path, String lastEventId) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).header("Authorization", "Bearer " + TOKEN);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(server.uri(path)).header("Authorization", "Bearer " + TOKEN);
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);
     }
     HttpResponse<InputStream> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
     BlockingQueue<String> events = new ArrayBlockingQueue<>(100);
-    Thread.ofVirtual().start(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-        StringBuilder sb = new StringBuilder();
-        for (String line; (line = in.readLine()) != null; ) {
-          if (line.isEmpty()) {
-            if (sb.indexOf("data:") >= 0) {
-              events.add(sb.toString());
+    Thread.ofVirtual()
+        .start(() -> {
+          try (BufferedReader in =
+              new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            StringBuilder sb = new StringBuilder();
+            for (String line; (line = in.readLine()) != null; ) {
+              if (line.isEmpty()) {
+                if (sb.indexOf("data:") >= 0) {
+                  events.add(sb.toString());
+                }
+                sb.setLength(0);
+              } else {
+                sb.append(line).append('\n');
+              }
             }
-            sb.setLength(0);
-          } else {
-            sb.append(line).append('\n');
+          } catch (Exception e) {
+            // stream closed
           }
-        }
-      } catch (Exception e) {
-        // stream closed
-      }
-    });
+        });
     return events;
   }
 
   private static void track(String event) {
-    HttpResponse<String> r = server.post("/v1/track", "{\"userId\":\"u1\",\"event\":\"" + event + "\"}", "X-Write-Key", TestServer.KEY);
+    HttpResponse<String> r =
+        server.post(
+            "/v1/track",
+            "{\"userId\":\"u1\",\"event\":\"" + event + "\"}",
+            "X-Write-Key",
+            TestServer.KEY);
     assertThat(r.statusCode()).isEqualTo(200);
   }
 
   @Test
   void streamsAcceptedEventsOfTheProjectAndResumesAfterLastEventId() throws Exception {
     BlockingQueue<String> events = listen("/api/live?project=default", null);
-    Thread.sleep(200); // the stream subscribes before it answers its first line; give the request a moment
+    Thread.sleep(
+        200); // the stream subscribes before it answers its first line; give the request a moment
     track("Live One");
     track("Live Two");
     String first = events.poll(10, TimeUnit.SECONDS);
     String second = events.poll(10, TimeUnit.SECONDS);
-    assertThat(first).contains("event: event").contains("\"event\":\"Live One\"").contains("\"appId\":\"default\"");
+    assertThat(first)
+        .contains("event: event")
+        .contains("\"event\":\"Live One\"")
+        .contains("\"appId\":\"default\"");
     assertThat(second).contains("\"event\":\"Live Two\"");
-    String firstId = first.lines().filter(l -> l.startsWith("id: ")).findFirst().orElseThrow().substring(4);
+    String firstId =
+        first.lines().filter(l -> l.startsWith("id: ")).findFirst().orElseThrow().substring(4);
 
     List<String> replay = new ArrayList<>();
     BlockingQueue<String> resumed = listen("/api/live?project=default", firstId);

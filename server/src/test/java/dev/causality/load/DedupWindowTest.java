@@ -71,7 +71,8 @@ class DedupWindowTest {
     final long window;
     final int max;
     final java.util.HashMap<String, Long> seen = new java.util.HashMap<>();
-    final java.util.ArrayDeque<java.util.Map.Entry<String, Long>> order = new java.util.ArrayDeque<>();
+    final java.util.ArrayDeque<java.util.Map.Entry<String, Long>> order =
+        new java.util.ArrayDeque<>();
     long evicted;
 
     Model(long window, int max) {
@@ -127,8 +128,10 @@ class DedupWindowTest {
             w.add(key, now);
             m.add(key, now);
           }
-          default -> assertThat(w.contains(key)).as("contains %s at op %d (cap %d)", key, op, cap)
-              .isEqualTo(m.seen.containsKey(key));
+          default ->
+              assertThat(w.contains(key))
+                  .as("contains %s at op %d (cap %d)", key, op, cap)
+                  .isEqualTo(m.seen.containsKey(key));
         }
         if (op % 10_000 == 0) {
           assertThat(w.size()).isEqualTo(m.seen.size());
@@ -147,7 +150,9 @@ class DedupWindowTest {
     DedupWindow w = new DedupWindow(HOUR, 100);
     dev.causality.event.Event e = dev.causality.event.Events.track("X").id("m-\u00e9-1").build();
     dev.causality.event.EventRecord r = dev.causality.event.EventRecord.of(e);
-    assertThat(w.hash(r)).isEqualTo(w.hash(e.appId(), e.eventId())).isEqualTo(w.hash(DedupWindow.key(e.appId(), e.eventId())));
+    assertThat(w.hash(r))
+        .isEqualTo(w.hash(e.appId(), e.eventId()))
+        .isEqualTo(w.hash(DedupWindow.key(e.appId(), e.eventId())));
     w.add(w.hash(r), 1);
     assertThat(w.contains(DedupWindow.key(e.appId(), e.eventId()))).isTrue();
     assertThat(w.contains(w.hash(e.appId(), "other"))).isFalse();

@@ -27,9 +27,14 @@ class LoaderTest {
   static final class FlakyWarehouse implements Warehouse {
     final Warehouse real;
     final AtomicBoolean down = new AtomicBoolean();
-    /** Full for rows, yet a small dead letter fits: what a disk that frees a page now and then does. */
+
+    /**
+     * Full for rows, yet a small dead letter fits: what a disk that frees a page now and then does.
+     */
     final AtomicBoolean fullForRows = new AtomicBoolean();
-    final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+
+    final java.util.concurrent.atomic.AtomicInteger failures =
+        new java.util.concurrent.atomic.AtomicInteger();
     volatile String poisonEvent = "";
 
     FlakyWarehouse(Warehouse real) {
@@ -48,7 +53,10 @@ class LoaderTest {
       }
       if (fullForRows.get() && !rows.isEmpty()) {
         failures.incrementAndGet();
-        throw new WarehouseException("Could not write file \"w.duckdb.wal\": No space left on device (simulated)", null, true);
+        throw new WarehouseException(
+            "Could not write file \"w.duckdb.wal\": No space left on device (simulated)",
+            null,
+            true);
       }
       if (rows.stream().anyMatch(e -> poisonEvent.equals(e.event()))) {
         throw new WarehouseException("cannot store this row (simulated)", null, false);
@@ -72,7 +80,8 @@ class LoaderTest {
     }
 
     @Override
-    public QueryResult queryReadOnly(String sql, List<Object> params, int maxRows, Duration timeout) {
+    public QueryResult queryReadOnly(
+        String sql, List<Object> params, int maxRows, Duration timeout) {
       return real.queryReadOnly(sql, params, maxRows, timeout);
     }
 
@@ -88,7 +97,14 @@ class LoaderTest {
   }
 
   private Loader loader(FileEventLog log, Warehouse w) {
-    return new Loader(log, w, Duration.ofHours(24), 1_000_000, 1 << 20, InstantSource.system(), new SimpleMeterRegistry());
+    return new Loader(
+        log,
+        w,
+        Duration.ofHours(24),
+        1_000_000,
+        1 << 20,
+        InstantSource.system(),
+        new SimpleMeterRegistry());
   }
 
   private static long count(Warehouse w, String sql) {
@@ -99,7 +115,8 @@ class LoaderTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (l.position() < position) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("loader stuck at " + l.position() + " < " + position + ": " + l.lastError());
+        throw new AssertionError(
+            "loader stuck at " + l.position() + " < " + position + ": " + l.lastError());
       }
       Thread.sleep(5);
     }
@@ -112,14 +129,20 @@ class LoaderTest {
       DuckDbWarehouse w = DuckDbWarehouse.open(whFile, "256MB");
       Loader l = loader(log, w);
       l.start();
-      log.append(List.of(Events.track("A").id("m1").encoded(), Events.track("A").id("m1").encoded(),
-          Events.track("B").id("m2").encoded())).get();
+      log.append(
+              List.of(
+                  Events.track("A").id("m1").encoded(),
+                  Events.track("A").id("m1").encoded(),
+                  Events.track("B").id("m2").encoded()))
+          .get();
       awaitPosition(l, log.end());
       assertThat(count(w, "SELECT count(*) FROM events")).isEqualTo(2);
       assertThat(l.drain(Duration.ofSeconds(5))).isTrue();
       w.close();
       // the same ids again, as a client retry after restart would send them
-      log.append(List.of(Events.track("A").id("m1").encoded(), Events.track("C").id("m3").encoded())).get();
+      log.append(
+              List.of(Events.track("A").id("m1").encoded(), Events.track("C").id("m3").encoded()))
+          .get();
       DuckDbWarehouse w2 = DuckDbWarehouse.open(whFile, "256MB");
       assertThat(w2.loadedPosition()).isLessThan(log.end());
       Loader l2 = loader(log, w2);
@@ -139,7 +162,11 @@ class LoaderTest {
         DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
       Loader l = loader(log, w);
       l.start();
-      log.append(List.of(Events.track("A").id("m1").app("p1").encoded(), Events.track("A").id("m1").app("p2").encoded())).get();
+      log.append(
+              List.of(
+                  Events.track("A").id("m1").app("p1").encoded(),
+                  Events.track("A").id("m1").app("p2").encoded()))
+          .get();
       awaitPosition(l, log.end());
       assertThat(count(w, "SELECT count(*) FROM events")).isEqualTo(2);
       l.drain(Duration.ofSeconds(5));
@@ -152,8 +179,12 @@ class LoaderTest {
         DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
       Loader l = loader(log, w);
       l.start();
-      log.append(List.of(Events.track("ok").encoded(), "{not json".getBytes(StandardCharsets.UTF_8),
-          Events.track("ok").encoded())).get();
+      log.append(
+              List.of(
+                  Events.track("ok").encoded(),
+                  "{not json".getBytes(StandardCharsets.UTF_8),
+                  Events.track("ok").encoded()))
+          .get();
       awaitPosition(l, log.end());
       assertThat(count(w, "SELECT count(*) FROM events")).isEqualTo(2);
       assertThat(w.deadLetterCount()).isEqualTo(1);
@@ -171,10 +202,19 @@ class LoaderTest {
       w.poisonEvent = "Poison";
       Loader l = loader(log, w);
       l.start();
-      log.append(List.of(Events.track("Fine").encoded(), Events.track("Poison").encoded(), Events.track("Fine").encoded())).get();
+      log.append(
+              List.of(
+                  Events.track("Fine").encoded(),
+                  Events.track("Poison").encoded(),
+                  Events.track("Fine").encoded()))
+          .get();
       awaitPosition(l, log.end());
       assertThat(count(w, "SELECT count(*) FROM events WHERE event = 'Fine'")).isEqualTo(2);
-      assertThat(count(w, "SELECT count(*) FROM dead_letters WHERE error LIKE 'load failed:%' AND payload LIKE '%Poison%'")).isEqualTo(1);
+      assertThat(
+              count(
+                  w,
+                  "SELECT count(*) FROM dead_letters WHERE error LIKE 'load failed:%' AND payload LIKE '%Poison%'"))
+          .isEqualTo(1);
       l.drain(Duration.ofSeconds(5));
       w.close();
     }
@@ -187,9 +227,15 @@ class LoaderTest {
       w.fullForRows.set(true);
       Loader l = loader(log, w);
       l.start();
-      log.append(List.of(Events.track("A").encoded(), Events.track("B").encoded(), Events.track("C").encoded())).get();
+      log.append(
+              List.of(
+                  Events.track("A").encoded(),
+                  Events.track("B").encoded(),
+                  Events.track("C").encoded()))
+          .get();
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (w.failures.get() < 4 && System.nanoTime() < deadline) { // the batch 3 times, then a record alone
+      while (w.failures.get() < 4
+          && System.nanoTime() < deadline) { // the batch 3 times, then a record alone
         Thread.sleep(10);
       }
       assertThat(w.failures.get()).isGreaterThanOrEqualTo(4);

@@ -39,7 +39,8 @@ class FileEventLogTest {
       assertThat(all.get(0).position()).isZero();
       assertThat(all.get(1).position()).isEqualTo(all.get(0).nextPosition());
       assertThat(all.get(2).nextPosition()).isEqualTo(log.end());
-      assertThat(payloads(log.read(all.get(1).position(), Integer.MAX_VALUE))).containsExactly("bb", "ccc");
+      assertThat(payloads(log.read(all.get(1).position(), Integer.MAX_VALUE)))
+          .containsExactly("bb", "ccc");
       assertThat(log.read(log.end(), 100)).isEmpty();
     }
   }
@@ -59,12 +60,13 @@ class FileEventLogTest {
     List<byte[]> appended = new ArrayList<>();
     try (FileEventLog log = FileEventLog.open(dir, 256 * 1024)) {
       for (int i = 0; i < 60; i++) {
-        int size = switch (i % 4) {
-          case 0 -> 1 + random.nextInt(50);
-          case 1 -> 1_000 + random.nextInt(5_000);
-          case 2 -> 60_000 + random.nextInt(10_000); // around the 64 KB read window
-          default -> 100_000 + random.nextInt(100_000); // longer than the window
-        };
+        int size =
+            switch (i % 4) {
+              case 0 -> 1 + random.nextInt(50);
+              case 1 -> 1_000 + random.nextInt(5_000);
+              case 2 -> 60_000 + random.nextInt(10_000); // around the 64 KB read window
+              default -> 100_000 + random.nextInt(100_000); // longer than the window
+            };
         byte[] b = new byte[size];
         random.nextBytes(b);
         appended.add(b);
@@ -92,7 +94,9 @@ class FileEventLogTest {
             for (int k = 0; k < chunk.size() - 1; k++) {
               bytesBeforeLast += chunk.get(k).payload().length;
             }
-            assertThat(bytesBeforeLast).as("a read stops once it has maxBytes").isLessThan(Math.max(1, maxBytes));
+            assertThat(bytesBeforeLast)
+                .as("a read stops once it has maxBytes")
+                .isLessThan(Math.max(1, maxBytes));
           }
           assertThat(expected).isEqualTo(appended.size());
         }
@@ -130,11 +134,15 @@ class FileEventLogTest {
       long middle = all.get(30).position();
       log.release(middle);
       assertThat(log.start()).isGreaterThan(0).isLessThanOrEqualTo(middle);
-      assertThat(payloads(log.read(middle, Integer.MAX_VALUE))).containsExactlyElementsOf(sent.subList(30, 50));
+      assertThat(payloads(log.read(middle, Integer.MAX_VALUE)))
+          .containsExactlyElementsOf(sent.subList(30, 50));
       assertThatThrownBy(() -> log.read(0, 10)).isInstanceOf(IllegalArgumentException.class);
     }
     try (FileEventLog log = FileEventLog.open(dir, 1024)) {
-      assertThat(payloads(log.read(log.start(), Integer.MAX_VALUE))).last().asString().startsWith("record-49-");
+      assertThat(payloads(log.read(log.start(), Integer.MAX_VALUE)))
+          .last()
+          .asString()
+          .startsWith("record-49-");
     }
   }
 
@@ -145,15 +153,17 @@ class FileEventLogTest {
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         int thread = t;
-        threads.add(Thread.ofVirtual().start(() -> {
-          for (int i = 0; i < 100; i++) {
-            CompletableFuture<Void> f = log.append(List.of(bytes(thread + ":" + i)));
-            synchronized (acks) {
-              acks.add(f);
-            }
-            f.join();
-          }
-        }));
+        threads.add(
+            Thread.ofVirtual()
+                .start(() -> {
+                  for (int i = 0; i < 100; i++) {
+                    CompletableFuture<Void> f = log.append(List.of(bytes(thread + ":" + i)));
+                    synchronized (acks) {
+                      acks.add(f);
+                    }
+                    f.join();
+                  }
+                }));
       }
       for (Thread t : threads) {
         t.join();
@@ -171,18 +181,28 @@ class FileEventLogTest {
     Path segment = segmentFiles().getFirst();
     long good = Files.size(segment);
     // a record whose header promises more bytes than were written before the crash
-    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ch.write(ByteBuffer.allocate(9 + 3).put(FileEventLog.MAGIC).putInt(500).putInt(42).put(bytes("abc")).flip());
+    try (FileChannel ch =
+        FileChannel.open(segment, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ch.write(
+          ByteBuffer.allocate(9 + 3)
+              .put(FileEventLog.MAGIC)
+              .putInt(500)
+              .putInt(42)
+              .put(bytes("abc"))
+              .flip());
     }
     try (FileEventLog log = FileEventLog.open(dir, 1 << 20)) {
       assertThat(log.tornBytesRecovered()).isEqualTo(12);
       assertThat(log.end()).isEqualTo(good);
       assertThat(payloads(log.read(0, Integer.MAX_VALUE))).containsExactly("kept-1", "kept-2");
       log.append(List.of(bytes("after"))).get();
-      assertThat(payloads(log.read(0, Integer.MAX_VALUE))).containsExactly("kept-1", "kept-2", "after");
+      assertThat(payloads(log.read(0, Integer.MAX_VALUE)))
+          .containsExactly("kept-1", "kept-2", "after");
     }
     try (Stream<Path> q = Files.list(dir.resolve("quarantine"))) {
-      assertThat(q.toList()).singleElement().satisfies(p -> assertThat(Files.size(p)).isEqualTo(12));
+      assertThat(q.toList())
+          .singleElement()
+          .satisfies(p -> assertThat(Files.size(p)).isEqualTo(12));
     }
   }
 

@@ -16,7 +16,8 @@ class ProjectsTest {
   @TempDir Path dir;
 
   private Projects projects(SqliteMetadataStore store) {
-    return new Projects(store, InstantSource.system(), new SplittableRandom(1).split(), Duration.ZERO);
+    return new Projects(
+        store, InstantSource.system(), new SplittableRandom(1).split(), Duration.ZERO);
   }
 
   @Test
@@ -27,7 +28,10 @@ class ProjectsTest {
       CreatedKey k = p.createKey("shop", "web", OptionalInt.of(50), Optional.empty());
       assertThat(k.secret()).startsWith("ck_").hasSize(35);
       assertThat(k.key().prefix()).isEqualTo(k.secret().substring(0, 8));
-      assertThat(p.authenticate(k.secret())).get().extracting(IngestKey::projectId).isEqualTo("shop");
+      assertThat(p.authenticate(k.secret()))
+          .get()
+          .extracting(IngestKey::projectId)
+          .isEqualTo("shop");
       assertThat(p.authenticate(k.secret()).orElseThrow().rateLimit()).hasValue(50);
       assertThat(p.authenticate("ck_wrong_wrong_wrong")).isEmpty();
       assertThat(p.authenticate("")).isEmpty();
@@ -41,7 +45,8 @@ class ProjectsTest {
     try (SqliteMetadataStore store = SqliteMetadataStore.open(dir.resolve("m.sqlite"))) {
       Projects p = projects(store);
       p.createProject("shop", "Shop");
-      CreatedKey k = p.createKey("shop", "web", OptionalInt.empty(), Optional.of("preset_key_1234567890"));
+      CreatedKey k =
+          p.createKey("shop", "web", OptionalInt.empty(), Optional.of("preset_key_1234567890"));
       assertThat(p.authenticate("preset_key_1234567890")).isPresent();
       assertThat(p.revokeKey(k.key().id())).isTrue();
       assertThat(p.revokeKey(k.key().id())).isFalse();
@@ -56,7 +61,8 @@ class ProjectsTest {
       Projects p = projects(store);
       assertThatThrownBy(() -> p.createProject("Bad Id", "x")).hasMessageContaining("project id");
       p.createProject("a", "A");
-      assertThatThrownBy(() -> p.createProject("a", "again")).hasMessageContaining("already exists");
+      assertThatThrownBy(() -> p.createProject("a", "again"))
+          .hasMessageContaining("already exists");
       assertThatThrownBy(() -> p.createKey("nope", "k", OptionalInt.empty(), Optional.empty()))
           .hasMessageContaining("no project 'nope'");
       assertThatThrownBy(() -> p.createKey("a", "k", OptionalInt.of(-1), Optional.empty()))

@@ -24,13 +24,27 @@ class QueryApiIT {
     Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS).plusSeconds(60);
     StringBuilder batch = new StringBuilder("{\"batch\":[");
     String[][] rows = {
-      {"u1", "Signed Up", "DE"}, {"u1", "Purchase", "DE"}, {"u2", "Signed Up", "US"}, {"u3", "Signed Up", "US"}, {"u3", "Purchase", "US"}};
+      {"u1", "Signed Up", "DE"},
+      {"u1", "Purchase", "DE"},
+      {"u2", "Signed Up", "US"},
+      {"u3", "Signed Up", "US"},
+      {"u3", "Purchase", "US"}
+    };
     for (int i = 0; i < rows.length; i++) {
-      batch.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"userId\":\"").append(rows[i][0]).append("\",\"event\":\"").append(rows[i][1])
-          .append("\",\"timestamp\":\"").append(today.plusSeconds(i))
-          .append("\",\"properties\":{\"country\":\"").append(rows[i][2]).append("\"}}");
+      batch
+          .append(i == 0 ? "" : ",")
+          .append("{\"type\":\"track\",\"userId\":\"")
+          .append(rows[i][0])
+          .append("\",\"event\":\"")
+          .append(rows[i][1])
+          .append("\",\"timestamp\":\"")
+          .append(today.plusSeconds(i))
+          .append("\",\"properties\":{\"country\":\"")
+          .append(rows[i][2])
+          .append("\"}}");
     }
-    HttpResponse<String> r = server.post("/v1/batch", batch.append("]}").toString(), "X-Write-Key", TestServer.KEY);
+    HttpResponse<String> r =
+        server.post("/v1/batch", batch.append("]}").toString(), "X-Write-Key", TestServer.KEY);
     assertThat(r.statusCode()).isEqualTo(200);
     server.awaitLoaded();
   }
@@ -51,7 +65,8 @@ class QueryApiIT {
   @Test
   void queryApisNeedTheAdminToken() {
     assertThat(server.post("/api/query/trends", "{}").statusCode()).isEqualTo(401);
-    HttpResponse<String> wrong = server.post("/api/query/trends", "{}", "Authorization", "Bearer nope");
+    HttpResponse<String> wrong =
+        server.post("/api/query/trends", "{}", "Authorization", "Bearer nope");
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(wrong.body()).contains("\"code\":\"unauthorized\"");
     assertThat(server.post("/v1/analytics/query", "{}").statusCode()).isEqualTo(401);
@@ -59,8 +74,11 @@ class QueryApiIT {
 
   @Test
   void trendsWithBreakdown() throws Exception {
-    HttpResponse<String> r = post("/api/query/trends", "{\"series\":[{\"event\":\"Signed Up\",\"metric\":\"unique_users\"}],"
-        + "\"dateRange\":{\"last\":7,\"unit\":\"days\"},\"breakdown\":\"properties.country\"}");
+    HttpResponse<String> r =
+        post(
+            "/api/query/trends",
+            "{\"series\":[{\"event\":\"Signed Up\",\"metric\":\"unique_users\"}],"
+                + "\"dateRange\":{\"last\":7,\"unit\":\"days\"},\"breakdown\":\"properties.country\"}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonNode series = json(r).path("series");
     assertThat(series.get(0).path("breakdown").get(0).asText()).isEqualTo("US");
@@ -71,9 +89,17 @@ class QueryApiIT {
 
   @Test
   void funnelAndRetention() throws Exception {
-    JsonNode f = json(post("/api/query/funnels", "{\"steps\":[{\"event\":\"Signed Up\"},{\"event\":\"Purchase\"}],\"window\":\"1d\",\"dateRange\":\"last_7_days\"}"));
+    JsonNode f =
+        json(
+            post(
+                "/api/query/funnels",
+                "{\"steps\":[{\"event\":\"Signed Up\"},{\"event\":\"Purchase\"}],\"window\":\"1d\",\"dateRange\":\"last_7_days\"}"));
     assertThat(f.path("groups").get(0).path("counts").toString()).isEqualTo("[3,2]");
-    JsonNode r = json(post("/api/query/retention", "{\"cohort\":{\"event\":\"Signed Up\"},\"returning\":{\"event\":\"Purchase\"},\"period\":\"day\",\"periods\":2,\"dateRange\":\"last_7_days\"}"));
+    JsonNode r =
+        json(
+            post(
+                "/api/query/retention",
+                "{\"cohort\":{\"event\":\"Signed Up\"},\"returning\":{\"event\":\"Purchase\"},\"period\":\"day\",\"periods\":2,\"dateRange\":\"last_7_days\"}"));
     JsonNode last = r.path("cohorts").get(6);
     assertThat(last.path("size").asLong()).isEqualTo(3);
     assertThat(last.path("returned").get(0).asLong()).isEqualTo(2);
@@ -81,9 +107,15 @@ class QueryApiIT {
 
   @Test
   void flowMindShape() throws Exception {
-    HttpResponse<String> r = post("/v1/analytics/query", "{\"metrics\":[\"count\",\"unique_users\"],\"dimensions\":[\"event_name\",\"day\"],"
-        + "\"filters\":[{\"field\":\"properties.country\",\"op\":\"eq\",\"value\":\"US\"}],\"dateRange\":{\"from\":\""
-        + java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1) + "\",\"to\":\"" + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "\"}}");
+    HttpResponse<String> r =
+        post(
+            "/v1/analytics/query",
+            "{\"metrics\":[\"count\",\"unique_users\"],\"dimensions\":[\"event_name\",\"day\"],"
+                + "\"filters\":[{\"field\":\"properties.country\",\"op\":\"eq\",\"value\":\"US\"}],\"dateRange\":{\"from\":\""
+                + java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1)
+                + "\",\"to\":\""
+                + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                + "\"}}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonNode body = json(r);
     assertThat(body.path("success").asBoolean()).isTrue();
@@ -97,27 +129,45 @@ class QueryApiIT {
 
   @Test
   void propertyDiscoveryComesFromTheCatalog() throws Exception {
-    HttpResponse<String> events = server.get("/api/events?project=default", "Authorization", "Bearer " + TOKEN);
+    HttpResponse<String> events =
+        server.get("/api/events?project=default", "Authorization", "Bearer " + TOKEN);
     assertThat(events.statusCode()).isEqualTo(200);
     assertThat(json(events).get(0).path("event").asText()).isEqualTo("Signed Up");
     assertThat(json(events).get(0).path("count").asLong()).isEqualTo(3);
-    JsonNode props = json(server.get("/api/properties?event=Signed%20Up", "Authorization", "Bearer " + TOKEN));
+    JsonNode props =
+        json(server.get("/api/properties?event=Signed%20Up", "Authorization", "Bearer " + TOKEN));
     assertThat(props.path("properties").get(0).path("key").asText()).isEqualTo("country");
-    assertThat(props.path("properties").get(0).path("topValues").toString()).isEqualTo("[{\"US\":2},{\"DE\":1}]");
+    assertThat(props.path("properties").get(0).path("topValues").toString())
+        .isEqualTo("[{\"US\":2},{\"DE\":1}]");
     assertThat(props.path("columns").toString()).contains("\"browser\"", "\"utm_source\"");
   }
 
   @Test
   void invalidQueriesAre400WithTheFieldNamed() throws Exception {
-    JsonNode metric = json(post("/api/query/trends", "{\"series\":[{\"event\":\"A\",\"metric\":\"median\"}]}"));
+    JsonNode metric =
+        json(post("/api/query/trends", "{\"series\":[{\"event\":\"A\",\"metric\":\"median\"}]}"));
     assertThat(metric.path("field").asText()).isEqualTo("series[0].metric");
-    JsonNode filter = json(post("/api/query/trends", "{\"series\":[{\"event\":\"A\"}],\"filters\":[{\"field\":\"properties.x\",\"op\":\"gt\",\"value\":\"abc\"}]}"));
+    JsonNode filter =
+        json(
+            post(
+                "/api/query/trends",
+                "{\"series\":[{\"event\":\"A\"}],\"filters\":[{\"field\":\"properties.x\",\"op\":\"gt\",\"value\":\"abc\"}]}"));
     assertThat(filter.path("field").asText()).isEqualTo("filters[0].value");
     HttpResponse<String> steps = post("/api/query/funnels", "{\"steps\":[{\"event\":\"A\"}]}");
     assertThat(steps.statusCode()).isEqualTo(400);
     assertThat(json(steps).path("field").asText()).isEqualTo("steps");
-    assertThat(json(post("/api/query/trends", "{\"series\":[{\"event\":\"A\"}],\"timezone\":\"Mars/Base\"}")).path("field").asText()).isEqualTo("timezone");
-    assertThat(json(post("/api/query/retention", "{\"cohort\":{},\"returning\":{\"event\":\"B\"}}")).path("field").asText()).isEqualTo("cohort.event");
+    assertThat(
+            json(post(
+                    "/api/query/trends",
+                    "{\"series\":[{\"event\":\"A\"}],\"timezone\":\"Mars/Base\"}"))
+                .path("field")
+                .asText())
+        .isEqualTo("timezone");
+    assertThat(
+            json(post("/api/query/retention", "{\"cohort\":{},\"returning\":{\"event\":\"B\"}}"))
+                .path("field")
+                .asText())
+        .isEqualTo("cohort.event");
     assertThat(post("/api/query/trends", "not json").statusCode()).isEqualTo(400);
   }
 }

@@ -41,14 +41,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultIT {
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
 
   @TempDir Path tmp;
 
   @Test
   void killNineMidStreamLosesAndDuplicatesNothing() throws Exception {
     Path data = tmp.resolve("data");
-    ServerProcess server = ServerProcess.start(data, Map.of("CAUSALITY_LOG_SEGMENT_BYTES", "262144"));
+    ServerProcess server =
+        ServerProcess.start(data, Map.of("CAUSALITY_LOG_SEGMENT_BYTES", "262144"));
     try (Traffic traffic = new Traffic("k9", server, 4, 20)) {
       for (int kill = 1; kill <= 3; kill++) {
         traffic.awaitAcked(traffic.acked() + 1000, Duration.ofSeconds(60));
@@ -60,7 +64,8 @@ class FaultIT {
       traffic.awaitAcked(traffic.acked() + 1000, Duration.ofSeconds(60));
       traffic.stop();
       assertThat(server.sigterm(Duration.ofSeconds(30))).as("exit code after SIGTERM").isIn(0, 143);
-      assertThat(traffic.unanswered()).as("ids whose request got no answer (cut off by a kill, or sent while down)")
+      assertThat(traffic.unanswered())
+          .as("ids whose request got no answer (cut off by a kill, or sent while down)")
           .isNotEmpty();
       traffic.assertStoredExactlyOnce(data);
     } finally {
@@ -82,11 +87,17 @@ class FaultIT {
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       probe.stop();
       traffic.stop();
-      assertThat(exit).as("exit code after SIGTERM (-1: still running after 30 s, took %d ms)", tookMs).isIn(0, 143);
+      assertThat(exit)
+          .as("exit code after SIGTERM (-1: still running after 30 s, took %d ms)", tookMs)
+          .isIn(0, 143);
       List<Integer> answers = List.copyOf(probe.answersAfterSigterm());
       int first503 = answers.indexOf(503);
-      assertThat(first503).as("/ready answers after SIGTERM (%s) include a 503 before the port closes", answers).isNotNegative();
-      assertThat(answers.subList(first503, answers.size())).as("/ready after its first 503: %s", answers).containsOnly(503);
+      assertThat(first503)
+          .as("/ready answers after SIGTERM (%s) include a 503 before the port closes", answers)
+          .isNotNegative();
+      assertThat(answers.subList(first503, answers.size()))
+          .as("/ready after its first 503: %s", answers)
+          .containsOnly(503);
       assertThat(probe.drainingBodySeen()).as("/ready says it is draining").isTrue();
       traffic.assertStoredExactlyOnce(data);
       assertNothingLeftToLoad(data);
@@ -101,21 +112,27 @@ class FaultIT {
     mountTmpfs(mount, "16m");
     ServerProcess server = null;
     try {
-      Map<String, String> env = Map.of("CAUSALITY_LOG_SEGMENT_BYTES", "65536", "CAUSALITY_WAREHOUSE_MEMORY", "64MB");
+      Map<String, String> env =
+          Map.of("CAUSALITY_LOG_SEGMENT_BYTES", "65536", "CAUSALITY_WAREHOUSE_MEMORY", "64MB");
       server = ServerProcess.start(mount, env);
       Path filler = mount.resolve("filler");
       long free = Files.getFileStore(mount).getUsableSpace();
       long fillerBytes = free - 2L * 1024 * 1024;
-      assertThat(fillerBytes).as("room for a filler in the tmpfs (free %d bytes)", free).isPositive();
+      assertThat(fillerBytes)
+          .as("room for a filler in the tmpfs (free %d bytes)", free)
+          .isPositive();
       fill(filler, fillerBytes);
 
       Traffic traffic = new Traffic("full", server, 2, 20);
       try {
         HttpResponse<String> refused = traffic.awaitFirst503(Duration.ofSeconds(60));
-        assertThat(refused.headers().firstValue("Retry-After")).as("Retry-After on the 503").isPresent();
+        assertThat(refused.headers().firstValue("Retry-After"))
+            .as("Retry-After on the 503")
+            .isPresent();
         assertThat(refused.body()).contains("\"success\":false");
 
-        // Space comes and goes while segments are loaded and deleted; take what is left, then probe.
+        // Space comes and goes while segments are loaded and deleted; take what is left, then
+        // probe.
         traffic.pause();
         ServerProcess s = server;
         awaitLoaderIdle(s);
@@ -124,25 +141,38 @@ class FaultIT {
         // The log probes the disk once a second while unwritable; pages a probe held are freed.
         sleep(1200);
         fillUntilFull(topUp);
-        // Larger than the free part of the last page of the active segment, which needs no new space.
+        // Larger than the free part of the last page of the active segment, which needs no new
+        // space.
         List<String> probe = ids("full-probe", 200);
         HttpResponse<String> whileFull = post(server.uri("/v1/batch"), batchBody(probe));
-        assertThat(whileFull.statusCode()).as("answer while the disk is full: %s", whileFull.body()).isEqualTo(503);
-        assertThat(whileFull.headers().firstValue("Retry-After")).as("Retry-After on the 503").isPresent();
+        assertThat(whileFull.statusCode())
+            .as("answer while the disk is full: %s", whileFull.body())
+            .isEqualTo(503);
+        assertThat(whileFull.headers().firstValue("Retry-After"))
+            .as("Retry-After on the 503")
+            .isPresent();
         traffic.recordRefused(probe);
-        assertThat(get(server.uri("/ready")).statusCode()).as("/ready while the disk is full").isEqualTo(503);
+        assertThat(get(server.uri("/ready")).statusCode())
+            .as("/ready while the disk is full")
+            .isEqualTo(503);
 
         Files.delete(topUp);
         Files.delete(filler);
-        awaitTrue(() -> get(s.uri("/ready")).statusCode() == 200, Duration.ofSeconds(30),
+        awaitTrue(
+            () -> get(s.uri("/ready")).statusCode() == 200,
+            Duration.ofSeconds(30),
             () -> "/ready after space returned, without traffic: " + get(s.uri("/ready")).body());
         long before = traffic.acked();
         traffic.resume();
         traffic.awaitAcked(before + 1000, Duration.ofSeconds(60));
         traffic.stop();
-        awaitTrue(() -> readyField(s, "log_lag_bytes").equals("0"), Duration.ofSeconds(30),
+        awaitTrue(
+            () -> readyField(s, "log_lag_bytes").equals("0"),
+            Duration.ofSeconds(30),
             () -> "loader catching up after space returned: " + get(s.uri("/ready")).body());
-        assertThat(server.sigterm(Duration.ofSeconds(30))).as("exit code after SIGTERM").isIn(0, 143);
+        assertThat(server.sigterm(Duration.ofSeconds(30)))
+            .as("exit code after SIGTERM")
+            .isIn(0, 143);
         traffic.assertStoredExactlyOnce(mount);
       } finally {
         traffic.close();
@@ -164,28 +194,39 @@ class FaultIT {
     mountTmpfs(logMount, "32m");
     ServerProcess server = null;
     try {
-      Map<String, String> env = Map.of("CAUSALITY_LOG_SEGMENT_BYTES", "65536", "CAUSALITY_WAREHOUSE_MEMORY", "64MB");
+      Map<String, String> env =
+          Map.of("CAUSALITY_LOG_SEGMENT_BYTES", "65536", "CAUSALITY_WAREHOUSE_MEMORY", "64MB");
       server = ServerProcess.start(mount, env);
       Path filler = mount.resolve("filler");
       fillUntilFull(filler);
       ServerProcess s = server;
       try (Traffic traffic = new Traffic("wfull", server, 2, 20)) {
         traffic.awaitAcked(1000, Duration.ofSeconds(60));
-        awaitTrue(() -> !readyField(s, "loader_error").isEmpty(), Duration.ofSeconds(30),
+        awaitTrue(
+            () -> !readyField(s, "loader_error").isEmpty(),
+            Duration.ofSeconds(30),
             () -> "the loader failing on the full disk: " + get(s.uri("/ready")).body());
-        assertThat(Long.parseLong(readyField(s, "log_lag_bytes"))).as("acknowledged but not loaded").isPositive();
+        assertThat(Long.parseLong(readyField(s, "log_lag_bytes")))
+            .as("acknowledged but not loaded")
+            .isPositive();
 
         int exit = server.sigterm(Duration.ofSeconds(30));
-        assertThat(exit).as("exit code after SIGTERM with the warehouse unable to write (-1: still running after 30 s)")
+        assertThat(exit)
+            .as(
+                "exit code after SIGTERM with the warehouse unable to write (-1: still running after 30 s)")
             .isIn(0, 143);
         traffic.stop();
 
         Files.delete(filler);
         server = ServerProcess.start(mount, env);
         ServerProcess restarted = server;
-        awaitTrue(() -> readyField(restarted, "log_lag_bytes").equals("0"), Duration.ofSeconds(30),
+        awaitTrue(
+            () -> readyField(restarted, "log_lag_bytes").equals("0"),
+            Duration.ofSeconds(30),
             () -> "loading the rest after the restart: " + get(restarted.uri("/ready")).body());
-        assertThat(server.sigterm(Duration.ofSeconds(30))).as("exit code after SIGTERM").isIn(0, 143);
+        assertThat(server.sigterm(Duration.ofSeconds(30)))
+            .as("exit code after SIGTERM")
+            .isIn(0, 143);
         traffic.assertStoredExactlyOnce(mount);
       }
     } finally {
@@ -211,7 +252,8 @@ class FaultIT {
         assertAccepted(server, first);
       }
       assertAccepted(server, withInnerDuplicates);
-      // Killed whether or not the loader has stored them yet: resends meet them in the warehouse or the log.
+      // Killed whether or not the loader has stored them yet: resends meet them in the warehouse or
+      // the log.
       server.kill9();
       server = ServerProcess.start(data, Map.of());
       assertAccepted(server, first);
@@ -231,8 +273,8 @@ class FaultIT {
   // ---------------------------------------------------------------------------------------------
 
   /**
-   * Client threads posting Segment batches of fresh ids, and the ledger of what they were told.
-   * On a failed connection they pause briefly and go on, against whichever server is current.
+   * Client threads posting Segment batches of fresh ids, and the ledger of what they were told. On
+   * a failed connection they pause briefly and go on, against whichever server is current.
    */
   static final class Traffic implements AutoCloseable {
     private final Set<String> acked = ConcurrentHashMap.newKeySet();
@@ -254,7 +296,8 @@ class FaultIT {
       this.batchSize = batchSize;
       for (int c = 0; c < clients; c++) {
         int client = c;
-        threads.add(Thread.ofPlatform().name("traffic-" + prefix + "-" + c).start(() -> run(client)));
+        threads.add(
+            Thread.ofPlatform().name("traffic-" + prefix + "-" + c).start(() -> run(client)));
       }
     }
 
@@ -305,7 +348,9 @@ class FaultIT {
       return acked.size();
     }
 
-    /** Sends {@code requests} batches of {@code size} fresh ids at once and waits for their answers. */
+    /**
+     * Sends {@code requests} batches of {@code size} fresh ids at once and waits for their answers.
+     */
     void burst(int requests, int size) throws InterruptedException {
       List<Thread> senders = new ArrayList<>();
       for (int r = 0; r < requests; r++) {
@@ -334,19 +379,29 @@ class FaultIT {
     }
 
     void awaitAcked(long atLeast, Duration timeout) {
-      awaitTrue(() -> acked.size() >= atLeast, timeout, () -> "acknowledged ids: " + acked.size() + " of " + atLeast
-          + " wanted; answers so far " + statuses);
+      awaitTrue(
+          () -> acked.size() >= atLeast,
+          timeout,
+          () ->
+              "acknowledged ids: "
+                  + acked.size()
+                  + " of "
+                  + atLeast
+                  + " wanted; answers so far "
+                  + statuses);
     }
 
     HttpResponse<String> awaitFirst503(Duration timeout) {
-      awaitTrue(() -> first503.get() != null, timeout, () -> "no 503 yet; answers so far " + statuses);
+      awaitTrue(
+          () -> first503.get() != null, timeout, () -> "no 503 yet; answers so far " + statuses);
       return first503.get();
     }
 
     /** Stops sending and waits until no request is in flight. */
     void pause() {
       paused = true;
-      awaitTrue(() -> inRequest.get() == 0, Duration.ofSeconds(40), () -> "requests still in flight");
+      awaitTrue(
+          () -> inRequest.get() == 0, Duration.ofSeconds(40), () -> "requests still in flight");
     }
 
     void resume() {
@@ -381,11 +436,22 @@ class FaultIT {
       unknown.removeAll(acked);
       unknown.removeAll(unanswered);
       unknown.removeAll(refused);
-      String summary = "acked=" + acked.size() + " refused=" + refused.size() + " unanswered=" + unanswered.size()
-          + " stored=" + stored.size() + " answers=" + statuses;
+      String summary =
+          "acked="
+              + acked.size()
+              + " refused="
+              + refused.size()
+              + " unanswered="
+              + unanswered.size()
+              + " stored="
+              + stored.size()
+              + " answers="
+              + statuses;
       assertThat(duplicates).as("ids stored more than once (%s)", summary).isEmpty();
       assertThat(missing).as("acknowledged ids missing from the warehouse (%s)", summary).isEmpty();
-      assertThat(refusedButStored).as("ids stored although their request was refused (%s)", summary).isEmpty();
+      assertThat(refusedButStored)
+          .as("ids stored although their request was refused (%s)", summary)
+          .isEmpty();
       assertThat(unknown).as("stored ids never sent (%s)", summary).isEmpty();
     }
 
@@ -406,31 +472,40 @@ class FaultIT {
     private final Thread thread;
 
     private ReadyProbe(ServerProcess server) {
-      thread = Thread.ofPlatform().name("ready-probe").start(() -> {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1)).build();
-        while (!stopped) {
-          long sent = System.nanoTime();
-          try {
-            HttpResponse<String> r = client.send(
-                HttpRequest.newBuilder(server.uri("/ready")).timeout(Duration.ofSeconds(2)).build(),
-                HttpResponse.BodyHandlers.ofString());
-            if (sent > sigtermSentAt) {
-              answers.add(r.statusCode());
-              if (r.body().contains("draining")) {
-                drainingBody = true;
-              }
-            }
-          } catch (IOException e) {
-            if (sent > sigtermSentAt) {
-              return;
-            }
-          } catch (InterruptedException e) {
-            return;
-          }
-          sleep(5);
-        }
-      });
+      thread =
+          Thread.ofPlatform()
+              .name("ready-probe")
+              .start(() -> {
+                HttpClient client =
+                    HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(1))
+                        .build();
+                while (!stopped) {
+                  long sent = System.nanoTime();
+                  try {
+                    HttpResponse<String> r =
+                        client.send(
+                            HttpRequest.newBuilder(server.uri("/ready"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (sent > sigtermSentAt) {
+                      answers.add(r.statusCode());
+                      if (r.body().contains("draining")) {
+                        drainingBody = true;
+                      }
+                    }
+                  } catch (IOException e) {
+                    if (sent > sigtermSentAt) {
+                      return;
+                    }
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  sleep(5);
+                }
+              });
     }
 
     static ReadyProbe start(ServerProcess server) {
@@ -461,7 +536,9 @@ class FaultIT {
       if (i > 0) {
         b.append(',');
       }
-      b.append("{\"type\":\"track\",\"event\":\"E\",\"userId\":\"u\",\"messageId\":\"").append(ids.get(i)).append("\"}");
+      b.append("{\"type\":\"track\",\"event\":\"E\",\"userId\":\"u\",\"messageId\":\"")
+          .append(ids.get(i))
+          .append("\"}");
     }
     return b.append("]}").toString();
   }
@@ -475,12 +552,13 @@ class FaultIT {
   }
 
   static HttpResponse<String> post(URI uri, String body) throws IOException {
-    HttpRequest req = HttpRequest.newBuilder(uri)
-        .timeout(Duration.ofSeconds(40))
-        .header("X-Write-Key", TestServer.KEY)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-        .build();
+    HttpRequest req =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(40))
+            .header("X-Write-Key", TestServer.KEY)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+            .build();
     try {
       return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
     } catch (InterruptedException e) {
@@ -491,7 +569,9 @@ class FaultIT {
 
   static HttpResponse<String> get(URI uri) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(
+          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -517,8 +597,11 @@ class FaultIT {
    */
   static Map<String, Long> storedCounts(Path dataDir) {
     try (DuckDbWarehouse w = DuckDbWarehouse.openReadOnly(dataDir.resolve("warehouse.duckdb"))) {
-      assertThat(w.query("SELECT log_position, error FROM dead_letters", 20).rows()).as("dead letters").isEmpty();
-      QueryResult r = w.query("SELECT event_id, count(*) FROM events GROUP BY event_id", 10_000_000);
+      assertThat(w.query("SELECT log_position, error FROM dead_letters", 20).rows())
+          .as("dead letters")
+          .isEmpty();
+      QueryResult r =
+          w.query("SELECT event_id, count(*) FROM events GROUP BY event_id", 10_000_000);
       assertThat(r.truncated()).isFalse();
       Map<String, Long> out = new HashMap<>();
       for (List<Object> row : r.rows()) {
@@ -528,12 +611,18 @@ class FaultIT {
     }
   }
 
-  /** After a clean stop the loaded position is the end of the log: nothing waits for the next start. */
+  /**
+   * After a clean stop the loaded position is the end of the log: nothing waits for the next start.
+   */
   static void assertNothingLeftToLoad(Path dataDir) throws IOException {
     long end;
     try (Stream<Path> files = Files.list(dataDir.resolve("log"))) {
-      Path last = files.filter(p -> p.getFileName().toString().matches("\\d{20}\\.log")).sorted().reduce((a, b) -> b)
-          .orElseThrow();
+      Path last =
+          files
+              .filter(p -> p.getFileName().toString().matches("\\d{20}\\.log"))
+              .sorted()
+              .reduce((a, b) -> b)
+              .orElseThrow();
       String name = last.getFileName().toString();
       end = Long.parseLong(name.substring(0, 20)) + Files.size(last);
     }
@@ -542,7 +631,8 @@ class FaultIT {
     }
   }
 
-  static void awaitTrue(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> what) {
+  static void awaitTrue(
+      BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -576,13 +666,16 @@ class FaultIT {
   /** Waits until the loader has stopped moving (caught up, or stuck on the full disk). */
   static void awaitLoaderIdle(ServerProcess server) {
     String[] last = {"?"};
-    awaitTrue(() -> {
-      String lag = readyField(server, "log_lag_bytes");
-      boolean same = lag.equals(last[0]);
-      last[0] = lag;
-      sleep(500);
-      return same;
-    }, Duration.ofSeconds(30), () -> "loader still moving: " + get(server.uri("/ready")).body());
+    awaitTrue(
+        () -> {
+          String lag = readyField(server, "log_lag_bytes");
+          boolean same = lag.equals(last[0]);
+          last[0] = lag;
+          sleep(500);
+          return same;
+        },
+        Duration.ofSeconds(30),
+        () -> "loader still moving: " + get(server.uri("/ready")).body());
   }
 
   /** Appends to {@code file} until the file system refuses another byte. */
@@ -610,8 +703,14 @@ class FaultIT {
   static void mountTmpfs(Path dir, String size) throws IOException, InterruptedException {
     String out = run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString());
     if (out != null) {
-      fail("cannot mount a " + size + " tmpfs on " + dir + " (this test needs root or CAP_SYS_ADMIN to simulate a"
-          + " full disk): " + out);
+      fail(
+          "cannot mount a "
+              + size
+              + " tmpfs on "
+              + dir
+              + " (this test needs root or CAP_SYS_ADMIN to simulate a"
+              + " full disk): "
+              + out);
     }
   }
 

@@ -19,16 +19,33 @@ class MainIT {
   static Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            args);
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
   void projectsAndKeysLifecycle() {
     String d = dir.resolve("data").toString();
-    assertThat(run("projects", "create", "shop", "--name", "Shop", "--data-dir", d).out()).contains("Created project 'shop'");
+    assertThat(run("projects", "create", "shop", "--name", "Shop", "--data-dir", d).out())
+        .contains("Created project 'shop'");
     assertThat(run("projects", "list", "--data-dir", d).out()).contains("shop", "Shop", "(1 row)");
-    Run created = run("keys", "create", "--project", "shop", "--name", "web", "--key-rate-limit", "20", "--data-dir", d);
+    Run created =
+        run(
+            "keys",
+            "create",
+            "--project",
+            "shop",
+            "--name",
+            "web",
+            "--key-rate-limit",
+            "20",
+            "--data-dir",
+            d);
     assertThat(created.code()).isZero();
     String secret = created.out().lines().toList().getLast().trim();
     assertThat(secret).startsWith("ck_");
@@ -49,12 +66,24 @@ class MainIT {
   void usersLifecycleAndAPasswordResetThatLetsTheUserBackIn() {
     String d = dir.resolve("data").toString();
     run("projects", "create", "shop", "--data-dir", d);
-    Run created = run("users", "create", "Ann@Example.com", "--role", "editor", "--project", "shop", "--data-dir", d);
+    Run created =
+        run(
+            "users",
+            "create",
+            "Ann@Example.com",
+            "--role",
+            "editor",
+            "--project",
+            "shop",
+            "--data-dir",
+            d);
     assertThat(created.code()).as(created.err()).isZero();
-    assertThat(created.out()).contains("Created editor ann@example.com with this password (shown once):");
+    assertThat(created.out())
+        .contains("Created editor ann@example.com with this password (shown once):");
     String password = created.out().lines().toList().getLast().strip();
     assertThat(password).hasSizeGreaterThanOrEqualTo(20);
-    assertThat(run("users", "list", "--data-dir", d).out()).contains("ann@example.com", "editor", "shop", "active")
+    assertThat(run("users", "list", "--data-dir", d).out())
+        .contains("ann@example.com", "editor", "shop", "active")
         .doesNotContain(password);
     Run bad = run("users", "create", "bob@example.com", "--role", "root", "--data-dir", d);
     assertThat(bad.code()).isEqualTo(2);
@@ -71,23 +100,33 @@ class MainIT {
       assertThat(s.post("/api/auth/login", login.formatted(password)).statusCode()).isEqualTo(401);
       assertThat(s.post("/api/auth/login", login.formatted(next)).statusCode()).isEqualTo(200);
     }
-    assertThat(run("users", "reset-password", "nobody@example.com", "--data-dir", d).err()).contains("not found");
+    assertThat(run("users", "reset-password", "nobody@example.com", "--data-dir", d).err())
+        .contains("not found");
   }
 
   @Test
   void sqlPrintsTablesCsvAndJson() {
     Path data = dir.resolve("data");
     try (TestServer s = TestServer.start(data, c -> c)) {
-      s.post("/v1/track", "{\"userId\":\"u1\",\"event\":\"Signed Up\",\"messageId\":\"m-1\"}", "X-Write-Key", TestServer.KEY);
+      s.post(
+          "/v1/track",
+          "{\"userId\":\"u1\",\"event\":\"Signed Up\",\"messageId\":\"m-1\"}",
+          "X-Write-Key",
+          TestServer.KEY);
       s.awaitLoaded();
     }
     String d = data.toString();
     Run table = run("sql", "SELECT event, user_id FROM events", "--data-dir", d);
     assertThat(table.code()).isZero();
     assertThat(table.out()).contains("event     | user_id", "Signed Up | u1", "(1 row)");
-    assertThat(run("sql", "SELECT event, user_id FROM events", "--format", "csv", "--data-dir", d).out())
+    assertThat(
+            run("sql", "SELECT event, user_id FROM events", "--format", "csv", "--data-dir", d)
+                .out())
         .isEqualToNormalizingNewlines("event,user_id\nSigned Up,u1\n");
-    assertThat(run("sql", "SELECT event, 1 AS n FROM events", "--format", "json", "--data-dir", d).out().trim())
+    assertThat(
+            run("sql", "SELECT event, 1 AS n FROM events", "--format", "json", "--data-dir", d)
+                .out()
+                .trim())
         .isEqualTo("[{\"event\":\"Signed Up\",\"n\":1}]");
     Run truncated = run("sql", "SELECT * FROM range(5)", "--max-rows", "2", "--data-dir", d);
     assertThat(truncated.err()).contains("truncated to 2 rows");
@@ -95,7 +134,8 @@ class MainIT {
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("nowhere");
     assertThat(run("sql", "SELECT 1", "--format", "xml", "--data-dir", d).code()).isEqualTo(2);
-    assertThat(run("sql", "SELECT 1", "--data-dir", dir.resolve("empty").toString()).err()).contains("no warehouse");
+    assertThat(run("sql", "SELECT 1", "--data-dir", dir.resolve("empty").toString()).err())
+        .contains("no warehouse");
   }
 
   @Test
@@ -114,9 +154,11 @@ class MainIT {
     assertThat(run("projects", "create", "default", "--data-dir", data.toString()).code()).isZero();
     try (ServerProcess p = ServerProcess.start(data, Map.of("CAUSALITY_INGEST_KEY", ""))) {
       p.sigterm(java.time.Duration.ofSeconds(30));
-      assertThat(java.nio.file.Files.readString(p.output())).contains("Created an ingestion key for project 'default'");
+      assertThat(java.nio.file.Files.readString(p.output()))
+          .contains("Created an ingestion key for project 'default'");
     }
-    assertThat(run("keys", "list", "--data-dir", data.toString()).out()).contains("default", "active");
+    assertThat(run("keys", "list", "--data-dir", data.toString()).out())
+        .contains("default", "active");
   }
 
   @Test

@@ -26,7 +26,11 @@ class ServerIT {
     HttpResponse<String> ready = server.get("/ready");
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).contains("\"status\":\"ready\"");
-    server.post("/v1/track", "{\"userId\":\"u1\",\"event\":\"Metric Probe\"}", "X-Write-Key", TestServer.KEY);
+    server.post(
+        "/v1/track",
+        "{\"userId\":\"u1\",\"event\":\"Metric Probe\"}",
+        "X-Write-Key",
+        TestServer.KEY);
     server.awaitLoaded();
     String metrics = server.get("/metrics").body();
     assertThat(metrics)

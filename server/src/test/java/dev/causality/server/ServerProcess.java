@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Causality server in a child JVM, for tests that kill it: {@code kill -9}, SIGTERM.
- * Its output goes to {@code server-<n>.log} in the data dir's parent.
+ * A real Causality server in a child JVM, for tests that kill it: {@code kill -9}, SIGTERM. Its
+ * output goes to {@code server-<n>.log} in the data dir's parent.
  */
 public final class ServerProcess implements AutoCloseable {
   private static int started;
@@ -31,23 +31,43 @@ public final class ServerProcess implements AutoCloseable {
     this.output = output;
   }
 
-  /** Starts {@code causality serve} on a free port with the test key and no rate limit; waits for /ready. */
+  /**
+   * Starts {@code causality serve} on a free port with the test key and no rate limit; waits for
+   * /ready.
+   */
   public static ServerProcess start(Path dataDir, Map<String, String> env) throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"));
     // the coverage agent of the test JVM, so the child's lines count too (JaCoCo appends)
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> a.startsWith("-javaagent:") && a.contains("jacoco"))
         .forEach(cmd::add);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-        "--data-dir", dataDir.toString(), "--port", Integer.toString(port)));
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "serve",
+            "--data-dir",
+            dataDir.toString(),
+            "--port",
+            Integer.toString(port)));
     Path out = dataDir.toAbsolutePath().getParent().resolve("server-" + (++started) + ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
     pb.environment().put("CAUSALITY_INGEST_KEY", TestServer.KEY);
     pb.environment().put("CAUSALITY_RATE_LIMIT", "0");
     pb.environment().putAll(env);
@@ -80,8 +100,10 @@ public final class ServerProcess implements AutoCloseable {
         throw new IOException("server exited with " + process.exitValue() + "; see " + output);
       }
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/ready")).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(uri("/ready")).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           return;
         }

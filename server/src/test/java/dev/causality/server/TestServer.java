@@ -20,9 +20,12 @@ public final class TestServer implements AutoCloseable {
 
   private final CausalityServer server;
   private final Path dataDir;
+
   /** Whether {@link #close()} deletes the data dir: only a temporary one this class created. */
   private boolean ownsDataDir;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private TestServer(CausalityServer server, Path dataDir) {
     this.server = server;
@@ -46,8 +49,10 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(Path dir, UnaryOperator<Config> customise) {
-    Config c = customise.apply(Config.defaults(dir).withPort(0).withIngestKey(KEY).withRateLimit(0));
-    PrintStream console = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    Config c =
+        customise.apply(Config.defaults(dir).withPort(0).withIngestKey(KEY).withRateLimit(0));
+    PrintStream console =
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     return new TestServer(CausalityServer.start(c, console), dir);
   }
 
@@ -65,7 +70,9 @@ public final class TestServer implements AutoCloseable {
 
   public HttpResponse<String> post(String path, String body, String... headers) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.newBuilder(uri(path))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (headers.length > 0) {
       b.headers(headers);
     }
@@ -74,7 +81,9 @@ public final class TestServer implements AutoCloseable {
 
   public HttpResponse<String> postBytes(String path, byte[] body, String... headers) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.newBuilder(uri(path))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (headers.length > 0) {
       b.headers(headers);
     }
@@ -102,16 +111,22 @@ public final class TestServer implements AutoCloseable {
 
   /**
    * Waits until everything acknowledged before this call is in the warehouse (at most 30 s). The
-   * target is the log's end now, not a moving one: with a client still sending (BadInputIT's
-   * steady traffic) the loader is always a record or two behind the current end.
+   * target is the log's end now, not a moving one: with a client still sending (BadInputIT's steady
+   * traffic) the loader is always a record or two behind the current end.
    */
   public void awaitLoaded() {
     long target = server.log().end();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (server.loader().position() < target) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("loader did not catch up: " + server.loader().position() + " < " + target
-            + " (" + server.loader().lastError() + ")");
+        throw new AssertionError(
+            "loader did not catch up: "
+                + server.loader().position()
+                + " < "
+                + target
+                + " ("
+                + server.loader().lastError()
+                + ")");
       }
       Thread.onSpinWait();
       try {

@@ -12,13 +12,14 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A fresh database on the local PostgreSQL (127.0.0.1:5432, trust auth; CAUSALITY_TEST_PG
- * overrides the admin URL), dropped by {@link #close()}. Fails, never skips, when PostgreSQL is not
+ * A fresh database on the local PostgreSQL (127.0.0.1:5432, trust auth; CAUSALITY_TEST_PG overrides
+ * the admin URL), dropped by {@link #close()}. Fails, never skips, when PostgreSQL is not
  * reachable: `.ci/run` starts it.
  */
 final class PgTestDatabase implements AutoCloseable {
   static final String ADMIN_URL =
-      Optional.ofNullable(System.getenv("CAUSALITY_TEST_PG")).orElse("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+      Optional.ofNullable(System.getenv("CAUSALITY_TEST_PG"))
+          .orElse("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
   private final String name;
   private final PostgresDatabase database;
@@ -29,11 +30,15 @@ final class PgTestDatabase implements AutoCloseable {
   }
 
   static PgTestDatabase create() {
-    String name = "causality_test_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-    try (Connection c = admin(); Statement st = c.createStatement()) {
+    String name =
+        "causality_test_"
+            + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    try (Connection c = admin();
+        Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
-      throw new AssertionError("PostgreSQL at " + ADMIN_URL + " is needed (`.ci/run` starts it): " + e.getMessage(), e);
+      throw new AssertionError(
+          "PostgreSQL at " + ADMIN_URL + " is needed (`.ci/run` starts it): " + e.getMessage(), e);
     }
     String url = ADMIN_URL.replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
     return new PgTestDatabase(name, PostgresDatabase.parse("test", url));
@@ -55,8 +60,9 @@ final class PgTestDatabase implements AutoCloseable {
   List<Integer> sessions() {
     List<Integer> out = new ArrayList<>();
     try (Connection c = admin();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT pid FROM pg_stat_activity WHERE datname = ? AND application_name = 'causality' ORDER BY pid")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT pid FROM pg_stat_activity WHERE datname = ? AND application_name = 'causality' ORDER BY pid")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -92,7 +98,8 @@ final class PgTestDatabase implements AutoCloseable {
 
   @Override
   public void close() {
-    try (Connection c = admin(); Statement st = c.createStatement()) {
+    try (Connection c = admin();
+        Statement st = c.createStatement()) {
       st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     } catch (SQLException e) {
       throw new AssertionError("cannot drop test database " + name + ": " + e.getMessage(), e);

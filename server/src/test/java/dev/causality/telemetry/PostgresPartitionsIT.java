@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Daily partitions of analytics_events on plain PostgreSQL: made ahead, rows moved in, dropped after 90 days. */
+/**
+ * Daily partitions of analytics_events on plain PostgreSQL: made ahead, rows moved in, dropped
+ * after 90 days.
+ */
 class PostgresPartitionsIT {
   static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
   PgTestDatabase db;
@@ -25,7 +28,8 @@ class PostgresPartitionsIT {
   @BeforeEach
   void migrate() {
     db = PgTestDatabase.create();
-    new Migrations(Dialect.POSTGRESQL, db.database()).migrate(List.of(Migrations.Phase.PRE, Migrations.Phase.POST));
+    new Migrations(Dialect.POSTGRESQL, db.database())
+        .migrate(List.of(Migrations.Phase.PRE, Migrations.Phase.POST));
   }
 
   @AfterEach
@@ -35,9 +39,12 @@ class PostgresPartitionsIT {
 
   List<String> partitions() {
     List<String> out = new ArrayList<>();
-    try (Connection c = db.database().open(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-            + " WHERE i.inhparent = 'analytics_events'::regclass ORDER BY 1")) {
+    try (Connection c = db.database().open();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                    + " WHERE i.inhparent = 'analytics_events'::regclass ORDER BY 1")) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }
@@ -56,8 +63,13 @@ class PostgresPartitionsIT {
   }
 
   String partitionOf(String eventId) {
-    try (Connection c = db.database().open(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT tableoid::regclass::text FROM analytics_events WHERE event_id = '" + eventId + "'")) {
+    try (Connection c = db.database().open();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT tableoid::regclass::text FROM analytics_events WHERE event_id = '"
+                    + eventId
+                    + "'")) {
       return rs.next() ? rs.getString(1) : "gone";
     } catch (SQLException e) {
       throw new AssertionError(e);
@@ -71,7 +83,8 @@ class PostgresPartitionsIT {
   @Test
   void partitionsAheadRowsMovedInAndRetention() {
     List<String> fromMigration = days(today.minusDays(1), today.plusDays(7));
-    assertThat(partitions()).containsExactlyInAnyOrderElementsOf(concat(fromMigration, "analytics_events_default"));
+    assertThat(partitions())
+        .containsExactlyInAnyOrderElementsOf(concat(fromMigration, "analytics_events_default"));
 
     Telemetry old = Telemetry.event("api_request").at(at(today.minusDays(200)));
     Telemetry current = Telemetry.event("api_request").at(at(today));
@@ -86,25 +99,41 @@ class PostgresPartitionsIT {
     Rollups rollups = new Rollups(Dialect.POSTGRESQL, db.database(), () -> then);
     Rollups.Maintenance m = rollups.maintain();
     assertThat(m).isEqualTo(new Rollups.Maintenance(9, 9, 0));
-    assertThat(partitions()).containsExactlyInAnyOrderElementsOf(
-        concat(days(today.plusDays(118), today.plusDays(126)), "analytics_events_default"));
-    assertThat(partitionOf(later.id)).as("moved out of the default partition").isEqualTo("analytics_events_p" + DAY.format(today.plusDays(118)));
+    assertThat(partitions())
+        .containsExactlyInAnyOrderElementsOf(
+            concat(days(today.plusDays(118), today.plusDays(126)), "analytics_events_default"));
+    assertThat(partitionOf(later.id))
+        .as("moved out of the default partition")
+        .isEqualTo("analytics_events_p" + DAY.format(today.plusDays(118)));
     assertThat(partitionOf(current.id)).as("its partition is past the retention").isEqualTo("gone");
     assertThat(partitionOf(old.id)).as("deleted from the default partition").isEqualTo("gone");
 
-    assertThat(rollups.maintain()).as("nothing left to do").isEqualTo(new Rollups.Maintenance(0, 0, 0));
+    assertThat(rollups.maintain())
+        .as("nothing left to do")
+        .isEqualTo(new Rollups.Maintenance(0, 0, 0));
   }
 
   @Test
   void retentionFollowsThePolicyTable() throws SQLException {
-    try (Connection c = db.database().open(); Statement st = c.createStatement()) {
-      st.execute("UPDATE telemetry_policies SET value = INTERVAL '3 days' WHERE name = 'retention'");
-      st.execute("UPDATE telemetry_policies SET value = INTERVAL '1 day' WHERE name = 'partitions_ahead'");
+    try (Connection c = db.database().open();
+        Statement st = c.createStatement()) {
+      st.execute(
+          "UPDATE telemetry_policies SET value = INTERVAL '3 days' WHERE name = 'retention'");
+      st.execute(
+          "UPDATE telemetry_policies SET value = INTERVAL '1 day' WHERE name = 'partitions_ahead'");
     }
-    Rollups rollups = new Rollups(Dialect.POSTGRESQL, db.database(), () -> today.atStartOfDay().toInstant(ZoneOffset.UTC));
+    Rollups rollups =
+        new Rollups(
+            Dialect.POSTGRESQL,
+            db.database(),
+            () -> today.atStartOfDay().toInstant(ZoneOffset.UTC));
     // keeps today - 3 and later; the migration made today - 1 .. today + 7
     assertThat(rollups.maintain()).isEqualTo(new Rollups.Maintenance(0, 0, 0));
-    Rollups later = new Rollups(Dialect.POSTGRESQL, db.database(), () -> today.plusDays(5).atStartOfDay().toInstant(ZoneOffset.UTC));
+    Rollups later =
+        new Rollups(
+            Dialect.POSTGRESQL,
+            db.database(),
+            () -> today.plusDays(5).atStartOfDay().toInstant(ZoneOffset.UTC));
     // today + 5: yesterday .. tomorrow exist; days before today + 2 go (today - 1 .. today + 1)
     assertThat(later.maintain()).isEqualTo(new Rollups.Maintenance(0, 3, 0));
   }

@@ -10,7 +10,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 
-/** The rollups contract on the local PostgreSQL: a fresh database with daily partitions, read through the server's pool. */
+/**
+ * The rollups contract on the local PostgreSQL: a fresh database with daily partitions, read
+ * through the server's pool.
+ */
 class PostgresRollupsIT extends RollupsContract {
   PgTestDatabase db;
   PostgresConnections pool;
@@ -19,7 +22,8 @@ class PostgresRollupsIT extends RollupsContract {
   Rollups open(InstantSource clock) {
     db = PgTestDatabase.create();
     Dialect dialect = db.database().detectDialect();
-    new Migrations(dialect, db.database()).migrate(List.of(Migrations.Phase.PRE, Migrations.Phase.POST));
+    new Migrations(dialect, db.database())
+        .migrate(List.of(Migrations.Phase.PRE, Migrations.Phase.POST));
     pool = PostgresConnections.create(db.database());
     return new Rollups(dialect, pool, clock);
   }
@@ -31,8 +35,10 @@ class PostgresRollupsIT extends RollupsContract {
 
   static void insert(PostgresDatabase database, List<Telemetry> events) {
     try (Connection c = database.open();
-        PreparedStatement ps = c.prepareStatement("INSERT INTO analytics_events (event_id, app_id, event, user_id, anonymous_id,"
-            + " service, \"timestamp\", properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO analytics_events (event_id, app_id, event, user_id, anonymous_id,"
+                    + " service, \"timestamp\", properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
       for (Telemetry t : events) {
         ps.setString(1, t.id);
         ps.setString(2, t.app);
@@ -52,7 +58,8 @@ class PostgresRollupsIT extends RollupsContract {
 
   @Override
   long rows(String table) {
-    try (Connection c = db.database().open(); Statement st = c.createStatement();
+    try (Connection c = db.database().open();
+        Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
       rs.next();
       return rs.getLong(1);

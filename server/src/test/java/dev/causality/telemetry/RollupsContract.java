@@ -68,14 +68,41 @@ abstract class RollupsContract {
     e.add(task("task_created", "u2", D1 + "T08:00:00Z", "report", null));
     e.add(task("task_cancelled", null, D1 + "T08:30:00Z", "report", null));
     // integrations, service "api" given as a property instead of the column
-    e.add(Telemetry.event("integration_connected").user("u1").prop("service", "api").prop("integration", "github").at(D + "T12:00:00Z"));
-    e.add(Telemetry.event("integration_used").prop("service", "api").prop("integration", "github").at(D + "T13:00:00Z"));
-    e.add(Telemetry.event("integration_used").prop("service", "api").prop("integration", "github").at(D + "T13:05:00Z"));
-    e.add(Telemetry.event("integration_error").prop("service", "api").prop("integration", "github").at(D + "T13:10:00Z"));
-    e.add(Telemetry.event("integration_disconnected").prop("service", "api").prop("integration", "slack").at(D + "T14:00:00Z"));
+    e.add(
+        Telemetry.event("integration_connected")
+            .user("u1")
+            .prop("service", "api")
+            .prop("integration", "github")
+            .at(D + "T12:00:00Z"));
+    e.add(
+        Telemetry.event("integration_used")
+            .prop("service", "api")
+            .prop("integration", "github")
+            .at(D + "T13:00:00Z"));
+    e.add(
+        Telemetry.event("integration_used")
+            .prop("service", "api")
+            .prop("integration", "github")
+            .at(D + "T13:05:00Z"));
+    e.add(
+        Telemetry.event("integration_error")
+            .prop("service", "api")
+            .prop("integration", "github")
+            .at(D + "T13:10:00Z"));
+    e.add(
+        Telemetry.event("integration_disconnected")
+            .prop("service", "api")
+            .prop("integration", "slack")
+            .at(D + "T14:00:00Z"));
     // auth, service "auth"
-    e.add(auth("auth_login_attempt", "u5", D + "T08:00:00Z").prop("success", true).prop("method", "password"));
-    e.add(auth("auth_login_attempt", "u6", D + "T08:01:00Z").prop("success", false).prop("method", "password"));
+    e.add(
+        auth("auth_login_attempt", "u5", D + "T08:00:00Z")
+            .prop("success", true)
+            .prop("method", "password"));
+    e.add(
+        auth("auth_login_attempt", "u6", D + "T08:01:00Z")
+            .prop("success", false)
+            .prop("method", "password"));
     e.add(auth("auth_login_attempt", "u6", D + "T08:02:00Z"));
     e.add(auth("auth_code_verified", "u5", D + "T08:03:00Z"));
     e.add(auth("auth_token_refresh", "u5", D + "T08:04:00Z"));
@@ -101,12 +128,24 @@ abstract class RollupsContract {
   }
 
   static Telemetry api(String user, String at, String method, int status, double latency) {
-    return Telemetry.event("api_request").user(user).service("api").at(at).prop("method", method).prop("route", "/tasks")
-        .prop("status_code", status).prop("latency_ms", latency);
+    return Telemetry.event("api_request")
+        .user(user)
+        .service("api")
+        .at(at)
+        .prop("method", method)
+        .prop("route", "/tasks")
+        .prop("status_code", status)
+        .prop("latency_ms", latency);
   }
 
   static Telemetry task(String event, String user, String at, String type, Integer durationMs) {
-    Telemetry t = Telemetry.event(event).user(user).service("worker").at(at).prop("task_id", "t-" + at).prop("task_type", type);
+    Telemetry t =
+        Telemetry.event(event)
+            .user(user)
+            .service("worker")
+            .at(at)
+            .prop("task_id", "t-" + at)
+            .prop("task_type", type);
     return durationMs == null ? t : t.prop("duration_ms", durationMs);
   }
 
@@ -119,12 +158,21 @@ abstract class RollupsContract {
   }
 
   static Telemetry error(String type, String at) {
-    return Telemetry.event("application_error").service("api").at(at).prop("error_type", type).prop("message", "boom");
+    return Telemetry.event("application_error")
+        .service("api")
+        .at(at)
+        .prop("error_type", type)
+        .prop("message", "boom");
   }
 
   Rollups.Answer read(String rollup, Optional<String> service) {
-    return rollups.read(new Rollups.Request(rollup, Instant.parse(D + "T00:00:00Z"), Instant.parse("2026-11-23T00:00:00Z"),
-        "default", service));
+    return rollups.read(
+        new Rollups.Request(
+            rollup,
+            Instant.parse(D + "T00:00:00Z"),
+            Instant.parse("2026-11-23T00:00:00Z"),
+            "default",
+            service));
   }
 
   Rollups.Answer read(String rollup) {
@@ -133,16 +181,21 @@ abstract class RollupsContract {
 
   /** The one row of {@code a} whose columns have the given values (bucket as ISO text). */
   static Map<String, Object> row(Rollups.Answer a, Object... keyValues) {
-    List<Map<String, Object>> found = a.rows().stream().filter(r -> {
-      for (int i = 0; i < keyValues.length; i += 2) {
-        Object v = r.get((String) keyValues[i]);
-        if (!Objects.equals(v instanceof Instant t ? t.toString() : v, keyValues[i + 1])) {
-          return false;
-        }
-      }
-      return true;
-    }).toList();
-    assertThat(found).as("rows of %s matching %s in %s", a.rollup(), List.of(keyValues), a.rows()).hasSize(1);
+    List<Map<String, Object>> found =
+        a.rows().stream()
+            .filter(r -> {
+              for (int i = 0; i < keyValues.length; i += 2) {
+                Object v = r.get((String) keyValues[i]);
+                if (!Objects.equals(v instanceof Instant t ? t.toString() : v, keyValues[i + 1])) {
+                  return false;
+                }
+              }
+              return true;
+            })
+            .toList();
+    assertThat(found)
+        .as("rows of %s matching %s in %s", a.rollup(), List.of(keyValues), a.rows())
+        .hasSize(1);
     return found.getFirst();
   }
 
@@ -151,62 +204,122 @@ abstract class RollupsContract {
     Rollups.Answer api = read("api_latency");
     assertThat(api.rows()).hasSize(3);
     Map<String, Object> get = row(api, "bucket", D + "T10:00:00Z", "method", "GET");
-    assertThat(get).containsEntry("service", "api").containsEntry("route", "/tasks").containsEntry("requests", 4L)
-        .containsEntry("server_errors", 1L).containsEntry("client_errors", 1L).containsEntry("latency_ms_count", 4L)
-        .containsEntry("latency_ms_sum", 100.0).containsEntry("latency_ms_avg", 25.0).containsEntry("latency_ms_max", 40.0);
+    assertThat(get)
+        .containsEntry("service", "api")
+        .containsEntry("route", "/tasks")
+        .containsEntry("requests", 4L)
+        .containsEntry("server_errors", 1L)
+        .containsEntry("client_errors", 1L)
+        .containsEntry("latency_ms_count", 4L)
+        .containsEntry("latency_ms_sum", 100.0)
+        .containsEntry("latency_ms_avg", 25.0)
+        .containsEntry("latency_ms_max", 40.0);
     // percentile_cont over 10, 20, 30, 40: position p * 3, interpolated
-    assertThat((Double) get.get("latency_ms_p50")).isCloseTo(25.0, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat((Double) get.get("latency_ms_p95")).isCloseTo(38.5, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat((Double) get.get("latency_ms_p99")).isCloseTo(39.7, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(row(api, "bucket", D + "T11:00:00Z", "method", "POST")).containsEntry("requests", 1L).containsEntry("latency_ms_p99", 100.0);
-    assertThat(row(api, "bucket", D2 + "T12:00:00Z", "method", "GET")).containsEntry("requests", 1L).containsEntry("latency_ms_p50", 50.0);
+    assertThat((Double) get.get("latency_ms_p50"))
+        .isCloseTo(25.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat((Double) get.get("latency_ms_p95"))
+        .isCloseTo(38.5, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat((Double) get.get("latency_ms_p99"))
+        .isCloseTo(39.7, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(row(api, "bucket", D + "T11:00:00Z", "method", "POST"))
+        .containsEntry("requests", 1L)
+        .containsEntry("latency_ms_p99", 100.0);
+    assertThat(row(api, "bucket", D2 + "T12:00:00Z", "method", "GET"))
+        .containsEntry("requests", 1L)
+        .containsEntry("latency_ms_p50", 50.0);
 
     Rollups.Answer tasks = read("task_stats");
     assertThat(tasks.rows()).hasSize(2);
-    assertThat(row(tasks, "bucket", D + "T00:00:00Z", "task_type", "email")).containsEntry("service", "worker")
-        .containsEntry("created", 2L).containsEntry("started", 1L).containsEntry("completed", 1L).containsEntry("failed", 1L)
-        .containsEntry("cancelled", 0L).containsEntry("duration_ms_count", 2L).containsEntry("duration_ms_sum", 5000.0)
-        .containsEntry("duration_ms_max", 4000.0).containsEntry("duration_ms_avg", 2500.0);
-    assertThat(row(tasks, "bucket", D1 + "T00:00:00Z", "task_type", "report")).containsEntry("created", 1L)
-        .containsEntry("cancelled", 1L).containsEntry("duration_ms_count", 0L).containsEntry("duration_ms_avg", null);
+    assertThat(row(tasks, "bucket", D + "T00:00:00Z", "task_type", "email"))
+        .containsEntry("service", "worker")
+        .containsEntry("created", 2L)
+        .containsEntry("started", 1L)
+        .containsEntry("completed", 1L)
+        .containsEntry("failed", 1L)
+        .containsEntry("cancelled", 0L)
+        .containsEntry("duration_ms_count", 2L)
+        .containsEntry("duration_ms_sum", 5000.0)
+        .containsEntry("duration_ms_max", 4000.0)
+        .containsEntry("duration_ms_avg", 2500.0);
+    assertThat(row(tasks, "bucket", D1 + "T00:00:00Z", "task_type", "report"))
+        .containsEntry("created", 1L)
+        .containsEntry("cancelled", 1L)
+        .containsEntry("duration_ms_count", 0L)
+        .containsEntry("duration_ms_avg", null);
 
     Rollups.Answer integrations = read("integration_health");
     assertThat(integrations.rows()).hasSize(2);
-    assertThat(row(integrations, "integration", "github")).containsEntry("service", "api").containsEntry("connected", 1L)
-        .containsEntry("used", 2L).containsEntry("errors", 1L).containsEntry("disconnected", 0L);
-    assertThat((Double) row(integrations, "integration", "github").get("error_rate")).isCloseTo(1 / 3.0, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(row(integrations, "integration", "slack")).containsEntry("disconnected", 1L).containsEntry("error_rate", null);
+    assertThat(row(integrations, "integration", "github"))
+        .containsEntry("service", "api")
+        .containsEntry("connected", 1L)
+        .containsEntry("used", 2L)
+        .containsEntry("errors", 1L)
+        .containsEntry("disconnected", 0L);
+    assertThat((Double) row(integrations, "integration", "github").get("error_rate"))
+        .isCloseTo(1 / 3.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(row(integrations, "integration", "slack"))
+        .containsEntry("disconnected", 1L)
+        .containsEntry("error_rate", null);
 
     Rollups.Answer auth = read("auth_events");
     assertThat(auth.rows()).hasSize(1);
-    assertThat(auth.rows().getFirst()).containsEntry("service", "auth").containsEntry("login_attempts", 3L)
-        .containsEntry("login_successes", 1L).containsEntry("login_failures", 2L).containsEntry("codes_verified", 1L)
-        .containsEntry("token_refreshes", 2L).containsEntry("sessions_validated", 2L);
+    assertThat(auth.rows().getFirst())
+        .containsEntry("service", "auth")
+        .containsEntry("login_attempts", 3L)
+        .containsEntry("login_successes", 1L)
+        .containsEntry("login_failures", 2L)
+        .containsEntry("codes_verified", 1L)
+        .containsEntry("token_refreshes", 2L)
+        .containsEntry("sessions_validated", 2L);
 
     Rollups.Answer cocoons = read("cocoon_activity");
     assertThat(cocoons.rows()).hasSize(1);
-    assertThat(cocoons.rows().getFirst()).containsEntry("service", "cocoons").containsEntry("registered", 1L)
-        .containsEntry("connected", 2L).containsEntry("disconnected", 1L).containsEntry("claimed", 1L)
-        .containsEntry("setup_tokens_created", 1L).containsEntry("setup_tokens_used", 1L).containsEntry("cocoons", 2L);
+    assertThat(cocoons.rows().getFirst())
+        .containsEntry("service", "cocoons")
+        .containsEntry("registered", 1L)
+        .containsEntry("connected", 2L)
+        .containsEntry("disconnected", 1L)
+        .containsEntry("claimed", 1L)
+        .containsEntry("setup_tokens_created", 1L)
+        .containsEntry("setup_tokens_used", 1L)
+        .containsEntry("cocoons", 2L);
 
     Rollups.Answer errors = read("errors");
     assertThat(errors.rows()).hasSize(2);
-    assertThat(row(errors, "error_type", "TimeoutError")).containsEntry("bucket", Instant.parse(D + "T10:00:00Z"))
-        .containsEntry("errors", 3L).containsEntry("users", 2L);
-    assertThat(row(errors, "error_type", "ValueError")).as("an anonymous id is no user").containsEntry("errors", 1L)
+    assertThat(row(errors, "error_type", "TimeoutError"))
+        .containsEntry("bucket", Instant.parse(D + "T10:00:00Z"))
+        .containsEntry("errors", 3L)
+        .containsEntry("users", 2L);
+    assertThat(row(errors, "error_type", "ValueError"))
+        .as("an anonymous id is no user")
+        .containsEntry("errors", 1L)
         .containsEntry("users", 0L);
 
     // users by day (anonymous ids are not users): D u1 u2 u3 u5 u6 u7; D1 u2; D2 u4 (the tail)
     Rollups.Answer users = read("daily_active_users");
     assertThat(users.rows()).hasSize(3);
-    assertThat(row(users, "bucket", D + "T00:00:00Z")).containsEntry("dau", 6L).containsEntry("wau", 6L).containsEntry("mau", 6L);
-    assertThat(row(users, "bucket", D1 + "T00:00:00Z")).containsEntry("dau", 1L).containsEntry("wau", 6L).containsEntry("mau", 6L);
-    assertThat(row(users, "bucket", D2 + "T00:00:00Z")).containsEntry("dau", 1L).containsEntry("wau", 7L).containsEntry("mau", 7L);
+    assertThat(row(users, "bucket", D + "T00:00:00Z"))
+        .containsEntry("dau", 6L)
+        .containsEntry("wau", 6L)
+        .containsEntry("mau", 6L);
+    assertThat(row(users, "bucket", D1 + "T00:00:00Z"))
+        .containsEntry("dau", 1L)
+        .containsEntry("wau", 6L)
+        .containsEntry("mau", 6L);
+    assertThat(row(users, "bucket", D2 + "T00:00:00Z"))
+        .containsEntry("dau", 1L)
+        .containsEntry("wau", 7L)
+        .containsEntry("mau", 7L);
     // service "api": D u1 u2 u3 (requests, integrations, errors); D2 u4
     Rollups.Answer apiUsers = read("daily_active_users", Optional.of("api"));
     assertThat(apiUsers.rows()).hasSize(2);
-    assertThat(row(apiUsers, "bucket", D + "T00:00:00Z")).containsEntry("dau", 3L).containsEntry("wau", 3L);
-    assertThat(row(apiUsers, "bucket", D2 + "T00:00:00Z")).containsEntry("dau", 1L).containsEntry("wau", 4L).containsEntry("mau", 4L);
+    assertThat(row(apiUsers, "bucket", D + "T00:00:00Z"))
+        .containsEntry("dau", 3L)
+        .containsEntry("wau", 3L);
+    assertThat(row(apiUsers, "bucket", D2 + "T00:00:00Z"))
+        .containsEntry("dau", 1L)
+        .containsEntry("wau", 4L)
+        .containsEntry("mau", 4L);
     assertThat(read("api_latency", Optional.of("worker")).rows()).isEmpty();
   }
 
@@ -220,9 +333,14 @@ abstract class RollupsContract {
   void answersAfterARefreshJoinTheRollupAndTheUnrefreshedTail() {
     List<Rollups.Refreshed> refreshed = rollups.refresh();
     assertThat(refreshed).hasSize(7);
-    assertThat(rows("telemetry_api_latency_hourly")).as("D 10:00 and 11:00, other project's D 10:00; not D2 12:00").isEqualTo(3);
-    assertThat(rows("telemetry_active_users_daily")).as("(day, service, user): D 3 api + 1 worker + 2 auth + 1 cocoons"
-        + " + 1 other project; D1 1").isEqualTo(9);
+    assertThat(rows("telemetry_api_latency_hourly"))
+        .as("D 10:00 and 11:00, other project's D 10:00; not D2 12:00")
+        .isEqualTo(3);
+    assertThat(rows("telemetry_active_users_daily"))
+        .as(
+            "(day, service, user): D 3 api + 1 worker + 2 auth + 1 cocoons"
+                + " + 1 other project; D1 1")
+        .isEqualTo(9);
     assertThat(rows("telemetry_errors_hourly")).isEqualTo(2);
     assertThat(read("api_latency").watermark()).contains(Instant.parse(D2 + "T12:00:00Z"));
     assertThat(read("task_stats").watermark()).contains(Instant.parse(D2 + "T00:00:00Z"));
@@ -239,25 +357,43 @@ abstract class RollupsContract {
     rollups.refresh();
     insert(List.of(api("u9", D1 + "T09:15:00Z", "GET", 200, 70)));
     Rollups.Answer stale = read("api_latency");
-    assertThat(stale.rows()).as("before the watermark, rows come from the rollup until it is refreshed").hasSize(3);
+    assertThat(stale.rows())
+        .as("before the watermark, rows come from the rollup until it is refreshed")
+        .hasSize(3);
     rollups.refresh();
     Rollups.Answer fresh = read("api_latency");
     assertThat(fresh.rows()).hasSize(4);
-    assertThat(row(fresh, "bucket", D1 + "T09:00:00Z")).containsEntry("requests", 1L).containsEntry("latency_ms_p95", 70.0);
-    assertThat(row(read("daily_active_users"), "bucket", D1 + "T00:00:00Z")).containsEntry("dau", 2L).containsEntry("wau", 7L);
+    assertThat(row(fresh, "bucket", D1 + "T09:00:00Z"))
+        .containsEntry("requests", 1L)
+        .containsEntry("latency_ms_p95", 70.0);
+    assertThat(row(read("daily_active_users"), "bucket", D1 + "T00:00:00Z"))
+        .containsEntry("dau", 2L)
+        .containsEntry("wau", 7L);
   }
 
   @Test
   void readsAreScopedToTheProjectAndAnswerBadRangesByField() {
-    Rollups.Answer other = rollups.read(new Rollups.Request("api_latency", Instant.parse(D + "T00:00:00Z"),
-        Instant.parse("2026-11-23T00:00:00Z"), "other", Optional.empty()));
+    Rollups.Answer other =
+        rollups.read(
+            new Rollups.Request(
+                "api_latency",
+                Instant.parse(D + "T00:00:00Z"),
+                Instant.parse("2026-11-23T00:00:00Z"),
+                "other",
+                Optional.empty()));
     assertThat(other.rows()).hasSize(1);
-    assertThat(other.rows().getFirst()).containsEntry("latency_ms_max", 9999.0).doesNotContainKey("app_id");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> rollups.read(new Rollups.Request("nope", Instant.EPOCH, NOW,
-            "default", Optional.empty())))
-        .isInstanceOfSatisfying(TelemetryException.class, e -> assertThat(e.code()).isEqualTo("unknown_rollup"))
+    assertThat(other.rows().getFirst())
+        .containsEntry("latency_ms_max", 9999.0)
+        .doesNotContainKey("app_id");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            rollups.read(
+                new Rollups.Request("nope", Instant.EPOCH, NOW, "default", Optional.empty())))
+        .isInstanceOfSatisfying(
+            TelemetryException.class, e -> assertThat(e.code()).isEqualTo("unknown_rollup"))
         .hasMessageContaining("api_latency");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Rollups.Request("errors", NOW, NOW, "default", Optional.empty()))
-        .isInstanceOfSatisfying(TelemetryException.class, e -> assertThat(e.field()).isEqualTo("from"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new Rollups.Request("errors", NOW, NOW, "default", Optional.empty()))
+        .isInstanceOfSatisfying(
+            TelemetryException.class, e -> assertThat(e.field()).isEqualTo("from"));
   }
 }

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Test-data builder for telemetry events:
- * {@code Telemetry.event("api_request").user("u1").service("api").at(t).prop("latency_ms", 10)}.
+ * Test-data builder for telemetry events: {@code
+ * Telemetry.event("api_request").user("u1").service("api").at(t).prop("latency_ms", 10)}.
  */
 final class Telemetry {
   private static final AtomicLong IDS = new AtomicLong();
@@ -55,7 +55,8 @@ final class Telemetry {
   }
 
   Telemetry prop(String key, Object value) {
-    String v = value instanceof String s ? "\"" + s.replace("\"", "\\\"") + "\"" : String.valueOf(value);
+    String v =
+        value instanceof String s ? "\"" + s.replace("\"", "\\\"") + "\"" : String.valueOf(value);
     props.add("\"" + key + "\":" + v);
     return this;
   }

@@ -28,7 +28,9 @@ class TelemetryApiIT {
   static void start() {
     server = TestServer.start(c -> c.withAdminToken(TOKEN));
     yesterday = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(1, ChronoUnit.DAYS);
-    post(request("u1", yesterday.plusSeconds(10 * 3600), 200, 10), request("u2", yesterday.plusSeconds(10 * 3600 + 60), 503, 30),
+    post(
+        request("u1", yesterday.plusSeconds(10 * 3600), 200, 10),
+        request("u2", yesterday.plusSeconds(10 * 3600 + 60), 503, 30),
         error("u1", yesterday.plusSeconds(11 * 3600)));
     refreshed = server.server().telemetry().runOnce();
     // after the refresh: only the live tail has these
@@ -41,18 +43,34 @@ class TelemetryApiIT {
   }
 
   static String request(String user, Instant at, int status, double latency) {
-    return "{\"type\":\"track\",\"userId\":\"" + user + "\",\"event\":\"api_request\",\"timestamp\":\"" + at + "\","
-        + "\"context\":{\"service\":\"api\"},\"properties\":{\"method\":\"GET\",\"route\":\"/v1/things\",\"status_code\":" + status
-        + ",\"latency_ms\":" + latency + "}}";
+    return "{\"type\":\"track\",\"userId\":\""
+        + user
+        + "\",\"event\":\"api_request\",\"timestamp\":\""
+        + at
+        + "\","
+        + "\"context\":{\"service\":\"api\"},\"properties\":{\"method\":\"GET\",\"route\":\"/v1/things\",\"status_code\":"
+        + status
+        + ",\"latency_ms\":"
+        + latency
+        + "}}";
   }
 
   static String error(String user, Instant at) {
-    return "{\"type\":\"track\",\"userId\":\"" + user + "\",\"event\":\"application_error\",\"timestamp\":\"" + at + "\","
+    return "{\"type\":\"track\",\"userId\":\""
+        + user
+        + "\",\"event\":\"application_error\",\"timestamp\":\""
+        + at
+        + "\","
         + "\"context\":{\"service\":\"api\"},\"properties\":{\"error_type\":\"TimeoutError\",\"message\":\"upstream\"}}";
   }
 
   static void post(String... events) {
-    HttpResponse<String> r = server.post("/v1/batch", "{\"batch\":[" + String.join(",", events) + "]}", "X-Write-Key", TestServer.KEY);
+    HttpResponse<String> r =
+        server.post(
+            "/v1/batch",
+            "{\"batch\":[" + String.join(",", events) + "]}",
+            "X-Write-Key",
+            TestServer.KEY);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     server.awaitLoaded();
   }
@@ -68,23 +86,32 @@ class TelemetryApiIT {
   @Test
   void answersHoldTheRefreshedRollupAndTheTailAfterIt() throws Exception {
     assertThat(refreshed).hasSize(7);
-    HttpResponse<String> r = get("/api/telemetry/api_latency?service=api&from=" + yesterday.toString().substring(0, 10));
+    HttpResponse<String> r =
+        get("/api/telemetry/api_latency?service=api&from=" + yesterday.toString().substring(0, 10));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonNode body = json(r);
     assertThat(body.path("source").asText()).isEqualTo("duckdb");
     Instant watermark = Instant.parse(body.path("watermark").asText());
-    assertThat(watermark).isEqualTo(refreshed.stream().filter(x -> x.rollup().equals("api_latency")).findFirst().orElseThrow().watermark());
+    assertThat(watermark)
+        .isEqualTo(
+            refreshed.stream()
+                .filter(x -> x.rollup().equals("api_latency"))
+                .findFirst()
+                .orElseThrow()
+                .watermark());
     JsonNode rows = body.path("rows");
     assertThat(rows).hasSize(2);
     JsonNode stored = rows.get(0);
-    assertThat(stored.path("bucket").asText()).isEqualTo(yesterday.plusSeconds(10 * 3600).toString());
+    assertThat(stored.path("bucket").asText())
+        .isEqualTo(yesterday.plusSeconds(10 * 3600).toString());
     assertThat(stored.path("route").asText()).isEqualTo("/v1/things");
     assertThat(stored.path("requests").asLong()).isEqualTo(2);
     assertThat(stored.path("server_errors").asLong()).isEqualTo(1);
     assertThat(stored.path("latency_ms_avg").asDouble()).isEqualTo(20.0);
     assertThat(stored.path("latency_ms_p50").asDouble()).isEqualTo(20.0);
     JsonNode tail = rows.get(1);
-    assertThat(Instant.parse(tail.path("bucket").asText())).as("a bucket after the watermark: the unrefreshed tail")
+    assertThat(Instant.parse(tail.path("bucket").asText()))
+        .as("a bucket after the watermark: the unrefreshed tail")
         .isAfterOrEqualTo(watermark);
     assertThat(tail.path("requests").asLong()).isEqualTo(1);
     assertThat(tail.path("latency_ms_p99").asDouble()).isEqualTo(50.0);

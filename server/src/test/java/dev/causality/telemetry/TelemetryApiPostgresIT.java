@@ -9,19 +9,28 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A server whose DATABASE_URL is a PostgreSQL: the API answers from it, and its worker refreshes it. */
+/**
+ * A server whose DATABASE_URL is a PostgreSQL: the API answers from it, and its worker refreshes
+ * it.
+ */
 class TelemetryApiPostgresIT {
   static final String TOKEN = "admin-token-for-telemetry";
 
   @Test
   void answersFromThePostgresqlOfDatabaseUrl() throws Exception {
     try (PgTestDatabase db = PgTestDatabase.create()) {
-      new Migrations(Dialect.POSTGRESQL, db.database()).migrate(List.of(Migrations.Phase.PRE, Migrations.Phase.POST));
+      new Migrations(Dialect.POSTGRESQL, db.database())
+          .migrate(List.of(Migrations.Phase.PRE, Migrations.Phase.POST));
       PostgresRollupsIT.insert(db.database(), RollupsContract.dataSet());
       String url = "postgres://postgres@127.0.0.1:5432/" + db.name();
-      try (TestServer server = TestServer.start(c -> c.withAdminToken(TOKEN).withDatabaseUrl(url))) {
+      try (TestServer server =
+          TestServer.start(c -> c.withAdminToken(TOKEN).withDatabaseUrl(url))) {
         assertThat(server.server().telemetry().runOnce()).hasSize(7);
-        HttpResponse<String> r = server.get("/api/telemetry/errors?from=2026-11-20&to=2026-11-21", "Authorization", "Bearer " + TOKEN);
+        HttpResponse<String> r =
+            server.get(
+                "/api/telemetry/errors?from=2026-11-20&to=2026-11-21",
+                "Authorization",
+                "Bearer " + TOKEN);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode body = new ObjectMapper().readTree(r.body());
         assertThat(body.path("source").asText()).isEqualTo("postgresql");
@@ -32,9 +41,19 @@ class TelemetryApiPostgresIT {
 
         List<Integer> sessions = db.sessions();
         for (int i = 0; i < 5; i++) {
-          assertThat(server.get("/api/telemetry/api_latency?from=2026-11-20", "Authorization", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+          assertThat(
+                  server
+                      .get(
+                          "/api/telemetry/api_latency?from=2026-11-20",
+                          "Authorization",
+                          "Bearer " + TOKEN)
+                      .statusCode())
+              .isEqualTo(200);
         }
-        assertThat(db.sessions()).as("reads reuse the pool's sessions").isEqualTo(sessions).isNotEmpty();
+        assertThat(db.sessions())
+            .as("reads reuse the pool's sessions")
+            .isEqualTo(sessions)
+            .isNotEmpty();
       }
       db.awaitNoSessions();
     }
@@ -43,8 +62,10 @@ class TelemetryApiPostgresIT {
   @Test
   void anUnmigratedDatabaseIsAnsweredWithWhatToRun() throws Exception {
     try (PgTestDatabase db = PgTestDatabase.create();
-        TestServer server = TestServer.start(c -> c.withAdminToken(TOKEN).withDatabaseUrl(db.jdbcUrl()))) {
-      HttpResponse<String> r = server.get("/api/telemetry/errors", "Authorization", "Bearer " + TOKEN);
+        TestServer server =
+            TestServer.start(c -> c.withAdminToken(TOKEN).withDatabaseUrl(db.jdbcUrl()))) {
+      HttpResponse<String> r =
+          server.get("/api/telemetry/errors", "Authorization", "Bearer " + TOKEN);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
       JsonNode body = new ObjectMapper().readTree(r.body());
       assertThat(body.path("code").asText()).isEqualTo("not_migrated");

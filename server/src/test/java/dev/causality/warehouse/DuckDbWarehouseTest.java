@@ -47,8 +47,10 @@ class DuckDbWarehouseTest {
     Path file = dir.resolve("w.duckdb");
     try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "256MB")) {
       assertThat(w.loadedPosition()).isZero();
-      w.load(List.of(Events.track("A").id("a").user("u1").properties("{\"n\":1}").build()),
-          List.of(new DeadLetter(7, "bad", "{", 0)), 42);
+      w.load(
+          List.of(Events.track("A").id("a").user("u1").properties("{\"n\":1}").build()),
+          List.of(new DeadLetter(7, "bad", "{", 0)),
+          42);
       assertThat(w.loadedPosition()).isEqualTo(42);
       assertThat(w.deadLetterCount()).isEqualTo(1);
       QueryResult r = w.query("SELECT event, user_id, properties->>'n' AS n FROM events", 10);
@@ -74,7 +76,11 @@ class DuckDbWarehouseTest {
       st.execute("DROP TABLE dead_letters"); // makes the last step of the next load fail
     }
     try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "256MB")) {
-      assertThatThrownBy(() -> w.load(List.of(Events.track("Lost").build()), List.of(new DeadLetter(1, "e", "p", 0)), 20))
+      assertThatThrownBy(() ->
+              w.load(
+                  List.of(Events.track("Lost").build()),
+                  List.of(new DeadLetter(1, "e", "p", 0)),
+                  20))
           .isInstanceOf(WarehouseException.class)
           .satisfies(e -> assertThat(((WarehouseException) e).retriable()).isTrue());
       assertThat(w.loadedPosition()).isEqualTo(10);
@@ -88,11 +94,14 @@ class DuckDbWarehouseTest {
       // make_timestamp cannot take this value: "Conversion Error"
       DeadLetter unstorable = new DeadLetter(0, "e", "p", Long.MAX_VALUE);
       assertThatThrownBy(() -> w.load(List.of(), List.of(unstorable), 10))
-          .isInstanceOfSatisfying(WarehouseException.class, e -> assertThat(e.retriable()).isFalse());
+          .isInstanceOfSatisfying(
+              WarehouseException.class, e -> assertThat(e.retriable()).isFalse());
     }
     // the message DuckDB gave when its WAL write hit a full tmpfs (FaultIT)
-    assertThat(DuckDbWarehouse.isDataError(new java.sql.SQLException(
-        "TransactionContext Error: Failed to commit: Could not write file \"/d/warehouse.duckdb.wal\": No space left on device")))
+    assertThat(
+            DuckDbWarehouse.isDataError(
+                new java.sql.SQLException(
+                    "TransactionContext Error: Failed to commit: Could not write file \"/d/warehouse.duckdb.wal\": No space left on device")))
         .isFalse();
   }
 
@@ -113,8 +122,13 @@ class DuckDbWarehouseTest {
   void aCappedReadStopsTheQueryInsteadOfComputingEveryRow() {
     try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
       // a row far beyond the cap fails the query if it is ever computed
-      QueryResult r = w.query("SELECT i, CASE WHEN i = 10000000 THEN error('the whole result was computed') END AS e"
-          + " FROM range(20000000) t(i)", List.of(), 5, Duration.ofSeconds(60));
+      QueryResult r =
+          w.query(
+              "SELECT i, CASE WHEN i = 10000000 THEN error('the whole result was computed') END AS e"
+                  + " FROM range(20000000) t(i)",
+              List.of(),
+              5,
+              Duration.ofSeconds(60));
       assertThat(r.rows()).hasSize(5);
       assertThat(r.truncated()).isTrue();
     }
@@ -129,25 +143,36 @@ class DuckDbWarehouseTest {
       List<Thread> queries = new ArrayList<>();
       List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
       for (int i = 0; i < n; i++) {
-        queries.add(Thread.ofVirtual().start(() -> {
-          try {
-            w.query("SELECT count(*) FROM range(1000000000000) t(i) WHERE i % 7 = 3", List.of(), 1, Duration.ofSeconds(5));
-          } catch (Throwable e) {
-            failures.add(e);
-          }
-        }));
+        queries.add(
+            Thread.ofVirtual()
+                .start(() -> {
+                  try {
+                    w.query(
+                        "SELECT count(*) FROM range(1000000000000) t(i) WHERE i % 7 = 3",
+                        List.of(), 1, Duration.ofSeconds(5));
+                  } catch (Throwable e) {
+                    failures.add(e);
+                  }
+                }));
       }
       while (w.queriesRunning() < n) {
         Thread.sleep(10);
       }
-      java.util.concurrent.atomic.AtomicInteger runningWhenScheduled = new java.util.concurrent.atomic.AtomicInteger(-1);
+      java.util.concurrent.atomic.AtomicInteger runningWhenScheduled =
+          new java.util.concurrent.atomic.AtomicInteger(-1);
       Thread.ofVirtual().start(() -> runningWhenScheduled.set(w.queriesRunning())).join();
-      assertThat(runningWhenScheduled.get()).as("queries still running when another virtual thread ran").isEqualTo(n);
+      assertThat(runningWhenScheduled.get())
+          .as("queries still running when another virtual thread ran")
+          .isEqualTo(n);
       for (Thread t : queries) {
         t.join();
       }
-      assertThat(failures).hasSize(n).allSatisfy(e -> assertThat(e).isInstanceOf(QueryTimeoutException.class)
-          .hasMessageContaining("ran longer than 5000 ms"));
+      assertThat(failures)
+          .hasSize(n)
+          .allSatisfy(e ->
+              assertThat(e)
+                  .isInstanceOf(QueryTimeoutException.class)
+                  .hasMessageContaining("ran longer than 5000 ms"));
       assertThat(w.query("SELECT 42", 1).rows()).containsExactly(List.of(42));
     }
   }
@@ -162,16 +187,28 @@ class DuckDbWarehouseTest {
             .hasMessageContaining("file system operations are disabled");
         assertThatThrownBy(() -> w.query("COPY (SELECT 1) TO '" + dir.resolve("out.csv") + "'", 1))
             .hasMessageContaining("file system operations are disabled");
-        assertThatThrownBy(() -> w.query("ATTACH '" + dir.resolve("other.duckdb") + "' AS other", 1))
+        assertThatThrownBy(
+                () -> w.query("ATTACH '" + dir.resolve("other.duckdb") + "' AS other", 1))
             .hasMessageContaining("file system operations are disabled");
-        assertThatThrownBy(() -> w.query("SET memory_limit = '8GB'", 1)).hasMessageContaining("the configuration has been locked");
-        assertThatThrownBy(() -> w.query("SET enable_external_access = true", 1)).hasMessageContaining("locked");
-        assertThatThrownBy(() -> w.query("SET lock_configuration = false", 1)).hasMessageContaining("locked");
-        assertThat(w.query("SELECT current_setting('memory_limit'), current_setting('enable_external_access')", 1).rows())
+        assertThatThrownBy(() -> w.query("SET memory_limit = '8GB'", 1))
+            .hasMessageContaining("the configuration has been locked");
+        assertThatThrownBy(() -> w.query("SET enable_external_access = true", 1))
+            .hasMessageContaining("locked");
+        assertThatThrownBy(() -> w.query("SET lock_configuration = false", 1))
+            .hasMessageContaining("locked");
+        assertThat(
+                w.query(
+                        "SELECT current_setting('memory_limit'), current_setting('enable_external_access')",
+                        1)
+                    .rows())
             .containsExactly(List.of("244.1 MiB", false));
         // the loader's Appender and the database's own file are not external access
-        w.load(List.of(Events.track("E" + open).build()), List.of(new DeadLetter(open, "bad", "{", 0)), open + 1);
-        assertThat(w.query("SELECT count(*) FROM events", 1).rows()).containsExactly(List.of((long) open + 1));
+        w.load(
+            List.of(Events.track("E" + open).build()),
+            List.of(new DeadLetter(open, "bad", "{", 0)),
+            open + 1);
+        assertThat(w.query("SELECT count(*) FROM events", 1).rows())
+            .containsExactly(List.of((long) open + 1));
       }
     }
     assertThat(dir.resolve("out.csv")).doesNotExist();
@@ -182,33 +219,62 @@ class DuckDbWarehouseTest {
   void deeplyNestedQueriesFailWithDuckDbsErrorInsteadOfOverflowingTheStack() {
     // on a 1 MB thread stack these kill the JVM (SIGSEGV) before DuckDB's limit of 1000 answers
     try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
-      for (String sql : List.of("SELECT " + "abs(".repeat(999) + "1" + ")".repeat(999),
-          "SELECT " + "NOT ".repeat(999) + "true", "SELECT 1" + "+1".repeat(999))) {
-        assertThatThrownBy(() -> w.query(sql, 1)).isInstanceOf(WarehouseException.class)
+      for (String sql :
+          List.of(
+              "SELECT " + "abs(".repeat(999) + "1" + ")".repeat(999),
+              "SELECT " + "NOT ".repeat(999) + "true",
+              "SELECT 1" + "+1".repeat(999))) {
+        assertThatThrownBy(() -> w.query(sql, 1))
+            .isInstanceOf(WarehouseException.class)
             .hasMessageContaining("Max expression depth limit of 1000 exceeded");
       }
-      assertThat(w.query("SELECT " + "abs(".repeat(500) + "-1" + ")".repeat(500), 1).rows()).containsExactly(List.of(1));
+      assertThat(w.query("SELECT " + "abs(".repeat(500) + "-1" + ")".repeat(500), 1).rows())
+          .containsExactly(List.of(1));
     }
   }
 
   @Test
   void queryReadOnlyAnswersPlainValuesAndRefusesWrites() {
     java.util.TimeZone zone = java.util.TimeZone.getDefault();
-    java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Europe/Berlin")); // 02:30 on 2024-03-31 does not exist there
+    java.util.TimeZone.setDefault(
+        java.util.TimeZone.getTimeZone(
+            "Europe/Berlin")); // 02:30 on 2024-03-31 does not exist there
     try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
-      QueryResult r = w.queryReadOnly("SELECT TIMESTAMP '2024-03-31 02:30:00.5' AS t, TIMESTAMP '2024-01-01 00:00:00' AS midnight,"
-          + " '{\"a\": [1]}'::JSON AS j, [[1], [2, 3]] AS l, {'k': 'v', 'n': 2} AS s, MAP {'x': 1.5} AS m,"
-          + " 'a\\x00b'::BLOB AS b, 'nan'::DOUBLE AS nan, 12345678901234567890::HUGEINT AS h, DATE '2024-02-29' AS d", List.of(), 1,
-          Duration.ofSeconds(10));
-      assertThat(r.rows().getFirst()).containsExactly("2024-03-31 02:30:00.5", "2024-01-01 00:00:00", "{\"a\": [1]}",
-          List.of(List.of(1), List.of(2, 3)), java.util.Map.of("k", "v", "n", 2), java.util.Map.of("x", new java.math.BigDecimal("1.5")),
-          "a\\x00b", "NaN", new java.math.BigInteger("12345678901234567890"), "2024-02-29");
-      assertThatThrownBy(() -> w.queryReadOnly("INSERT INTO load_state VALUES (9, 0, now()) RETURNING id", List.of(), 1,
-          Duration.ofSeconds(10))).isInstanceOf(WarehouseException.class).hasMessageContaining("read-only mode");
+      QueryResult r =
+          w.queryReadOnly(
+              "SELECT TIMESTAMP '2024-03-31 02:30:00.5' AS t, TIMESTAMP '2024-01-01 00:00:00' AS midnight,"
+                  + " '{\"a\": [1]}'::JSON AS j, [[1], [2, 3]] AS l, {'k': 'v', 'n': 2} AS s, MAP {'x': 1.5} AS m,"
+                  + " 'a\\x00b'::BLOB AS b, 'nan'::DOUBLE AS nan, 12345678901234567890::HUGEINT AS h, DATE '2024-02-29' AS d",
+              List.of(),
+              1,
+              Duration.ofSeconds(10));
+      assertThat(r.rows().getFirst())
+          .containsExactly(
+              "2024-03-31 02:30:00.5",
+              "2024-01-01 00:00:00",
+              "{\"a\": [1]}",
+              List.of(List.of(1), List.of(2, 3)),
+              java.util.Map.of("k", "v", "n", 2),
+              java.util.Map.of("x", new java.math.BigDecimal("1.5")),
+              "a\\x00b",
+              "NaN",
+              new java.math.BigInteger("12345678901234567890"),
+              "2024-02-29");
+      assertThatThrownBy(() ->
+              w.queryReadOnly(
+                  "INSERT INTO load_state VALUES (9, 0, now()) RETURNING id",
+                  List.of(),
+                  1,
+                  Duration.ofSeconds(10)))
+          .isInstanceOf(WarehouseException.class)
+          .hasMessageContaining("read-only mode");
       assertThat(w.query("SELECT count(*) FROM load_state", 1).rows()).containsExactly(List.of(1L));
-      assertThat(w.describe()).extracting(Warehouse.Table::name)
-          .containsExactly("catalog_increments", "dead_letters", "events", "load_state", "schema_version");
-      assertThat(w.describe().get(2).columns().get(14)).isEqualTo(new Warehouse.Column("properties", "JSON"));
+      assertThat(w.describe())
+          .extracting(Warehouse.Table::name)
+          .containsExactly(
+              "catalog_increments", "dead_letters", "events", "load_state", "schema_version");
+      assertThat(w.describe().get(2).columns().get(14))
+          .isEqualTo(new Warehouse.Column("properties", "JSON"));
     } finally {
       java.util.TimeZone.setDefault(zone);
     }
@@ -219,8 +285,10 @@ class DuckDbWarehouseTest {
     Path file = dir.resolve("w.duckdb");
     DuckDbWarehouse.open(file, "256MB").close();
     try (DuckDbWarehouse w = DuckDbWarehouse.openReadOnly(file)) {
-      assertThat(w.query("SELECT count(*) FROM events", 1).rows().getFirst().getFirst()).isEqualTo(0L);
-      assertThatThrownBy(() -> w.query("CREATE TABLE x (a INT)", 1)).isInstanceOf(WarehouseException.class);
+      assertThat(w.query("SELECT count(*) FROM events", 1).rows().getFirst().getFirst())
+          .isEqualTo(0L);
+      assertThatThrownBy(() -> w.query("CREATE TABLE x (a INT)", 1))
+          .isInstanceOf(WarehouseException.class);
     }
   }
 }
