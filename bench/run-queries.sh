@@ -13,9 +13,14 @@ if [ ! -f "$data/warehouse.duckdb" ]; then
   ./causality demo --events "$events" --seed 7 --data-dir "$data"
 fi
 ./mvnw -q -B -pl bench -am package -DskipTests -Djacoco.skip=true
-CAUSALITY_DATA_DIR="$data" CAUSALITY_PORT="$port" CAUSALITY_ADMIN_TOKEN=benchtoken CAUSALITY_WAREHOUSE_MEMORY="${WAREHOUSE_MEMORY:-2GB}" \
+token=benchtoken-0123456789   # the server refuses admin tokens shorter than 16 characters
+CAUSALITY_DATA_DIR="$data" CAUSALITY_PORT="$port" CAUSALITY_ADMIN_TOKEN="$token" CAUSALITY_WAREHOUSE_MEMORY="${WAREHOUSE_MEMORY:-2GB}" \
   ./causality serve > "$data/serve.log" 2>&1 &
-trap 'kill -TERM $(pgrep -f "causality-server.jar serve" | head -1) 2>/dev/null || true' EXIT
-until curl -sf "localhost:$port/ready" >/dev/null; do sleep 0.5; done
+server=$!   # the launcher execs java, so this is the server's own pid: stop this one, never another
+trap 'kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
+until curl -sf "localhost:$port/ready" >/dev/null; do
+  kill -0 "$server" 2>/dev/null || { echo "the server exited; see $data/serve.log" >&2; exit 1; }
+  sleep 0.5
+done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-"$java" -cp "bench/target/classes:server/target/lib/*" dev.causality.bench.QueryBench "http://127.0.0.1:$port" benchtoken "$runs"
+"$java" -cp "bench/target/classes:server/target/lib/*" dev.causality.bench.QueryBench "http://127.0.0.1:$port" "$token" "$runs"

@@ -304,7 +304,8 @@ public final class LoaderBench {
   /**
    * {@code INSERT INTO events SELECT … FROM read_json(file, columns = {…})}: the log record is the
    * {@link Event} record as JSON, whose components are the events columns in table order; times are
-   * epoch microseconds.
+   * epoch microseconds. The comparison with the Appender's table then also checks that the loader's
+   * user_key agrees with DuckDB's.
    */
   static String readJsonInsert(Path file) {
     StringBuilder columns = new StringBuilder();
@@ -336,6 +337,8 @@ public final class LoaderBench {
                   // EventCodec.toJson leaves the flag out when false
                   : t == boolean.class ? "coalesce(" + col + ", false)" : col);
     }
+    // the table's last column, user_key, computed the way schema migration 3 fills older rows
+    select.append(", md5_number_upper(coalesce(\"userId\", \"anonymousId\"))::BIT::BIGINT");
     return "INSERT INTO events SELECT "
         + select
         + " FROM read_json('"

@@ -27,6 +27,8 @@ public final class EventRecord {
   public static final int APP_ID = 1;
   public static final int TYPE = 2;
   public static final int EVENT = 3;
+  public static final int USER_ID = 4;
+  public static final int ANONYMOUS_ID = 5;
   public static final int TIMESTAMP = 9;
   public static final int RECEIVED_AT = 12;
   public static final int TIMESTAMP_CLAMPED = 13;

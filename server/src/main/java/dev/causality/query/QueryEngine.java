@@ -107,11 +107,15 @@ public final class QueryEngine {
       List<LocalDateTime> buckets,
       boolean compare) {
     int nb = q.breakdowns().size();
+    boolean distinct = s.metric().distinctCount();
     Sql sql = new Sql();
     // f holds only what the aggregates need: DuckDB materialises a CTE used twice, and a
-    // `SELECT *` would copy every JSON column of every row in range
+    // `SELECT *` would copy every JSON column of every row in range. A distinct count gives the
+    // same answer over rows deduplicated on (bucket, value, groups), of which there are fewer.
     sql.append(
-        "WITH f AS (SELECT date_trunc('"
+        "WITH f AS (SELECT "
+            + (distinct ? "DISTINCT " : "")
+            + "date_trunc('"
             + q.granularity().unit()
             + "', "
             + local(q.zone())
@@ -134,38 +138,42 @@ public final class QueryEngine {
               + agg
               + " AS v FROM f GROUP BY GROUPING SETS ((__b), ())");
     } else {
+      // The top N groups by their exact total over the range keep their own values; the rows of
+      // the other groups are aggregated again as one $other group (a distinct count of several
+      // groups is not the sum of theirs). Over deduplicated rows a group's distinct count in a
+      // bucket is a plain count.
       String gs = cols("__g", nb);
+      String on =
+          java.util.stream.IntStream.range(0, nb)
+              .mapToObj(i -> "x.__g" + i + " = top.__g" + i)
+              .collect(java.util.stream.Collectors.joining(" AND "));
+      sql.append(", t AS (SELECT " + gs + ", " + agg + " AS v FROM f GROUP BY " + gs + ")");
       sql.append(
           ", top AS (SELECT "
               + gs
-              + " FROM f GROUP BY "
-              + gs
-              + " ORDER BY "
-              + s.metric().ranking("__v")
-              + " DESC NULLS LAST, "
+              + " FROM t ORDER BY v DESC NULLS LAST, "
               + gs
               + " LIMIT "
               + q.breakdownLimit()
               + ")");
-      sql.append(", g AS (SELECT f.__b, f.__v");
-      for (int i = 0; i < nb; i++) {
-        sql.append(", CASE WHEN top.__g0 IS NULL THEN '$other' ELSE f.__g" + i + " END AS __k" + i);
-      }
-      sql.append(" FROM f LEFT JOIN top ON ");
-      for (int i = 0; i < nb; i++) {
-        sql.append((i > 0 ? " AND " : "") + "f.__g" + i + " = top.__g" + i);
-      }
-      String keys = cols("__k", nb);
       sql.append(
-          ") SELECT __b, GROUPING(__b) AS __total, "
-              + keys
+          " SELECT NULL AS __b, 1 AS __total, " + gs + ", v FROM t x SEMI JOIN top ON " + on);
+      sql.append(
+          " UNION ALL SELECT __b, 0, "
+              + gs
               + ", "
+              + (distinct ? "count(__v)" : agg)
+              + " FROM f x SEMI JOIN top ON "
+              + on
+              + " GROUP BY __b, "
+              + gs);
+      sql.append(
+          " UNION ALL SELECT __b, GROUPING(__b), "
+              + "'$other', ".repeat(nb)
               + agg
-              + " AS v FROM g GROUP BY GROUPING SETS ((__b, "
-              + keys
-              + "), ("
-              + keys
-              + "))");
+              + " FROM f x ANTI JOIN top ON "
+              + on
+              + " GROUP BY GROUPING SETS ((__b), ()) HAVING count(*) > 0");
     }
     QueryResult r = execute(sql);
     Map<List<String>, Map<LocalDateTime, Double>> byGroup = new LinkedHashMap<>();
@@ -357,28 +365,34 @@ public final class QueryEngine {
   public RetentionResult retention(Query.Retention q) {
     DateRange.Window w = window(q);
     String unit = q.period().unit();
+    // c and r each read events with their own predicates: a shared CTE of every event in range
+    // would be materialised, and cost a quarter more than reading twice
+    String lt = local(q.zone());
     Sql sql = new Sql();
-    sql.append("WITH e AS (SELECT " + Metric.ACTOR + " AS __a, " + local(q.zone()) + " AS __lt, (");
-    q.cohort().appendSql(sql);
-    sql.append(") AS __c, (");
-    q.returning().appendSql(sql);
     sql.append(
-        ") AS __r FROM events WHERE \"app_id\" = ? AND \"timestamp\" >= make_timestamp(?) AND "
+        "WITH c AS (SELECT "
             + Metric.ACTOR
-            + " IS NOT NULL",
-        q.projectId(),
-        utcMicros(w.from(), q.zone()));
-    for (Filter f : q.filters()) {
-      sql.append(" AND ");
-      f.appendSql(sql);
-    }
-    sql.append(
-        "), c AS (SELECT __a, date_trunc('"
+            + " AS __a, date_trunc('"
             + unit
-            + "', min(__lt)) AS cohort FROM e WHERE __c AND __lt < ?::TIMESTAMP GROUP BY __a)",
-        w.to());
+            + "', min("
+            + lt
+            + ")) AS cohort FROM events WHERE ");
+    retentionWhere(sql, q, w);
+    sql.append(" AND (");
+    q.cohort().appendSql(sql);
+    sql.append(") AND " + lt + " < ?::TIMESTAMP GROUP BY __a)", w.to());
     sql.append(
-        ", r AS (SELECT DISTINCT __a, date_trunc('" + unit + "', __lt) AS p FROM e WHERE __r)");
+        ", r AS (SELECT DISTINCT "
+            + Metric.ACTOR
+            + " AS __a, date_trunc('"
+            + unit
+            + "', "
+            + lt
+            + ") AS p FROM events WHERE ");
+    retentionWhere(sql, q, w);
+    sql.append(" AND (");
+    q.returning().appendSql(sql);
+    sql.append("))");
     sql.append(" SELECT c.cohort, -1 AS k, count(*) AS n FROM c GROUP BY c.cohort");
     sql.append(
         " UNION ALL SELECT c.cohort, datediff('"
@@ -413,6 +427,23 @@ public final class QueryEngine {
       cohorts.add(new Cohort(start.toString(), size, returned, rates));
     }
     return new RetentionResult(unit, cohorts);
+  }
+
+  /**
+   * The rows a retention query reads: the project's events from the range's start on, of a known
+   * person.
+   */
+  private static void retentionWhere(Sql sql, Query.Retention q, DateRange.Window w) {
+    sql.append(
+        "\"app_id\" = ? AND \"timestamp\" >= make_timestamp(?) AND "
+            + Metric.ACTOR
+            + " IS NOT NULL",
+        q.projectId(),
+        utcMicros(w.from(), q.zone()));
+    for (Filter f : q.filters()) {
+      sql.append(" AND ");
+      f.appendSql(sql);
+    }
   }
 
   // ---------------------------------------------------------------- tables

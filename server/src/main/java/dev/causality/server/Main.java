@@ -809,9 +809,9 @@ public final class Main implements Runnable {
                 + project
                 + "' GROUP BY event ORDER BY events DESC\"");
         out.println(
-            "  CAUSALITY_ADMIN_TOKEN=secret ./causality serve      # then, in another terminal:");
+            "  CAUSALITY_ADMIN_TOKEN=demo-admin-token-0123 ./causality serve      # then, in another terminal:");
         out.println(
-            "  curl -H 'Authorization: Bearer secret' localhost:8080/api/query/trends -d '{\"project\":\""
+            "  curl -H 'Authorization: Bearer demo-admin-token-0123' localhost:8080/api/query/trends -d '{\"project\":\""
                 + project
                 + "\",\"series\":[{\"event\":\"Signed Up\",\"metric\":\"unique_users\"}],\"breakdown\":[\"country\"],\"dateRange\":\"last_30_days\"}'");
         return 0;

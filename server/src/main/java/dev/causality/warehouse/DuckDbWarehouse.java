@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBStruct;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The embedded {@link Warehouse}: one DuckDB file. */
 public final class DuckDbWarehouse implements Warehouse {
@@ -69,8 +71,14 @@ public final class DuckDbWarehouse implements Warehouse {
               + "CREATE TABLE IF NOT EXISTS dead_letters (log_position BIGINT NOT NULL, error"
               + " VARCHAR NOT NULL, payload VARCHAR NOT NULL, failed_at TIMESTAMP NOT NULL);",
           "CREATE TABLE IF NOT EXISTS catalog_increments (app_id VARCHAR NOT NULL, event VARCHAR NOT NULL,"
-              + " key VARCHAR NOT NULL, item VARCHAR NOT NULL, count BIGINT NOT NULL, kind VARCHAR NOT NULL);");
+              + " key VARCHAR NOT NULL, item VARCHAR NOT NULL, count BIGINT NOT NULL, kind VARCHAR NOT NULL);",
+          // user_key (UserKey) follows the record's columns; rows stored before get it in SQL
+          "ALTER TABLE events ADD COLUMN IF NOT EXISTS user_key BIGINT;\n"
+              + "UPDATE events SET user_key = "
+              + UserKey.SQL
+              + " WHERE coalesce(user_id, anonymous_id) IS NOT NULL");
 
+  private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
   private static final int READERS = 4;
   private static final int SANDBOX_READERS = 4;
   private static final ScheduledExecutorService CANCELLER =
@@ -108,6 +116,9 @@ public final class DuckDbWarehouse implements Warehouse {
   private final Pool sandbox;
   private final AtomicInteger running = new AtomicInteger();
   private final Catalog catalog = new Catalog();
+
+  /** Used by the loader only, under the writer's lock. */
+  private final UserKey userKey = new UserKey();
 
   private DuckDbWarehouse(
       Path file,
@@ -278,6 +289,7 @@ public final class DuckDbWarehouse implements Warehouse {
         current = rs.getInt(1);
       }
       for (int v = current; v < MIGRATIONS.size(); v++) {
+        long start = System.nanoTime();
         c.setAutoCommit(false);
         try {
           for (String sql : MIGRATIONS.get(v).split(";\n")) {
@@ -285,6 +297,12 @@ public final class DuckDbWarehouse implements Warehouse {
           }
           st.execute("INSERT INTO schema_version VALUES (" + (v + 1) + ", now())");
           c.commit();
+          if (current > 0) { // a new warehouse is not news; an upgrade of a large one takes a while
+            LOG.info(
+                "warehouse schema migrated to version {} in {} ms",
+                v + 1,
+                (System.nanoTime() - start) / 1_000_000);
+          }
         } catch (SQLException e) {
           c.rollback();
           throw e;
@@ -438,7 +456,7 @@ public final class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  private static void appendRow(DuckDBAppender a, EventRecord r) throws SQLException {
+  private void appendRow(DuckDBAppender a, EventRecord r) throws SQLException {
     a.beginRow();
     for (int c = 0; c < EventRecord.COLUMNS; c++) {
       switch (COLUMN_KINDS[c]) {
@@ -459,6 +477,12 @@ public final class DuckDbWarehouse implements Warehouse {
         }
         case BOOL -> a.append(r.clamped());
       }
+    }
+    int actor = r.present(EventRecord.USER_ID) ? EventRecord.USER_ID : EventRecord.ANONYMOUS_ID;
+    if (r.present(actor)) {
+      a.append(userKey.of(r.array(), r.offset(actor), r.length(actor)));
+    } else {
+      a.appendNull();
     }
     a.endRow();
   }

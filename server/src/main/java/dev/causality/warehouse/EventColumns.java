@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The columns of the {@code events} table, in order: the one place DDL and loading come from. */
+/**
+ * The columns of the {@code events} table, in order: the one place DDL and loading come from. The
+ * table has one more, last: {@code user_key}, derived from these ({@link UserKey}) and added by a
+ * later schema migration, so that this list stays the first migration's table.
+ */
 final class EventColumns {
 
   enum Kind {

@@ -560,6 +560,55 @@ class QueryEngineTest {
   }
 
   @Test
+  void retentionFiltersApplyToCohortAndReturningEvents() {
+    var us =
+        engine.retention(
+            new Query.Retention(
+                "p",
+                new Query.EventMatch("Signed Up", List.of()),
+                new Query.EventMatch(Query.EventMatch.ANY, List.of()),
+                Query.Granularity.DAY,
+                3,
+                new DateRange.Last(7, ChronoUnit.DAYS),
+                UTC,
+                List.of(filter("country", "eq", "US"))));
+    // u1 (DE) is no cohort; u2 signed up on the 26th and bought on the 28th; a3 signed up on the
+    // 29th
+    assertThat(us.cohorts())
+        .extracting(QueryEngine.Cohort::size)
+        .containsExactly(0L, 1L, 0L, 0L, 1L, 0L, 0L);
+    assertThat(us.cohorts().get(1).returned()).containsExactly(1L, 0L, 1L);
+    assertThat(us.cohorts().get(4).returned()).containsExactly(1L, 0L, 0L);
+    // a returning event must pass the filters too: u1's page view on the 30th brings u1 back,
+    // unless the filters keep only track calls
+    var pages =
+        engine.retention(
+            new Query.Retention(
+                "p",
+                new Query.EventMatch("Signed Up", List.of()),
+                new Query.EventMatch(Query.EventMatch.PAGE, List.of()),
+                Query.Granularity.DAY,
+                7,
+                new DateRange.Last(7, ChronoUnit.DAYS),
+                UTC,
+                List.of()));
+    assertThat(pages.cohorts().getFirst().returned().get(5)).isEqualTo(1L);
+    var tracksOnly =
+        engine.retention(
+            new Query.Retention(
+                "p",
+                new Query.EventMatch("Signed Up", List.of()),
+                new Query.EventMatch(Query.EventMatch.PAGE, List.of()),
+                Query.Granularity.DAY,
+                7,
+                new DateRange.Last(7, ChronoUnit.DAYS),
+                UTC,
+                List.of(filter("type", "eq", "track"))));
+    assertThat(tracksOnly.cohorts().getFirst().size()).isEqualTo(1L);
+    assertThat(tracksOnly.cohorts().getFirst().returned().get(5)).isZero();
+  }
+
+  @Test
   void invalidPartsAreNamed() {
     assertThatThrownBy(() -> Field.parse("series[0].filters[1].field", "nope"))
         .hasMessageStartingWith("series[0].filters[1].field: unknown field 'nope'");
