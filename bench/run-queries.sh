@@ -7,8 +7,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 events="${EVENTS:-10000000}"; runs="${RUNS:-10}"; data="${DATA:-/tmp/causality-qbench}"; port="${PORT:-18282}"
 cd "$root"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"  # the bench build needs a JDK 21+ too
 ./causality --version >/dev/null   # builds the server jar when needed
-java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+java="$JAVA_HOME/bin/java"
 if [ ! -f "$data/warehouse.duckdb" ]; then
   ./causality demo --events "$events" --seed 7 --data-dir "$data"
 fi

@@ -101,7 +101,7 @@ public record Config(
         Optional.empty(),
         false,
         64L * 1024 * 1024,
-        "512MB",
+        "256MB",
         Duration.ofMinutes(10),
         Duration.ofSeconds(25),
         Accounts.DEFAULTS,

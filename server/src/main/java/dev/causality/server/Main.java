@@ -189,7 +189,7 @@ public final class Main implements Runnable {
         defaultValue = "${env:CAUSALITY_LOG_SEGMENT_BYTES:-67108864}")
     long logSegmentBytes;
 
-    @Option(names = "--warehouse-memory", defaultValue = "${env:CAUSALITY_WAREHOUSE_MEMORY:-512MB}")
+    @Option(names = "--warehouse-memory", defaultValue = "${env:CAUSALITY_WAREHOUSE_MEMORY:-256MB}")
     String warehouseMemory;
 
     @Option(
