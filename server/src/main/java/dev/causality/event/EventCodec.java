@@ -365,6 +365,13 @@ public final class EventCodec {
 
     void str(String s) {
       byte[] b = encoded[next++];
+      // the texts were encoded up front in texts(e)'s order: a call out of that order would write
+      // another field's bytes here without a sound; catch the mismatches that are cheap to see
+      // (UTF-8 never has fewer bytes than the string has chars)
+      if ((b == null) != (s == null) || (b != null && b.length < s.length())) {
+        throw new IllegalStateException(
+            "EventCodec.encode writes the texts out of texts()'s order");
+      }
       if (b == null) {
         varint(0);
         return;
