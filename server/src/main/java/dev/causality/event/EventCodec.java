@@ -383,7 +383,8 @@ public final class EventCodec {
     }
   }
 
-  private static final class Reader {
+  /** Reads a record's fields in order from {@code at} (also used by {@link EventRecord}). */
+  static final class Reader {
     final byte[] b;
     int at = 1;
 
@@ -408,10 +409,8 @@ public final class EventCodec {
     }
 
     long i64() {
-      long v = 0;
-      for (int i = 0; i < 8; i++) {
-        v = (v << 8) | (b[at++] & 0xFF);
-      }
+      long v = i64(b, at);
+      at += 8;
       return v;
     }
 
@@ -419,9 +418,25 @@ public final class EventCodec {
       if (u8() == 0) {
         return null;
       }
+      int v = i32(b, at);
+      at += 4;
+      return v;
+    }
+
+    /** The big-endian long at {@code b[at]}. */
+    static long i64(byte[] b, int at) {
+      long v = 0;
+      for (int i = 0; i < 8; i++) {
+        v = (v << 8) | (b[at + i] & 0xFF);
+      }
+      return v;
+    }
+
+    /** The big-endian int at {@code b[at]}. */
+    static int i32(byte[] b, int at) {
       int v = 0;
       for (int i = 0; i < 4; i++) {
-        v = (v << 8) | (b[at++] & 0xFF);
+        v = (v << 8) | (b[at + i] & 0xFF);
       }
       return v;
     }

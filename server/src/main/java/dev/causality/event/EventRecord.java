@@ -93,49 +93,37 @@ public final class EventRecord {
   }
 
   private void scan() throws IOException {
-    byte[] b = bytes;
-    int at = 1;
+    EventCodec.Reader in = new EventCodec.Reader(bytes);
     try {
       for (int c = 0; c < COLUMNS; c++) {
         switch (LAYOUT[c]) {
           case TEXT -> {
-            int v = 0;
-            int shift = 0;
-            int x;
-            do {
-              if (shift > 28) {
-                throw new IOException("malformed length at byte " + at);
-              }
-              x = b[at++];
-              v |= (x & 0x7F) << shift;
-              shift += 7;
-            } while (x < 0);
-            int len = v - 1;
+            int len = in.varint() - 1;
             if (len < 0) {
               offsets[c] = -1;
             } else {
-              if (len > b.length - at) {
+              if (len > bytes.length - in.at) {
                 throw new IOException("text of " + len + " bytes runs past the end of the record");
               }
-              offsets[c] = at;
+              offsets[c] = in.at;
               lengths[c] = len;
-              at += len;
+              in.at += len;
             }
           }
           case I64 -> {
-            offsets[c] = at;
-            at += 8;
+            offsets[c] = in.at;
+            in.at += 8;
           }
           case U8 -> {
-            offsets[c] = at;
-            at += 1;
+            offsets[c] = in.at;
+            in.at += 1;
           }
           default -> {
-            if (b[at++] == 0) {
+            if (in.u8() == 0) {
               offsets[c] = -1;
             } else {
-              offsets[c] = at;
-              at += 4;
+              offsets[c] = in.at;
+              in.at += 4;
             }
           }
         }
@@ -143,8 +131,9 @@ public final class EventRecord {
     } catch (ArrayIndexOutOfBoundsException e) {
       throw new IOException("record is truncated or not an event: " + e.getMessage(), e);
     }
-    if (at != b.length) {
-      throw new IOException("record has " + (b.length - at) + " bytes after the last column");
+    if (in.at != bytes.length) {
+      throw new IOException(
+          "record has " + (bytes.length - in.at) + " bytes after the last column");
     }
   }
 
@@ -199,12 +188,7 @@ public final class EventRecord {
 
   /** One of the four time columns, in microseconds since the epoch. */
   public long time(int column) {
-    int at = offsets[column];
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (bytes[at + i] & 0xFF);
-    }
-    return v;
+    return EventCodec.Reader.i64(bytes, offsets[column]);
   }
 
   /** The {@code timestampClamped} flag. */
@@ -214,12 +198,7 @@ public final class EventRecord {
 
   /** A screen dimension; only when {@link #present}. */
   public int int32(int column) {
-    int at = offsets[column];
-    int v = 0;
-    for (int i = 0; i < 4; i++) {
-      v = (v << 8) | (bytes[at + i] & 0xFF);
-    }
-    return v;
+    return EventCodec.Reader.i32(bytes, offsets[column]);
   }
 
   /** The row as an {@link Event}. */

@@ -12,6 +12,7 @@ import dev.causality.projects.IngestKey;
 import dev.causality.projects.Projects;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -89,7 +90,7 @@ public final class Ingestion implements AutoCloseable {
   private volatile Listener listener;
   private volatile LoadLag loadLag = () -> 0;
   private final Counter throttled;
-  private final io.micrometer.core.instrument.Timer throttleWait;
+  private final Timer throttleWait;
 
   public Ingestion(
       Settings settings,
@@ -135,7 +136,7 @@ public final class Ingestion implements AutoCloseable {
                 "Requests held back because the loader was more than the maximum load lag behind")
             .register(registry);
     this.throttleWait =
-        io.micrometer.core.instrument.Timer.builder("causality_ingest_throttle_wait")
+        Timer.builder("causality_ingest_throttle_wait")
             .description("How long held-back requests waited for the loader")
             .register(registry);
   }

@@ -17,21 +17,19 @@ final class DedupWindow {
    * can make an id collide with a given other one (that takes a second preimage of SHA-256), so a
    * false duplicate is not a practical risk.
    *
-   * `hashes` is an open-addressing set (linear probing, at most half full, 0 marks an empty slot,
-   * so a hash of 0 is stored as 1). Each id has exactly one entry in the FIFO ring
+   * `ids` holds the hashes ({@link IdSet}; 0 marks an empty slot there, so a hash of 0 is stored
+   * as 1). Each id has exactly one entry in the FIFO ring
    * (`fifoHashes`/`fifoTimes`) with the time it was first stored: adding an id that is already in
    * the window changes nothing, so the window runs from the first copy (the loader only adds ids it
    * did not find, so this happens only when the window is rebuilt at start). Ids arrive in (nearly)
    * received-at order, so expiry walks the FIFO from the head while entries are older than the
-   * window. Removal shifts later entries of the same probe run back, so lookups never need
-   * tombstones. Past `maxIds` the oldest ids are forgotten early and counted. 32 to 64 bytes per
+   * window. Past `maxIds` the oldest ids are forgotten early and counted. 32 to 64 bytes per
    * id (table 16-32, FIFO 16-32), depending on how full the arrays are.
    */
 
   private final long windowMicros;
   private final int maxIds;
-  private long[] hashes = new long[1024];
-  private int size;
+  private final IdSet ids = new IdSet(1024);
   private long[] fifoHashes = new long[512];
   private long[] fifoTimes = new long[512];
   private int fifoHead;
@@ -92,7 +90,7 @@ final class DedupWindow {
   }
 
   boolean contains(long hash) {
-    return slot(hash) >= 0;
+    return ids.contains(hash);
   }
 
   void add(String key, long receivedAtMicros) {
@@ -103,11 +101,11 @@ final class DedupWindow {
     if (windowMicros == 0) {
       return;
     }
-    if (!put(h)) {
+    if (!ids.add(h)) {
       return;
     }
     pushFifo(h, receivedAtMicros);
-    while (size > maxIds && fifoSize > 0) {
+    while (ids.size() > maxIds && fifoSize > 0) {
       if (removeHead()) {
         evictedEarly++;
       }
@@ -122,83 +120,11 @@ final class DedupWindow {
   }
 
   int size() {
-    return size;
+    return ids.size();
   }
 
   long evictedEarly() {
     return evictedEarly;
-  }
-
-  // ---- the table
-
-  private int home(long h) {
-    return (int) (Long.hashCode(h * 0x9E3779B97F4A7C15L) & (hashes.length - 1));
-  }
-
-  /** The slot holding {@code h}, or -1. */
-  private int slot(long h) {
-    int mask = hashes.length - 1;
-    for (int i = home(h); hashes[i] != 0; i = (i + 1) & mask) {
-      if (hashes[i] == h) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /** Adds {@code h}; false when it was there already. */
-  private boolean put(long h) {
-    if ((size + 1) * 2 > hashes.length) {
-      grow();
-    }
-    int mask = hashes.length - 1;
-    int i = home(h);
-    while (hashes[i] != 0 && hashes[i] != h) {
-      i = (i + 1) & mask;
-    }
-    if (hashes[i] != 0) {
-      return false;
-    }
-    size++;
-    hashes[i] = h;
-    return true;
-  }
-
-  private void grow() {
-    long[] oldHashes = hashes;
-    hashes = new long[oldHashes.length * 2];
-    int mask = hashes.length - 1;
-    for (int j = 0; j < oldHashes.length; j++) {
-      if (oldHashes[j] != 0) {
-        int i = home(oldHashes[j]);
-        while (hashes[i] != 0) {
-          i = (i + 1) & mask;
-        }
-        hashes[i] = oldHashes[j];
-      }
-    }
-  }
-
-  /** Removes slot {@code i}, shifting back later entries of its probe run (no tombstones). */
-  private void removeSlot(int i) {
-    int mask = hashes.length - 1;
-    hashes[i] = 0;
-    size--;
-    int j = i;
-    while (true) {
-      j = (j + 1) & mask;
-      if (hashes[j] == 0) {
-        return;
-      }
-      int k = home(hashes[j]);
-      // Move j back to i when its home is not in the cyclic range (i, j].
-      boolean stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
-      if (!stays) {
-        hashes[i] = hashes[j];
-        hashes[j] = 0;
-        i = j;
-      }
-    }
   }
 
   // ---- the FIFO
@@ -227,11 +153,6 @@ final class DedupWindow {
     long h = fifoHashes[fifoHead];
     fifoHead = (fifoHead + 1) & (fifoHashes.length - 1);
     fifoSize--;
-    int i = slot(h);
-    if (i >= 0) {
-      removeSlot(i);
-      return true;
-    }
-    return false;
+    return ids.remove(h);
   }
 }

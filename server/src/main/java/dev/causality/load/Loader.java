@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -232,7 +233,7 @@ public final class Loader implements AutoCloseable {
 
     long[] receivedAt = new long[1024];
     int rowCount;
-    final IdSet inBatch = new IdSet();
+    final IdSet inBatch = new IdSet(2048);
     final List<DeadLetter> dead = new ArrayList<>();
     long duplicates;
 
@@ -284,8 +285,8 @@ public final class Loader implements AutoCloseable {
           }
           sink.accept(e);
           if (rowCount == hashes.length) {
-            hashes = java.util.Arrays.copyOf(hashes, rowCount * 2);
-            receivedAt = java.util.Arrays.copyOf(receivedAt, rowCount * 2);
+            hashes = Arrays.copyOf(hashes, rowCount * 2);
+            receivedAt = Arrays.copyOf(receivedAt, rowCount * 2);
           }
           hashes[rowCount] = hash;
           receivedAt[rowCount] = e.time(EventRecord.RECEIVED_AT);

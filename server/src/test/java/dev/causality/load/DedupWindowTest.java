@@ -160,7 +160,7 @@ class DedupWindowTest {
 
   @Test
   void theBatchSetKeepsEachHashOnce() {
-    IdSet s = new IdSet();
+    IdSet s = new IdSet(2048);
     java.util.Set<Long> model = new java.util.HashSet<>();
     java.util.Random r = new java.util.Random(3);
     for (int i = 0; i < 50_000; i++) {
