@@ -64,6 +64,17 @@ public final class Loader implements AutoCloseable {
    */
   private static final long MAX_BATCH_NANOS = TimeUnit.SECONDS.toNanos(2);
 
+  /**
+   * The shortest time between two commits while the log keeps growing: a batch that has reached the
+   * end of the log commits at once if the last commit is older, and otherwise takes in what arrives
+   * until then. Each commit costs DuckDB a fixed amount of work, and rows that do not fill a row
+   * group are written twice (to the WAL, then again at the checkpoint), so at a steady moderate
+   * rate committing the few hundred events that arrived since the last commit costs about twice the
+   * CPU per event of committing every half second (docs/benchmarks.md). An event that arrives after
+   * a quiet spell is loaded at once; under load this adds at most half a second to freshness.
+   */
+  static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
   /** Log bytes read and decoded at a time while a batch streams into the warehouse. */
   private static final int READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -82,6 +93,9 @@ public final class Loader implements AutoCloseable {
   private final Timer freshness;
 
   private volatile long position;
+
+  /** When the last load transaction committed (System.nanoTime); the loader thread's own. */
+  private long lastCommit = System.nanoTime() - COMMIT_INTERVAL_NANOS;
 
   /** How far the loader has read the log, committed or not (for ingestion's backpressure). */
   private volatile long readPosition;
@@ -212,8 +226,8 @@ public final class Loader implements AutoCloseable {
   /**
    * The records of one load transaction, from {@code from} on, decoded as the warehouse asks for
    * them, a few megabytes of the log at a time. The first complete pass fixes where the batch ends
-   * (at {@code maxRows} rows, after {@link #MAX_BATCH_NANOS}, or where the log ended then); a retry
-   * produces the same rows.
+   * (at {@code maxRows} rows, after {@link #MAX_BATCH_NANOS}, or where the log ended once {@link
+   * #COMMIT_INTERVAL_NANOS} had passed since the last commit); a retry produces the same rows.
    */
   private final class Pending implements Warehouse.Batch {
     final long from;
@@ -263,7 +277,18 @@ public final class Loader implements AutoCloseable {
           throw new LogReadFailure(e);
         }
         if (chunk.isEmpty()) {
-          break;
+          long wait =
+              end < 0 && !stopping ? lastCommit + COMMIT_INTERVAL_NANOS - System.nanoTime() : 0;
+          if (wait <= 0) {
+            break;
+          }
+          try {
+            log.awaitBeyond(pos, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+          continue;
         }
         readPosition = Math.max(readPosition, chunk.getLast().nextPosition());
         for (LogRecord r : chunk) {
@@ -378,7 +403,8 @@ public final class Loader implements AutoCloseable {
   private void commit(Pending batch) {
     long start = System.nanoTime();
     warehouse.load(batch);
-    batchDuration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    lastCommit = System.nanoTime();
+    batchDuration.record(lastCommit - start, TimeUnit.NANOSECONDS);
     long now = micros();
     for (int i = 0; i < batch.rowCount; i++) {
       long received = batch.receivedAt[i];

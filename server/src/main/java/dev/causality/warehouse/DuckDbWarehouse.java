@@ -36,7 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBResultSetMetaData;
 import org.duckdb.DuckDBStruct;
+import org.duckdb.StatementReturnType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,6 +122,15 @@ public final class DuckDbWarehouse implements Warehouse {
   /** Used by the loader only, under the writer's lock. */
   private final UserKey userKey = new UserKey();
 
+  /** DuckDB's thread count when the loader is not busy (its default: one per core). */
+  private final int queryThreads;
+
+  /** Its thread count while the loader is busy: see {@link #adaptThreads}. */
+  private final int loadThreads;
+
+  /** The thread count set now; changed by the loader only, under the writer's lock. */
+  private int threads;
+
   private DuckDbWarehouse(
       Path file,
       Connection writer,
@@ -131,6 +142,19 @@ public final class DuckDbWarehouse implements Warehouse {
     this.reader = reader;
     this.readers = new Pool("query", readers);
     this.sandbox = new Pool("SQL", sandbox);
+    this.queryThreads = currentThreads(writer);
+    this.loadThreads = Math.max(1, queryThreads / 2);
+    this.threads = queryThreads;
+  }
+
+  private static int currentThreads(Connection c) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_setting('threads')")) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (SQLException e) {
+      throw new WarehouseException("cannot read the thread count: " + e.getMessage(), e, false);
+    }
   }
 
   /** Connections lent to one query at a time. */
@@ -265,16 +289,17 @@ public final class DuckDbWarehouse implements Warehouse {
   /**
    * Closes the database to everything but its own file, for every connection: no file reading or
    * writing (read_csv, COPY, EXPORT), no ATTACH of another file, no INSTALL or LOAD of an extension
-   * that is not loaded yet, then no more setting changes (SET, RESET, PRAGMA), this one included.
-   * DuckDB keeps these settings per database instance, in memory: they cover the connections
-   * duplicated before and after, and are set again at every open. Spilling to the temporary
+   * that is not loaded yet. DuckDB refuses to turn external access back on while the database is
+   * open, and keeps the setting per database instance, in memory: it covers the connections
+   * duplicated before and after, and is set again at every open. Spilling to the temporary
    * directory and the database's own WAL and checkpoints are not file access in this sense and keep
-   * working; {@code memory_limit} is set before, as nothing can set it after.
+   * working. The configuration is not locked ({@code lock_configuration}), because the loader
+   * changes the thread count ({@link #adaptThreads}); no SQL from outside can change a setting
+   * either way, as {@link dev.causality.query.SqlSandbox} lets only SELECT statements through.
    */
   private static void lockDown(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("SET enable_external_access = false");
-      st.execute("SET lock_configuration = true");
     }
   }
 
@@ -427,10 +452,39 @@ public final class DuckDbWarehouse implements Warehouse {
           rollbackQuietly(tx);
           throw e;
         }
+        adaptThreads(tx, rowCount[0]);
       } catch (SQLException e) {
         throw new WarehouseException(
             "cannot load " + rowCount[0] + " events: " + e.getMessage(), e, !isDataError(e));
       }
+    }
+  }
+
+  /**
+   * Halves DuckDB's threads (one on two cores) while the loader is busy, and gives them back when
+   * it is not. The Appender hands DuckDB every 2,048 rows as an INSERT of its own, and with more
+   * than one thread each such INSERT is scheduled across threads whose coordination costs more CPU
+   * than it saves: on two cores one thread loads the same rows with about a third less CPU in all
+   * (docs/benchmarks.md), CPU the request path needs when both cores are busy. A batch of a full
+   * Appender chunk or more means the loader is behind the log; a smaller one means it is not, and
+   * queries get every thread back. The setting is global, so queries that run during a busy load
+   * have fewer threads; changing it costs about half a millisecond.
+   */
+  private void adaptThreads(Statement st, int rows) throws SQLException {
+    int wanted = rows >= BUSY_BATCH_ROWS ? loadThreads : queryThreads;
+    if (wanted != threads) {
+      st.execute("SET threads = " + wanted);
+      threads = wanted;
+    }
+  }
+
+  /** The Appender's chunk: a batch this large or larger means the loader is busy. */
+  private static final int BUSY_BATCH_ROWS = 2048;
+
+  /** DuckDB's thread count now: for tests. */
+  int threads() {
+    synchronized (writer) {
+      return currentThreads(writer);
     }
   }
 
@@ -625,6 +679,13 @@ public final class DuckDbWarehouse implements Warehouse {
     AtomicBoolean timedOut = new AtomicBoolean();
     running.incrementAndGet();
     try (PreparedStatement st = c.prepareStatement(sql)) {
+      // refused before it runs: a statement that returns no rows (SET, RESET, INSERT, ...) has no
+      // place here, and the configuration is not locked (lockDown)
+      if (((DuckDBResultSetMetaData) st.getMetaData()).getReturnType()
+          != StatementReturnType.QUERY_RESULT) {
+        throw new WarehouseException(
+            "only a statement that returns rows can run here, not: " + firstWord(sql), null, false);
+      }
       for (int i = 0; i < params.size(); i++) {
         st.setObject(i + 1, params.get(i));
       }
@@ -656,6 +717,15 @@ public final class DuckDbWarehouse implements Warehouse {
     } finally {
       running.decrementAndGet();
     }
+  }
+
+  private static String firstWord(String sql) {
+    String t = sql.strip();
+    int end = 0;
+    while (end < t.length() && end < 40 && Character.isLetter(t.charAt(end))) {
+      end++;
+    }
+    return t.substring(0, end).toUpperCase(java.util.Locale.ROOT);
   }
 
   /** Queries executing right now (not those waiting for a connection). */

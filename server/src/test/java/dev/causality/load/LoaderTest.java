@@ -157,6 +157,35 @@ class LoaderTest {
   }
 
   @Test
+  void aSteadyTrickleIsCommittedAtMostEveryHalfSecondAndALoneEventAtOnce() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20);
+        DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
+      Loader l =
+          new Loader(
+              log, w, Duration.ofHours(24), 1_000_000, 1 << 20, InstantSource.system(), registry);
+      l.start();
+      var commits = registry.get("causality_loader_batch_size").summary();
+      // after a quiet spell: loaded in a commit of its own, without waiting for company
+      long start = System.nanoTime();
+      log.append(List.of(Events.track("first").encoded())).get();
+      awaitPosition(l, log.end());
+      assertThat(commits.count()).isEqualTo(1);
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isLessThan(Duration.ofNanos(Loader.COMMIT_INTERVAL_NANOS));
+      // six requests 50 ms apart right after that commit: before, each was a commit of its own
+      for (int i = 0; i < 6; i++) {
+        log.append(List.of(Events.track("trickle").encoded())).get();
+        Thread.sleep(50);
+      }
+      awaitPosition(l, log.end());
+      assertThat(commits.count() - 1).isBetween(1L, 2L);
+      assertThat(count(w, "SELECT count(*) FROM events WHERE event = 'trickle'")).isEqualTo(6);
+      assertThat(l.drain(Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
   void sameIdInAnotherProjectIsNotADuplicate() throws Exception {
     try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20);
         DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {

@@ -189,13 +189,20 @@ class DuckDbWarehouseTest {
             .hasMessageContaining("file system operations are disabled");
         assertThatThrownBy(
                 () -> w.query("ATTACH '" + dir.resolve("other.duckdb") + "' AS other", 1))
-            .hasMessageContaining("file system operations are disabled");
-        assertThatThrownBy(() -> w.query("SET memory_limit = '8GB'", 1))
-            .hasMessageContaining("the configuration has been locked");
-        assertThatThrownBy(() -> w.query("SET enable_external_access = true", 1))
-            .hasMessageContaining("locked");
-        assertThatThrownBy(() -> w.query("SET lock_configuration = false", 1))
-            .hasMessageContaining("locked");
+            .hasMessageContaining("only a statement that returns rows can run here, not: ATTACH");
+        // a statement that returns no rows is refused before it runs, on every query path
+        for (String set :
+            List.of(
+                "SET memory_limit = '8GB'",
+                "SET enable_external_access = true",
+                "RESET memory_limit",
+                "PRAGMA threads = 1",
+                "INSERT INTO events (event_id) VALUES ('x')")) {
+          assertThatThrownBy(() -> w.query(set, 1))
+              .hasMessageContaining("only a statement that returns rows can run here");
+          assertThatThrownBy(() -> w.queryReadOnly(set, List.of(), 1, Duration.ofSeconds(5)))
+              .hasMessageContaining("only a statement that returns rows can run here");
+        }
         assertThat(
                 w.query(
                         "SELECT current_setting('memory_limit'), current_setting('enable_external_access')",
@@ -289,6 +296,37 @@ class DuckDbWarehouseTest {
           .isEqualTo(0L);
       assertThatThrownBy(() -> w.query("CREATE TABLE x (a INT)", 1))
           .isInstanceOf(WarehouseException.class);
+      assertThatThrownBy(() -> w.load(List.of(Events.track("E").build()), List.of(), 1))
+          .isInstanceOf(WarehouseException.class)
+          .hasMessageContaining("read-only");
+    }
+  }
+
+  @Test
+  void externalAccessCannotBeTurnedBackOnOnceOff() throws Exception {
+    // what lockDown relies on now that the configuration is not locked: DuckDB's own refusal
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("x.duckdb"));
+        Statement st = c.createStatement()) {
+      st.execute("SET enable_external_access = false");
+      assertThatThrownBy(() -> st.execute("SET enable_external_access = true"))
+          .hasMessageContaining("Cannot enable external access while database is running");
+    }
+  }
+
+  @Test
+  void duckDbRunsOnHalfItsThreadsWhileTheLoaderIsBusyAndOnAllOfThemOtherwise() {
+    try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
+      int all = w.threads();
+      assertThat(all).isPositive();
+      List<dev.causality.event.Event> busy = new ArrayList<>();
+      for (int i = 0; i < 2048; i++) {
+        busy.add(Events.track("E").build());
+      }
+      w.load(busy, List.of(), 1);
+      assertThat(w.threads()).isEqualTo(Math.max(1, all / 2));
+      w.load(List.of(Events.track("E").build()), List.of(), 2);
+      assertThat(w.threads()).isEqualTo(all);
+      assertThat(w.query("SELECT count(*) FROM events", 1).rows()).containsExactly(List.of(2049L));
     }
   }
 }
