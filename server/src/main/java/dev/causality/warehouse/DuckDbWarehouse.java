@@ -470,11 +470,17 @@ public final class DuckDbWarehouse implements Warehouse {
    * queries get every thread back. The setting is global, so queries that run during a busy load
    * have fewer threads; changing it costs about half a millisecond.
    */
-  private void adaptThreads(Statement st, int rows) throws SQLException {
+  private void adaptThreads(Statement st, int rows) {
     int wanted = rows >= BUSY_BATCH_ROWS ? loadThreads : queryThreads;
     if (wanted != threads) {
-      st.execute("SET threads = " + wanted);
-      threads = wanted;
+      try {
+        st.execute("SET threads = " + wanted);
+        threads = wanted;
+      } catch (SQLException e) {
+        // the batch is committed: a failure here must not look like a failed load (it would be
+        // loaded again); the thread count only costs CPU, so keep the old one and say so
+        LOG.warn("cannot set the warehouse's threads to {}: {}", wanted, e.getMessage());
+      }
     }
   }
 
