@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -166,21 +167,26 @@ class LoaderTest {
               log, w, Duration.ofHours(24), 1_000_000, 1 << 20, InstantSource.system(), registry);
       l.start();
       var commits = registry.get("causality_loader_batch_size").summary();
-      // after a quiet spell: loaded in a commit of its own, without waiting for company
-      long start = System.nanoTime();
       log.append(List.of(Events.track("first").encoded())).get();
       awaitPosition(l, log.end());
       assertThat(commits.count()).isEqualTo(1);
-      assertThat(Duration.ofNanos(System.nanoTime() - start))
-          .isLessThan(Duration.ofNanos(Loader.COMMIT_INTERVAL_NANOS));
-      // six requests 50 ms apart right after that commit: before, each was a commit of its own
+      // six requests 50 ms apart right after that commit: without the interval, six commits
       for (int i = 0; i < 6; i++) {
         log.append(List.of(Events.track("trickle").encoded())).get();
         Thread.sleep(50);
       }
       awaitPosition(l, log.end());
-      assertThat(commits.count() - 1).isBetween(1L, 2L);
+      long afterTrickle = commits.count();
+      assertThat(afterTrickle - 1).isBetween(1L, 2L);
       assertThat(count(w, "SELECT count(*) FROM events WHERE event = 'trickle'")).isEqualTo(6);
+      // after a quiet spell a lone event is committed at once, not kept waiting for company
+      Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Loader.COMMIT_INTERVAL_NANOS) + 100);
+      long start = System.nanoTime();
+      log.append(List.of(Events.track("lone").encoded())).get();
+      awaitPosition(l, log.end());
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isLessThan(Duration.ofNanos(Loader.COMMIT_INTERVAL_NANOS));
+      assertThat(commits.count()).isEqualTo(afterTrickle + 1);
       assertThat(l.drain(Duration.ofSeconds(5))).isTrue();
     }
   }
