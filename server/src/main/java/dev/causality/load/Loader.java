@@ -65,13 +65,14 @@ public final class Loader implements AutoCloseable {
   private static final long MAX_BATCH_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   /**
-   * The shortest time between two commits while the log keeps growing: a batch that has reached the
-   * end of the log commits at once if the last commit is older, and otherwise takes in what arrives
-   * until then. Each commit costs DuckDB a fixed amount of work, and rows that do not fill a row
-   * group are written twice (to the WAL, then again at the checkpoint), so at a steady moderate
-   * rate committing the few hundred events that arrived since the last commit costs about twice the
-   * CPU per event of committing every half second (docs/benchmarks.md). An event that arrives after
-   * a quiet spell is loaded at once; under load this adds at most half a second to freshness.
+   * The shortest time between two commits while the log keeps growing: when less than a read chunk
+   * waits in the log, the next batch starts at once if the last commit is older, and otherwise once
+   * it is that old, taking in what arrived meanwhile. Each commit costs DuckDB a fixed amount of
+   * work, and rows that do not fill a row group are written twice (to the WAL, then again at the
+   * checkpoint), so at a steady moderate rate committing the few hundred events that arrived since
+   * the last commit costs about twice the CPU per event of committing every half second
+   * (docs/benchmarks.md). An event that arrives after a quiet spell is loaded at once; under load
+   * this adds at most half a second to freshness.
    */
   static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -187,6 +188,13 @@ public final class Loader implements AutoCloseable {
           log.awaitBeyond(position, 100);
           continue;
         }
+        long wait = lastCommit + COMMIT_INTERVAL_NANOS - System.nanoTime();
+        if (wait > 0 && !stopping && log.end() - position < READ_CHUNK_BYTES) {
+          // a trickle right after a commit: let it gather before the transaction opens, unless a
+          // read chunk's worth arrives first (then the loader is behind and loads at once)
+          log.awaitBeyond(position + READ_CHUNK_BYTES, Math.max(1, wait / 1_000_000));
+          continue;
+        }
         boolean loaded;
         try {
           loaded = loadWithRetries(new Pending(position, -1, maxBatchRows));
@@ -226,8 +234,8 @@ public final class Loader implements AutoCloseable {
   /**
    * The records of one load transaction, from {@code from} on, decoded as the warehouse asks for
    * them, a few megabytes of the log at a time. The first complete pass fixes where the batch ends
-   * (at {@code maxRows} rows, after {@link #MAX_BATCH_NANOS}, or where the log ended once {@link
-   * #COMMIT_INTERVAL_NANOS} had passed since the last commit); a retry produces the same rows.
+   * (at {@code maxRows} rows, after {@link #MAX_BATCH_NANOS}, or where the log ended then); a retry
+   * produces the same rows.
    */
   private final class Pending implements Warehouse.Batch {
     final long from;
@@ -277,18 +285,7 @@ public final class Loader implements AutoCloseable {
           throw new LogReadFailure(e);
         }
         if (chunk.isEmpty()) {
-          long wait =
-              end < 0 && !stopping ? lastCommit + COMMIT_INTERVAL_NANOS - System.nanoTime() : 0;
-          if (wait <= 0) {
-            break;
-          }
-          try {
-            log.awaitBeyond(pos, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
-          } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            break;
-          }
-          continue;
+          break;
         }
         readPosition = Math.max(readPosition, chunk.getLast().nextPosition());
         for (LogRecord r : chunk) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Every setting of a Causality process; each comes from a flag or a {@code CAUSALITY_*} variable.
@@ -109,204 +110,114 @@ public record Config(
   }
 
   public Config withPort(int p) {
-    return new Config(
-        dataDir,
-        host,
-        p,
-        ingestKey,
-        adminToken,
-        rateLimit,
-        limits,
-        dedupWindow,
-        dedupMaxIds,
-        ipMode,
-        geoIpDatabase,
-        trustProxy,
-        logSegmentBytes,
-        warehouseMemory,
-        maxFuture,
-        shutdownTimeout,
-        accounts,
-        databaseUrl);
+    return with(e -> e.port = p);
   }
 
   public Config withIngestKey(String key) {
-    return new Config(
-        dataDir,
-        host,
-        port,
-        Optional.of(key),
-        adminToken,
-        rateLimit,
-        limits,
-        dedupWindow,
-        dedupMaxIds,
-        ipMode,
-        geoIpDatabase,
-        trustProxy,
-        logSegmentBytes,
-        warehouseMemory,
-        maxFuture,
-        shutdownTimeout,
-        accounts,
-        databaseUrl);
+    return with(e -> e.ingestKey = Optional.of(key));
   }
 
   public Config withRateLimit(int r) {
-    return new Config(
-        dataDir,
-        host,
-        port,
-        ingestKey,
-        adminToken,
-        r,
-        limits,
-        dedupWindow,
-        dedupMaxIds,
-        ipMode,
-        geoIpDatabase,
-        trustProxy,
-        logSegmentBytes,
-        warehouseMemory,
-        maxFuture,
-        shutdownTimeout,
-        accounts,
-        databaseUrl);
+    return with(e -> e.rateLimit = r);
   }
 
   public Config withIpMode(String mode) {
-    return new Config(
-        dataDir,
-        host,
-        port,
-        ingestKey,
-        adminToken,
-        rateLimit,
-        limits,
-        dedupWindow,
-        dedupMaxIds,
-        mode,
-        geoIpDatabase,
-        trustProxy,
-        logSegmentBytes,
-        warehouseMemory,
-        maxFuture,
-        shutdownTimeout,
-        accounts,
-        databaseUrl);
+    return with(e -> e.ipMode = mode);
   }
 
   public Config withTrustProxy(boolean trust) {
-    return new Config(
-        dataDir,
-        host,
-        port,
-        ingestKey,
-        adminToken,
-        rateLimit,
-        limits,
-        dedupWindow,
-        dedupMaxIds,
-        ipMode,
-        geoIpDatabase,
-        trust,
-        logSegmentBytes,
-        warehouseMemory,
-        maxFuture,
-        shutdownTimeout,
-        accounts,
-        databaseUrl);
+    return with(e -> e.trustProxy = trust);
   }
 
   public Config withGeoIpDatabase(Path file) {
-    return new Config(
-        dataDir,
-        host,
-        port,
-        ingestKey,
-        adminToken,
-        rateLimit,
-        limits,
-        dedupWindow,
-        dedupMaxIds,
-        ipMode,
-        Optional.of(file),
-        trustProxy,
-        logSegmentBytes,
-        warehouseMemory,
-        maxFuture,
-        shutdownTimeout,
-        accounts,
-        databaseUrl);
+    return with(e -> e.geoIpDatabase = Optional.of(file));
   }
 
   public Config withAdminToken(String token) {
-    return new Config(
-        dataDir,
-        host,
-        port,
-        ingestKey,
-        Optional.of(token),
-        rateLimit,
-        limits,
-        dedupWindow,
-        dedupMaxIds,
-        ipMode,
-        geoIpDatabase,
-        trustProxy,
-        logSegmentBytes,
-        warehouseMemory,
-        maxFuture,
-        shutdownTimeout,
-        accounts,
-        databaseUrl);
+    return with(e -> e.adminToken = Optional.of(token));
   }
 
   /**
    * Telemetry in a PostgreSQL database ({@code DATABASE_URL}) instead of the embedded warehouse.
    */
   public Config withDatabaseUrl(String url) {
-    return new Config(
-        dataDir,
-        host,
-        port,
-        ingestKey,
-        adminToken,
-        rateLimit,
-        limits,
-        dedupWindow,
-        dedupMaxIds,
-        ipMode,
-        geoIpDatabase,
-        trustProxy,
-        logSegmentBytes,
-        warehouseMemory,
-        maxFuture,
-        shutdownTimeout,
-        accounts,
-        Optional.of(url));
+    return with(e -> e.databaseUrl = Optional.of(url));
   }
 
   public Config withAccounts(Accounts a) {
-    return new Config(
-        dataDir,
-        host,
-        port,
-        ingestKey,
-        adminToken,
-        rateLimit,
-        limits,
-        dedupWindow,
-        dedupMaxIds,
-        ipMode,
-        geoIpDatabase,
-        trustProxy,
-        logSegmentBytes,
-        warehouseMemory,
-        maxFuture,
-        shutdownTimeout,
-        a,
-        databaseUrl);
+    return with(e -> e.accounts = a);
+  }
+
+  /** This config with one change, made on a mutable copy (so each with-er names only its own). */
+  private Config with(Consumer<Edit> change) {
+    Edit e = new Edit(this);
+    change.accept(e);
+    return e.build();
+  }
+
+  /** A mutable copy of a {@link Config}'s components. */
+  private static final class Edit {
+    Path dataDir;
+    String host;
+    int port;
+    Optional<String> ingestKey;
+    Optional<String> adminToken;
+    int rateLimit;
+    IngestLimits limits;
+    Duration dedupWindow;
+    int dedupMaxIds;
+    String ipMode;
+    Optional<Path> geoIpDatabase;
+    boolean trustProxy;
+    long logSegmentBytes;
+    String warehouseMemory;
+    Duration maxFuture;
+    Duration shutdownTimeout;
+    Accounts accounts;
+    Optional<String> databaseUrl;
+
+    Edit(Config c) {
+      dataDir = c.dataDir;
+      host = c.host;
+      port = c.port;
+      ingestKey = c.ingestKey;
+      adminToken = c.adminToken;
+      rateLimit = c.rateLimit;
+      limits = c.limits;
+      dedupWindow = c.dedupWindow;
+      dedupMaxIds = c.dedupMaxIds;
+      ipMode = c.ipMode;
+      geoIpDatabase = c.geoIpDatabase;
+      trustProxy = c.trustProxy;
+      logSegmentBytes = c.logSegmentBytes;
+      warehouseMemory = c.warehouseMemory;
+      maxFuture = c.maxFuture;
+      shutdownTimeout = c.shutdownTimeout;
+      accounts = c.accounts;
+      databaseUrl = c.databaseUrl;
+    }
+
+    Config build() {
+      return new Config(
+          dataDir,
+          host,
+          port,
+          ingestKey,
+          adminToken,
+          rateLimit,
+          limits,
+          dedupWindow,
+          dedupMaxIds,
+          ipMode,
+          geoIpDatabase,
+          trustProxy,
+          logSegmentBytes,
+          warehouseMemory,
+          maxFuture,
+          shutdownTimeout,
+          accounts,
+          databaseUrl);
+    }
   }
 
   public Path logDir() {

@@ -20,6 +20,7 @@ import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -731,7 +732,7 @@ public final class DuckDbWarehouse implements Warehouse {
     while (end < t.length() && end < 40 && Character.isLetter(t.charAt(end))) {
       end++;
     }
-    return t.substring(0, end).toUpperCase(java.util.Locale.ROOT);
+    return t.substring(0, end).toUpperCase(Locale.ROOT);
   }
 
   /** Queries executing right now (not those waiting for a connection). */
