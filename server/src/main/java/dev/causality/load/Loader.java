@@ -76,8 +76,25 @@ public final class Loader implements AutoCloseable {
    */
   static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-  /** Log bytes read and decoded at a time while a batch streams into the warehouse. */
-  private static final int READ_CHUNK_BYTES = 4 * 1024 * 1024;
+  /**
+   * Log bytes read and decoded at a time while a batch streams into the warehouse. Small, so that a
+   * chunk is garbage before the next young collection: a chunk that outlives one (4 MB took the
+   * loader longer than the ~100 ms between collections at 50,000 events/s) overflows the survivor
+   * space into the old generation, which then fills with dead chunks until a full collection stops
+   * every request for a few hundred milliseconds (docs/benchmarks.md).
+   */
+  private static final int READ_CHUNK_BYTES = 256 * 1024;
+
+  /** Pending log bytes beyond which the loader is behind and loads at once, without gathering. */
+  private static final int BEHIND_BYTES = 4 * 1024 * 1024;
+
+  /**
+   * The row arrays and id set of the batch in flight, kept from batch to batch ({@link Pending}).
+   */
+  private long[] spareHashes = new long[1024];
+
+  private long[] spareReceivedAt = new long[1024];
+  private final IdSet spareInBatch = new IdSet(2048);
 
   private final EventLog log;
   private final Warehouse warehouse;
@@ -189,10 +206,10 @@ public final class Loader implements AutoCloseable {
           continue;
         }
         long wait = lastCommit + COMMIT_INTERVAL_NANOS - System.nanoTime();
-        if (wait > 0 && !stopping && log.end() - position < READ_CHUNK_BYTES) {
+        if (wait > 0 && !stopping && log.end() - position < BEHIND_BYTES) {
           // a trickle right after a commit: let it gather before the transaction opens, unless a
-          // read chunk's worth arrives first (then the loader is behind and loads at once)
-          log.awaitBeyond(position + READ_CHUNK_BYTES, Math.max(1, wait / 1_000_000));
+          // few megabytes arrive first (then the loader is behind and loads at once)
+          log.awaitBeyond(position + BEHIND_BYTES, Math.max(1, wait / 1_000_000));
           continue;
         }
         boolean loaded;
@@ -249,13 +266,14 @@ public final class Loader implements AutoCloseable {
 
     /**
      * Dedup hashes and received times of the rows passed on, until the commit (primitive: no GC
-     * work).
+     * work). Only one batch is in flight at a time, so each starts from the arrays the last one
+     * grew: new ones every batch would outlive young collections and fill the old generation.
      */
-    long[] hashes = new long[1024];
+    long[] hashes = spareHashes;
 
-    long[] receivedAt = new long[1024];
+    long[] receivedAt = spareReceivedAt;
     int rowCount;
-    final IdSet inBatch = new IdSet(2048);
+    final IdSet inBatch = spareInBatch;
     final List<DeadLetter> dead = new ArrayList<>();
     long duplicates;
 
@@ -307,8 +325,8 @@ public final class Loader implements AutoCloseable {
           }
           sink.accept(e);
           if (rowCount == hashes.length) {
-            hashes = Arrays.copyOf(hashes, rowCount * 2);
-            receivedAt = Arrays.copyOf(receivedAt, rowCount * 2);
+            hashes = spareHashes = Arrays.copyOf(hashes, rowCount * 2);
+            receivedAt = spareReceivedAt = Arrays.copyOf(receivedAt, rowCount * 2);
           }
           hashes[rowCount] = hash;
           receivedAt[rowCount] = e.time(EventRecord.RECEIVED_AT);

@@ -38,6 +38,10 @@ class LoaderTest {
         new java.util.concurrent.atomic.AtomicInteger();
     volatile String poisonEvent = "";
 
+    /** How many of the next loads fail as a transient warehouse error would. */
+    final java.util.concurrent.atomic.AtomicInteger failNext =
+        new java.util.concurrent.atomic.AtomicInteger();
+
     FlakyWarehouse(Warehouse real) {
       this.real = real;
     }
@@ -51,6 +55,9 @@ class LoaderTest {
     public void load(List<Event> rows, List<DeadLetter> deadLetters, long nextPosition) {
       if (down.get()) {
         throw new WarehouseException("disk full (simulated)", null, true);
+      }
+      if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new WarehouseException("transient failure (simulated)", null, true);
       }
       if (fullForRows.get() && !rows.isEmpty()) {
         failures.incrementAndGet();
@@ -188,6 +195,38 @@ class LoaderTest {
           .isLessThan(Duration.ofNanos(Loader.COMMIT_INTERVAL_NANOS));
       assertThat(commits.count()).isEqualTo(afterTrickle + 1);
       assertThat(l.drain(Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
+  void aBatchOfManyReadChunksLoadsEachEventOnceAfterRetries() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
+      FlakyWarehouse w = new FlakyWarehouse(DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB"));
+      // ~2.4 MB of log: one batch reads it in about ten chunks, and a retry must read the same
+      String padding = "x".repeat(700);
+      List<byte[]> records = new java.util.ArrayList<>();
+      for (int i = 0; i < 3000; i++) {
+        records.add(
+            Events.track("Big")
+                .id("big-" + i)
+                .properties("{\"i\":" + i + ",\"pad\":\"" + padding + "\"}")
+                .encoded());
+      }
+      // the first id again at the end: a duplicate many chunks after its first copy
+      records.add(Events.track("Big").id("big-0").encoded());
+      log.append(records).get();
+      w.failNext.set(2);
+      Loader l = loader(log, w);
+      l.start();
+      awaitPosition(l, log.end());
+      assertThat(w.failNext.get()).isZero();
+      assertThat(count(w, "SELECT count(*) FROM events WHERE event = 'Big'")).isEqualTo(3000);
+      assertThat(count(w, "SELECT count(DISTINCT event_id) FROM events")).isEqualTo(3000);
+      assertThat(count(w, "SELECT sum(CAST(properties->>'i' AS BIGINT)) FROM events"))
+          .isEqualTo(2999L * 3000 / 2);
+      assertThat(w.loadedPosition()).isEqualTo(log.end());
+      l.drain(Duration.ofSeconds(5));
+      w.close();
     }
   }
 
