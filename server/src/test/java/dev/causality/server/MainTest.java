@@ -2,10 +2,12 @@ package dev.causality.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.causality.ingest.IngestLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class MainTest {
   @Test
@@ -22,5 +24,13 @@ class MainTest {
 
     assertThat(Main.run(out, err, "--no-such-option")).isNotZero();
     assertThat(errBytes.toString(StandardCharsets.UTF_16LE)).contains("--no-such-option");
+  }
+
+  @Test
+  void serveWithoutSettingsHasTheIngestionLimitsDefaults() {
+    // the command line writes its defaults as text; they must not drift from IngestLimits
+    Main.Serve serve = new Main.Serve();
+    new CommandLine(serve).parseArgs();
+    assertThat(serve.settings.config().limits()).isEqualTo(IngestLimits.DEFAULTS);
   }
 }
