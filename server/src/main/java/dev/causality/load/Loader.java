@@ -89,12 +89,15 @@ public final class Loader implements AutoCloseable {
   private static final int BEHIND_BYTES = 4 * 1024 * 1024;
 
   /**
-   * The row arrays and id set of the batch in flight, kept from batch to batch ({@link Pending}).
+   * Dedup hashes and received times of the rows the batch in flight passed on, until its commit,
+   * and the ids it has seen (primitive: no GC work). Only one batch is in flight at a time, so they
+   * live here and each batch reuses what the last one grew: new arrays every batch would outlive
+   * young collections and fill the old generation.
    */
-  private long[] spareHashes = new long[1024];
+  private long[] rowHashes = new long[1024];
 
-  private long[] spareReceivedAt = new long[1024];
-  private final IdSet spareInBatch = new IdSet(2048);
+  private long[] rowReceivedAt = new long[1024];
+  private final IdSet rowsInBatch = new IdSet(2048);
 
   private final EventLog log;
   private final Warehouse warehouse;
@@ -265,15 +268,10 @@ public final class Loader implements AutoCloseable {
     long reached;
 
     /**
-     * Dedup hashes and received times of the rows passed on, until the commit (primitive: no GC
-     * work). Only one batch is in flight at a time, so each starts from the arrays the last one
-     * grew: new ones every batch would outlive young collections and fill the old generation.
+     * Rows passed on; their hashes and times are in {@link #rowHashes} and {@link #rowReceivedAt}.
      */
-    long[] hashes = spareHashes;
-
-    long[] receivedAt = spareReceivedAt;
     int rowCount;
-    final IdSet inBatch = spareInBatch;
+
     final List<DeadLetter> dead = new ArrayList<>();
     long duplicates;
 
@@ -287,7 +285,7 @@ public final class Loader implements AutoCloseable {
     @Override
     public void rows(Consumer<EventRecord> sink) {
       rowCount = 0;
-      inBatch.clear();
+      rowsInBatch.clear();
       dead.clear();
       duplicates = 0;
       long pos = from;
@@ -319,17 +317,17 @@ public final class Loader implements AutoCloseable {
             continue;
           }
           long hash = dedup.hash(e);
-          if (dedup.contains(hash) || !inBatch.add(hash)) {
+          if (dedup.contains(hash) || !rowsInBatch.add(hash)) {
             duplicates++;
             continue;
           }
           sink.accept(e);
-          if (rowCount == hashes.length) {
-            hashes = spareHashes = Arrays.copyOf(hashes, rowCount * 2);
-            receivedAt = spareReceivedAt = Arrays.copyOf(receivedAt, rowCount * 2);
+          if (rowCount == rowHashes.length) {
+            rowHashes = Arrays.copyOf(rowHashes, rowCount * 2);
+            rowReceivedAt = Arrays.copyOf(rowReceivedAt, rowCount * 2);
           }
-          hashes[rowCount] = hash;
-          receivedAt[rowCount] = e.time(EventRecord.RECEIVED_AT);
+          rowHashes[rowCount] = hash;
+          rowReceivedAt[rowCount] = e.time(EventRecord.RECEIVED_AT);
           rowCount++;
           reached = Math.max(reached, pos);
         }
@@ -422,8 +420,8 @@ public final class Loader implements AutoCloseable {
     batchDuration.record(lastCommit - start, TimeUnit.NANOSECONDS);
     long now = micros();
     for (int i = 0; i < batch.rowCount; i++) {
-      long received = batch.receivedAt[i];
-      dedup.add(batch.hashes[i], received);
+      long received = rowReceivedAt[i];
+      dedup.add(rowHashes[i], received);
       freshness.record(Math.max(0, now - received), TimeUnit.MICROSECONDS);
     }
     deduplicated.increment(batch.duplicates);

@@ -152,7 +152,8 @@ public final class Main implements Runnable {
 
     @Option(
         names = "--max-load-lag-bytes",
-        defaultValue = "${env:CAUSALITY_MAX_LOAD_LAG_BYTES:-201326592}",
+        defaultValue =
+            "${env:CAUSALITY_MAX_LOAD_LAG_BYTES:-" + IngestLimits.DEFAULT_MAX_LOAD_LAG_BYTES + "}",
         description =
             "Log bytes the loader may be behind before new ingestion requests wait for it (up to 2 s); 0 = never wait (CAUSALITY_MAX_LOAD_LAG_BYTES).")
     long maxLoadLagBytes;
