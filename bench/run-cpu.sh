@@ -25,7 +25,7 @@ hz="$(getconf CLK_TCK)"
 if [ "${1:-}" = micro ]; then
   # the launcher's JVM flags (./causality)
   exec "$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms64m -Xmx512m -XX:NewSize=24m -XX:MaxNewSize=128m \
-    -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 -Xss512k -XX:+UseCompactObjectHeaders \
+    -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 -Xss512k -XX:+UseCompactObjectHeaders -XX:-ShrinkHeapInSteps \
     -cp "$root/bench/target/causality-bench.jar" dev.causality.bench.CpuBench \
     --warmup "${WARMUP:-300000}" --events "${EVENTS:-500000}" --dir "$(mktemp -d /tmp/causality-cpubench.XXXXXX)"
 fi
