@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Idle memory: starts `./causality serve` (the launcher's JVM flags; CAUSALITY_JAVA_OPTS adds more)
+# on an empty data directory, one server at a time, and reads its resident memory (VmRSS of
+# /proc/PID/status) at the given seconds after start, then the old generation's committed and used
+# size (jcmd GC.heap_info), and stops it.
+#
+#   bench/run-idle.sh            RUNS=3 AT="10 30 60 90" PORT=18190
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+RUNS="${RUNS:-3}"
+AT="${AT:-10 30 60 90}"
+PORT="${PORT:-18190}"
+
+# build first, so that start-up below is the server's alone
+build_dir="$(mktemp -d /tmp/causality-idle-build.XXXXXX)"
+CAUSALITY_DATA_DIR="$build_dir" "$root/causality" projects list >/dev/null
+rm -rf "$build_dir"
+
+for run in $(seq "$RUNS"); do
+  dir="$(mktemp -d /tmp/causality-idle.XXXXXX)"
+  CAUSALITY_DATA_DIR="$dir" CAUSALITY_PORT="$PORT" CAUSALITY_INGEST_KEY="idle-bench-key-0123456789" \
+    "$root/causality" serve >"$dir.log" 2>&1 &
+  pid=$!
+  line="run $run:"
+  for t in $AT; do
+    while [ "$(ps -o etimes= -p "$pid" | tr -d ' ')" -lt "$t" ]; do
+      kill -0 "$pid" 2>/dev/null || { echo "server exited; log: $dir.log" >&2; exit 1; }
+      sleep 1
+    done
+    line="$line ${t}s=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")MB"
+  done
+  old="$("$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info | awk '/tenured generation|Tenured|old gen/ {
+    for (i = 1; i <= NF; i++) { if ($i == "total") t = $(i + 1); if ($i == "used") u = $(i + 1) }
+    gsub(/[K,]/, "", t); gsub(/[K,]/, "", u); printf "old generation %d / %d MB", t / 1024, u / 1024 }')"
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+  rm -rf "$dir" "$dir.log"
+  echo "$line; $old (committed / used)"
+done
