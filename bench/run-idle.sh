@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Idle memory: starts `./causality serve` (the launcher's JVM flags; CAUSALITY_JAVA_OPTS adds more)
-# on an empty data directory, one server at a time, and reads its resident memory (VmRSS of
-# /proc/PID/status) at the given seconds after start, then the old generation's committed and used
-# size (jcmd GC.heap_info), and stops it.
+# Start-up time and idle memory: starts `./causality serve` (the launcher's JVM flags;
+# CAUSALITY_JAVA_OPTS adds more) on an empty data directory, one server at a time, and reports the
+# time from launch to the first 200 of GET /ready, its resident memory (VmRSS of /proc/PID/status)
+# at the given seconds after start, and the old generation's committed and used size (jcmd
+# GC.heap_info); then stops it.
 #
 #   bench/run-idle.sh            RUNS=3 AT="10 30 60 90" PORT=18190
 set -euo pipefail
@@ -19,10 +20,15 @@ rm -rf "$build_dir"
 
 for run in $(seq "$RUNS"); do
   dir="$(mktemp -d /tmp/causality-idle.XXXXXX)"
+  launched=$(date +%s%3N)
   CAUSALITY_DATA_DIR="$dir" CAUSALITY_PORT="$PORT" CAUSALITY_INGEST_KEY="idle-bench-key-0123456789" \
     "$root/causality" serve >"$dir.log" 2>&1 &
   pid=$!
-  line="run $run:"
+  until curl -sf "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || { echo "server exited; log: $dir.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  line="run $run: ready after $(($(date +%s%3N) - launched)) ms;"
   for t in $AT; do
     while [ "$(ps -o etimes= -p "$pid" | tr -d ' ')" -lt "$t" ]; do
       kill -0 "$pid" 2>/dev/null || { echo "server exited; log: $dir.log" >&2; exit 1; }
