@@ -63,11 +63,14 @@ public final class AnalyticsWorker implements Runnable {
       reason = "the worker failed: " + e;
       throw e;
     } finally {
-      buffer.stopped(reason);
+      // the sink closes before the buffer says the worker stopped: the client's close() returns on
+      // that signal, and its caller may rely on the sink's resources being released by then
       try {
         sink.close();
       } catch (RuntimeException e) {
         // nothing left to deliver; the sink's resources are released on a best-effort basis
+      } finally {
+        buffer.stopped(reason);
       }
     }
   }
