@@ -23,9 +23,9 @@ PORT="${PORT:-18180}"
 KEY="bench-cpu-key-0123456789"
 hz="$(getconf CLK_TCK)"
 if [ "${1:-}" = micro ]; then
-  # the launcher's JVM flags (./causality)
-  exec "$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms64m -Xmx512m -XX:NewSize=24m -XX:MaxNewSize=128m \
-    -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 -Xss512k -XX:+UseCompactObjectHeaders -XX:-ShrinkHeapInSteps \
+  # the launcher's JVM flags
+  read -ra launcher_opts <<<"$("$root/causality" java-opts)"
+  exec "$java" "${launcher_opts[@]}" \
     -cp "$root/bench/target/causality-bench.jar" dev.causality.bench.CpuBench \
     --warmup "${WARMUP:-300000}" --events "${EVENTS:-500000}" --dir "$(mktemp -d /tmp/causality-cpubench.XXXXXX)"
 fi

@@ -18,6 +18,9 @@ build_dir="$(mktemp -d /tmp/causality-idle-build.XXXXXX)"
 CAUSALITY_DATA_DIR="$build_dir" "$root/causality" projects list >/dev/null
 rm -rf "$build_dir"
 
+# stops the script when the server has exited
+alive() { kill -0 "$1" 2>/dev/null || { echo "server exited; log: $2" >&2; exit 1; }; }
+
 for run in $(seq "$RUNS"); do
   dir="$(mktemp -d /tmp/causality-idle.XXXXXX)"
   launched=$(date +%s%3N)
@@ -25,13 +28,13 @@ for run in $(seq "$RUNS"); do
     "$root/causality" serve >"$dir.log" 2>&1 &
   pid=$!
   until curl -sf "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1; do
-    kill -0 "$pid" 2>/dev/null || { echo "server exited; log: $dir.log" >&2; exit 1; }
+    alive "$pid" "$dir.log"
     sleep 0.05
   done
   line="run $run: ready after $(($(date +%s%3N) - launched)) ms;"
   for t in $AT; do
     while [ "$(ps -o etimes= -p "$pid" | tr -d ' ')" -lt "$t" ]; do
-      kill -0 "$pid" 2>/dev/null || { echo "server exited; log: $dir.log" >&2; exit 1; }
+      alive "$pid" "$dir.log"
       sleep 1
     done
     line="$line ${t}s=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")MB"
