@@ -217,7 +217,10 @@ public final class Loader implements AutoCloseable {
         }
         boolean loaded;
         try {
-          loaded = loadWithRetries(new Pending(position, -1, maxBatchRows));
+          loaded =
+              loadWithRetries(
+                  new Pending(
+                      position, -1, Math.min(maxBatchRows, warehouse.preferredBatchRows())));
         } catch (LogReadFailure e) {
           fail("cannot read the log: " + e.getCause().getMessage(), (Exception) e.getCause());
           return;
@@ -305,7 +308,9 @@ public final class Loader implements AutoCloseable {
         }
         readPosition = Math.max(readPosition, chunk.getLast().nextPosition());
         for (LogRecord r : chunk) {
-          if (end >= 0 && r.position() >= end) {
+          if (end >= 0
+              ? r.position() >= end
+              : rowCount + duplicates + dead.size() >= maxRows) { // exactly: see preferredBatchRows
             break;
           }
           pos = r.nextPosition();

@@ -28,6 +28,15 @@ public interface Warehouse extends AutoCloseable {
     load(rows, batch.deadLetters(), batch.nextPosition());
   }
 
+  /**
+   * The most rows the next load should take, so that loads end where the warehouse reorganises what
+   * it stored (DuckDB: where a row group fills); {@code Integer.MAX_VALUE} when it has no
+   * preference.
+   */
+  default int preferredBatchRows() {
+    return Integer.MAX_VALUE;
+  }
+
   /** The rows of one load transaction, produced on demand. */
   interface Batch {
     /**

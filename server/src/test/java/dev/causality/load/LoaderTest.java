@@ -42,8 +42,19 @@ class LoaderTest {
     final java.util.concurrent.atomic.AtomicInteger failNext =
         new java.util.concurrent.atomic.AtomicInteger();
 
+    /** What {@link #preferredBatchRows} answers; the real warehouse's answer when 0. */
+    volatile int preferredRows;
+
+    /** The row count of every load that reached the real warehouse. */
+    final List<Integer> loads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     FlakyWarehouse(Warehouse real) {
       this.real = real;
+    }
+
+    @Override
+    public int preferredBatchRows() {
+      return preferredRows > 0 ? preferredRows : real.preferredBatchRows();
     }
 
     @Override
@@ -70,6 +81,7 @@ class LoaderTest {
         throw new WarehouseException("cannot store this row (simulated)", null, false);
       }
       real.load(rows, deadLetters, nextPosition);
+      loads.add(rows.size());
     }
 
     @Override
@@ -195,6 +207,26 @@ class LoaderTest {
           .isLessThan(Duration.ofNanos(Loader.COMMIT_INTERVAL_NANOS));
       assertThat(commits.count()).isEqualTo(afterTrickle + 1);
       assertThat(l.drain(Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
+  void batchesEndWhereTheWarehousePrefers() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
+      FlakyWarehouse w = new FlakyWarehouse(DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB"));
+      List<byte[]> records = new java.util.ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        records.add(Events.track("P").id("p-" + i).encoded());
+      }
+      log.append(records).get();
+      w.preferredRows = 300; // where the warehouse would checkpoint, say
+      Loader l = loader(log, w);
+      l.start();
+      awaitPosition(l, log.end());
+      assertThat(w.loads).containsExactly(300, 300, 300, 100);
+      assertThat(count(w, "SELECT count(DISTINCT event_id) FROM events")).isEqualTo(1000);
+      l.drain(Duration.ofSeconds(5));
+      w.close();
     }
   }
 

@@ -329,4 +329,57 @@ class DuckDbWarehouseTest {
       assertThat(w.query("SELECT count(*) FROM events", 1).rows()).containsExactly(List.of(2049L));
     }
   }
+
+  @Test
+  void loadsEndAndCheckpointWhereARowGroupFills() {
+    Path wal = dir.resolve("w.duckdb.wal");
+    try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
+      int group = DuckDbWarehouse.ROW_GROUP_ROWS;
+      assertThat(w.preferredBatchRows()).isEqualTo(group);
+      w.load(generated(50_000, 1));
+      assertThat(w.preferredBatchRows()).isEqualTo(group - 50_000);
+      assertThat(wal).isNotEmptyFile(); // committed through the WAL, not yet checkpointed
+      w.load(generated(w.preferredBatchRows(), 2));
+      // the row group is full: checkpointed, and the next batch may fill a whole one again
+      assertThat(w.rowsSinceCheckpoint()).isZero();
+      assertThat(w.preferredBatchRows()).isEqualTo(group);
+      assertThat(Files.notExists(wal) || wal.toFile().length() == 0).isTrue();
+      w.load(generated(10, 3));
+      QueryResult groups =
+          w.query(
+              "SELECT row_group_id, sum(count)::BIGINT, bool_and(persistent) FROM pragma_storage_info('events')"
+                  + " WHERE column_name = 'event_id' AND segment_type = 'VARCHAR'"
+                  + " GROUP BY ALL ORDER BY 1",
+              10);
+      // one full row group in the file; the last 10 rows in a new one, so far only in memory
+      assertThat(groups.rows())
+          .containsExactly(List.of(0L, (long) group, true), List.of(1L, 10L, false));
+      assertThat(w.query("SELECT count(*) FROM events", 1).rows())
+          .containsExactly(List.of((long) group + 10));
+    }
+  }
+
+  /** A batch of {@code n} distinct events, produced one at a time like the loader's. */
+  private static Warehouse.Batch generated(int n, long nextPosition) {
+    return new Warehouse.Batch() {
+      @Override
+      public void rows(java.util.function.Consumer<dev.causality.event.EventRecord> sink) {
+        for (int i = 0; i < n; i++) {
+          sink.accept(
+              dev.causality.event.EventRecord.of(
+                  Events.track("E" + (i % 7)).id(nextPosition + "-" + i).user("u" + i).build()));
+        }
+      }
+
+      @Override
+      public List<DeadLetter> deadLetters() {
+        return List.of();
+      }
+
+      @Override
+      public long nextPosition() {
+        return nextPosition;
+      }
+    };
+  }
 }
