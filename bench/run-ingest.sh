@@ -5,6 +5,7 @@
 #   bench/run-ingest.sh            closed-loop runs at each of $CONNECTIONS, then a fixed-rate run
 #   bench/run-ingest.sh smoke      a short run of each kind, to check the tooling
 #   bench/run-ingest.sh loader     the loader benchmark (Appender vs read_json), bench/.../LoaderBench.java
+#   bench/run-ingest.sh checkpoints DuckDB's own checkpoint rule against one per row group, bench/.../CheckpointBench.java
 #
 # Settings (environment): CONNECTIONS="8 16 32" WARMUP=10 DURATION=30 RATE="50000" (one or more fixed rates;
 # 0 = none) RATE_CONNECTIONS=32 SIDES="minimal server" (which sides to run; CONNECTIONS="" for fixed rates only)
@@ -254,6 +255,17 @@ case "$mode" in
     echo "load average at start: $load, at end: $(load1)" | tee -a "$out/loader.txt"
     log "results in $out"
     ;;
+  checkpoints)
+    build
+    machine
+    load=$(wait_quiet)
+    log "checkpoint benchmark: load average $load"
+    "$java" "${jvm_flags[@]}" -cp "$root/bench/target/causality-bench.jar" dev.causality.bench.CheckpointBench \
+      --rows "${CHECKPOINT_ROWS:-737280}" --tx "${CHECKPOINT_TX:-1000,5000,20000,115000}" --dir "$work/checkpoints" \
+      2>&1 | tee "$out/checkpoints.txt"
+    echo "load average at start: $load, at end: $(load1)" | tee -a "$out/checkpoints.txt"
+    log "results in $out"
+    ;;
   *)
-    echo "usage: $0 [ingest|smoke|loader]" >&2; exit 2 ;;
+    echo "usage: $0 [ingest|smoke|loader|checkpoints]" >&2; exit 2 ;;
 esac
