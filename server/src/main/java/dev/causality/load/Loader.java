@@ -370,6 +370,18 @@ public final class Loader implements AutoCloseable {
         Thread.sleep(50L << (2 * attempt));
       }
     }
+    if (last instanceof WarehouseException w && w.retriable()) {
+      // the warehouse, not a record, failed (disk full, I/O error): loading record by record
+      // would find no culprit, and once it recovers would crawl through the batch one commit per
+      // record (a 9,000-record batch took over 30 s that way); back off and retry the batch
+      lastError = "warehouse unavailable: " + last.getMessage();
+      LOG.warn(
+          "loader: a batch from position {} failed {} times, retrying it: {}",
+          batch.from,
+          ATTEMPTS,
+          last.getMessage());
+      return false;
+    }
     long until = batch.end >= 0 ? batch.end : batch.reached;
     LOG.warn(
         "loader: a batch from position {} failed {} times ({}); loading it record by record",

@@ -211,6 +211,29 @@ class LoaderTest {
   }
 
   @Test
+  void aBatchTheWarehouseFailedOnLoadsWholeOnceItRecovers() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
+      FlakyWarehouse w = new FlakyWarehouse(DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB"));
+      List<byte[]> records = new java.util.ArrayList<>();
+      for (int i = 0; i < 2000; i++) {
+        records.add(Events.track("R").id("r-" + i).encoded());
+      }
+      log.append(records).get();
+      // every attempt of the first round fails as a full disk would, then the disk has room
+      w.failNext.set(3);
+      Loader l = loader(log, w);
+      l.start();
+      awaitPosition(l, log.end());
+      // not 2,000 commits of one record each: the failure was the warehouse's, not a record's
+      assertThat(w.loads).containsExactly(2000);
+      assertThat(w.deadLetterCount()).isZero();
+      assertThat(count(w, "SELECT count(DISTINCT event_id) FROM events")).isEqualTo(2000);
+      l.drain(Duration.ofSeconds(5));
+      w.close();
+    }
+  }
+
+  @Test
   void batchesEndWhereTheWarehousePrefers() throws Exception {
     try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
       FlakyWarehouse w = new FlakyWarehouse(DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB"));
