@@ -257,9 +257,20 @@ public final class Main implements Runnable {
     @Mixin Settings settings;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Start, stop at once and exit: the launcher's training run for its class-data archive, which
+     * the JVM writes at exit with the classes start-up loaded.
+     */
+    @Option(names = "--stop-when-started", hidden = true)
+    boolean stopWhenStarted;
+
     @Override
     public Integer call() throws Exception {
       CausalityServer server = CausalityServer.start(settings.config(), System.out);
+      if (stopWhenStarted) {
+        server.close();
+        return 0;
+      }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(

@@ -139,6 +139,19 @@ class MainIT {
   }
 
   @Test
+  void serveStopWhenStartedStartsEverythingThenStopsAndReturns() {
+    // the launcher's training run for its class-data archive
+    String d = dir.resolve("trained").toString();
+    Run r = run("serve", "--data-dir", d, "--port", "0", "--stop-when-started");
+    assertThat(r.code()).as(r.err()).isZero();
+    // it created the data dir's stores like any first start, and let go of the warehouse
+    assertThat(run("projects", "list", "--data-dir", d).out()).contains("default", "(1 row)");
+    Run sql = run("sql", "SELECT count(*) AS n FROM events", "--data-dir", d);
+    assertThat(sql.code()).as(sql.err()).isZero();
+    assertThat(sql.out()).contains("(1 row)");
+  }
+
+  @Test
   void sqlSaysSoWhenARunningServerHoldsTheWarehouse() throws Exception {
     Path data = dir.resolve("held");
     try (ServerProcess p = ServerProcess.start(data, Map.of())) {
