@@ -40,7 +40,8 @@ class TelemetryApiPostgresIT {
         assertThat(body.path("rows").get(0).path("errors").asLong()).isEqualTo(3);
 
         List<Integer> sessions = db.sessions();
-        for (int i = 0; i < 5; i++) {
+        // ten reads: a session per read would leave more than the pool's maximum behind
+        for (int i = 0; i < 10; i++) {
           assertThat(
                   server
                       .get(
@@ -50,10 +51,13 @@ class TelemetryApiPostgresIT {
                       .statusCode())
               .isEqualTo(200);
         }
+        // the pool may add a session while one is still being handed back (Hikari keeps one
+        // idle), so the set can grow by one or two, never past the pool's maximum
+        assertThat(sessions).isNotEmpty();
         assertThat(db.sessions())
             .as("reads reuse the pool's sessions")
-            .isEqualTo(sessions)
-            .isNotEmpty();
+            .containsAll(sessions)
+            .hasSizeLessThanOrEqualTo(PostgresConnections.MAX_SIZE);
       }
       db.awaitNoSessions();
     }
