@@ -230,6 +230,21 @@ table() {
   } | tee "$out/table.md"
 }
 
+# A benchmark that runs in a JVM of its own once the machine is quiet: java_bench NAME CLASS ARGS...;
+# its output (without JSON log lines) goes to $out/NAME.txt.
+java_bench() {
+  local name="$1" class="$2" load
+  shift 2
+  build
+  machine
+  load=$(wait_quiet)
+  log "$name benchmark: load average $load"
+  "$java" "${jvm_flags[@]}" -cp "$root/bench/target/causality-bench.jar" "dev.causality.bench.$class" "$@" \
+    2>&1 | grep -v '^{' | tee "$out/$name.txt"
+  echo "load average at start: $load, at end: $(load1)" | tee -a "$out/$name.txt"
+  log "results in $out"
+}
+
 case "$mode" in
   ingest | smoke)
     build
@@ -245,26 +260,12 @@ case "$mode" in
     log "results in $out"
     ;;
   loader)
-    build
-    machine
-    load=$(wait_quiet)
-    log "loader benchmark: load average $load"
-    "$java" "${jvm_flags[@]}" -cp "$root/bench/target/causality-bench.jar" dev.causality.bench.LoaderBench \
-      --rows "${LOADER_ROWS:-1000000}" --batch-bytes "${LOADER_BATCH_BYTES:-4194304,67108864}" --dir "$work/loader" \
-      2>&1 | grep -v '^{' | tee "$out/loader.txt"
-    echo "load average at start: $load, at end: $(load1)" | tee -a "$out/loader.txt"
-    log "results in $out"
+    java_bench loader LoaderBench \
+      --rows "${LOADER_ROWS:-1000000}" --batch-bytes "${LOADER_BATCH_BYTES:-4194304,67108864}" --dir "$work/loader"
     ;;
   checkpoints)
-    build
-    machine
-    load=$(wait_quiet)
-    log "checkpoint benchmark: load average $load"
-    "$java" "${jvm_flags[@]}" -cp "$root/bench/target/causality-bench.jar" dev.causality.bench.CheckpointBench \
-      --rows "${CHECKPOINT_ROWS:-737280}" --tx "${CHECKPOINT_TX:-1000,5000,20000,115000}" --dir "$work/checkpoints" \
-      2>&1 | tee "$out/checkpoints.txt"
-    echo "load average at start: $load, at end: $(load1)" | tee -a "$out/checkpoints.txt"
-    log "results in $out"
+    java_bench checkpoints CheckpointBench \
+      --rows "${CHECKPOINT_ROWS:-737280}" --tx "${CHECKPOINT_TX:-1000,5000,20000,115000}" --dir "$work/checkpoints"
     ;;
   *)
     echo "usage: $0 [ingest|smoke|loader|checkpoints]" >&2; exit 2 ;;

@@ -194,7 +194,7 @@ public final class CpuBench {
             w,
             Duration.ofHours(24),
             10_000_000,
-            Loader.ROW_GROUP_ROWS,
+            DuckDbWarehouse.ROW_GROUP_ROWS,
             InstantSource.system(),
             new SimpleMeterRegistry());
     long start = System.nanoTime();

@@ -430,7 +430,7 @@ public final class LoaderBench {
               w,
               Duration.ofHours(24),
               10_000_000,
-              Loader.ROW_GROUP_ROWS,
+              DuckDbWarehouse.ROW_GROUP_ROWS,
               InstantSource.system(),
               new SimpleMeterRegistry());
       long start = System.nanoTime();
@@ -449,7 +449,7 @@ public final class LoaderBench {
               Locale.ROOT,
               "RESULT method=loader batch_rows=%d transactions=- rows=%d seconds=%.2f rows_per_s=%.0f"
                   + " (the server's Loader class end to end: read, decode, dedup, Appender, metrics)",
-              Loader.ROW_GROUP_ROWS,
+              DuckDbWarehouse.ROW_GROUP_ROWS,
               rows,
               s,
               rows / s);

@@ -53,12 +53,6 @@ public final class Loader implements AutoCloseable {
   private static final int ATTEMPTS = 3;
 
   /**
-   * Rows per load transaction when the log holds that many: one DuckDB row group, which DuckDB
-   * writes straight to the database file instead of through its write-ahead log.
-   */
-  public static final int ROW_GROUP_ROWS = 122_880;
-
-  /**
    * How long a batch keeps taking in records before it commits, so that the first rows of a batch
    * are not kept waiting for a full row group when the loader is behind (freshness).
    */
@@ -293,10 +287,7 @@ public final class Loader implements AutoCloseable {
       duplicates = 0;
       long pos = from;
       long started = System.nanoTime();
-      while (end < 0
-          ? rowCount + duplicates + dead.size() < maxRows
-              && System.nanoTime() - started < MAX_BATCH_NANOS
-          : pos < end) {
+      while (end < 0 ? !full() && System.nanoTime() - started < MAX_BATCH_NANOS : pos < end) {
         List<LogRecord> chunk;
         try {
           chunk = log.read(pos, READ_CHUNK_BYTES);
@@ -308,9 +299,7 @@ public final class Loader implements AutoCloseable {
         }
         readPosition = Math.max(readPosition, chunk.getLast().nextPosition());
         for (LogRecord r : chunk) {
-          if (end >= 0
-              ? r.position() >= end
-              : rowCount + duplicates + dead.size() >= maxRows) { // exactly: see preferredBatchRows
+          if (end >= 0 ? r.position() >= end : full()) { // exactly: see preferredBatchRows
             break;
           }
           pos = r.nextPosition();
@@ -339,6 +328,11 @@ public final class Loader implements AutoCloseable {
         reached = Math.max(reached, pos);
       }
       end = pos;
+    }
+
+    /** Whether the first pass has taken in {@code maxRows} records (stored, duplicate or dead). */
+    private boolean full() {
+      return rowCount + duplicates + dead.size() >= maxRows;
     }
 
     @Override

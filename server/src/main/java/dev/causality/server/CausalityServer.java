@@ -127,7 +127,7 @@ public final class CausalityServer implements AutoCloseable {
             warehouse,
             config.dedupWindow(),
             dedupMaxIds(config.dedupMaxIds(), Runtime.getRuntime().maxMemory()),
-            Loader.ROW_GROUP_ROWS,
+            DuckDbWarehouse.ROW_GROUP_ROWS,
             clock,
             registry);
     loader.start();

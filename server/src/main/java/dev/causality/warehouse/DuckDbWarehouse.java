@@ -116,11 +116,12 @@ public final class DuckDbWarehouse implements Warehouse {
       Pattern.compile("(Conversion|Invalid Input|Constraint|Out of Range|Mismatch Type) Error");
 
   /**
-   * Rows in one DuckDB row group, the unit the database file stores and compresses columns in. The
-   * loader's batches end where one fills ({@link #preferredBatchRows}), and the warehouse
-   * checkpoints there ({@link #checkpointWhereRowGroupsFill}).
+   * Rows in one DuckDB row group, the unit the database file stores and compresses columns in, and
+   * the loader's largest batch: the loader's batches end where one fills ({@link
+   * #preferredBatchRows}), the warehouse checkpoints there ({@link #checkpointWhereRowGroupsFill}),
+   * and a batch of a whole row group goes straight to the database file instead of the WAL.
    */
-  static final int ROW_GROUP_ROWS = 122_880;
+  public static final int ROW_GROUP_ROWS = 122_880;
 
   /**
    * The WAL size at which DuckDB checkpoints by itself: only a safety net, as the loader
@@ -154,9 +155,6 @@ public final class DuckDbWarehouse implements Warehouse {
    * lock. DuckDB checkpoints the WAL when it opens a database, so this starts at 0.
    */
   private volatile int rowsSinceCheckpoint;
-
-  /** Whether the last checkpoint failed, so that a lasting failure is logged once. */
-  private boolean checkpointFailing;
 
   private DuckDbWarehouse(
       Path file,
@@ -514,16 +512,14 @@ public final class DuckDbWarehouse implements Warehouse {
     try {
       st.execute("CHECKPOINT");
       rowsSinceCheckpoint = 0;
-      checkpointFailing = false;
       LOG.debug(
           "warehouse checkpoint of {} rows in {} ms",
           since,
           (System.nanoTime() - start) / 1_000_000);
     } catch (SQLException e) {
-      if (!checkpointFailing) {
+      if (since - rows < ROW_GROUP_ROWS) { // the first attempt: a lasting failure is logged once
         LOG.warn("cannot checkpoint the warehouse; the next load tries again: {}", e.getMessage());
       }
-      checkpointFailing = true;
     }
   }
 

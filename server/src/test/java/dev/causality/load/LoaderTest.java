@@ -127,6 +127,19 @@ class LoaderTest {
         new SimpleMeterRegistry());
   }
 
+  private FlakyWarehouse flakyWarehouse() {
+    return new FlakyWarehouse(DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB"));
+  }
+
+  /** {@code n} encoded track events named {@code name}, with distinct ids. */
+  private static List<byte[]> tracks(String name, int n) {
+    List<byte[]> records = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      records.add(Events.track(name).id(name + "-" + i).encoded());
+    }
+    return records;
+  }
+
   private static long count(Warehouse w, String sql) {
     return ((Number) w.query(sql, 10).rows().getFirst().getFirst()).longValue();
   }
@@ -213,12 +226,8 @@ class LoaderTest {
   @Test
   void aBatchTheWarehouseFailedOnLoadsWholeOnceItRecovers() throws Exception {
     try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
-      FlakyWarehouse w = new FlakyWarehouse(DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB"));
-      List<byte[]> records = new java.util.ArrayList<>();
-      for (int i = 0; i < 2000; i++) {
-        records.add(Events.track("R").id("r-" + i).encoded());
-      }
-      log.append(records).get();
+      FlakyWarehouse w = flakyWarehouse();
+      log.append(tracks("R", 2000)).get();
       // every attempt of the first round fails as a full disk would, then the disk has room
       w.failNext.set(3);
       Loader l = loader(log, w);
@@ -236,12 +245,8 @@ class LoaderTest {
   @Test
   void batchesEndWhereTheWarehousePrefers() throws Exception {
     try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
-      FlakyWarehouse w = new FlakyWarehouse(DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB"));
-      List<byte[]> records = new java.util.ArrayList<>();
-      for (int i = 0; i < 1000; i++) {
-        records.add(Events.track("P").id("p-" + i).encoded());
-      }
-      log.append(records).get();
+      FlakyWarehouse w = flakyWarehouse();
+      log.append(tracks("P", 1000)).get();
       w.preferredRows = 300; // where the warehouse would checkpoint, say
       Loader l = loader(log, w);
       l.start();
@@ -256,7 +261,7 @@ class LoaderTest {
   @Test
   void aBatchOfManyReadChunksLoadsEachEventOnceAfterRetries() throws Exception {
     try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
-      FlakyWarehouse w = new FlakyWarehouse(DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB"));
+      FlakyWarehouse w = flakyWarehouse();
       // ~2.4 MB of log: one batch reads it in about ten chunks, and a retry must read the same
       String padding = "x".repeat(700);
       List<byte[]> records = new java.util.ArrayList<>();
@@ -327,7 +332,7 @@ class LoaderTest {
   @Test
   void poisonRowIsDeadLetteredWithoutStallingOthers() throws Exception {
     try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
-      FlakyWarehouse w = new FlakyWarehouse(DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB"));
+      FlakyWarehouse w = flakyWarehouse();
       w.poisonEvent = "Poison";
       Loader l = loader(log, w);
       l.start();
@@ -352,7 +357,7 @@ class LoaderTest {
   @Test
   void aFullDiskNeverSendsGoodEventsToTheDeadLetterTable() throws Exception {
     try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
-      FlakyWarehouse w = new FlakyWarehouse(DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB"));
+      FlakyWarehouse w = flakyWarehouse();
       w.fullForRows.set(true);
       Loader l = loader(log, w);
       l.start();
@@ -364,7 +369,7 @@ class LoaderTest {
           .get();
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (w.failures.get() < 4
-          && System.nanoTime() < deadline) { // the batch 3 times, then a record alone
+          && System.nanoTime() < deadline) { // three attempts, a second back-off, a fourth
         Thread.sleep(10);
       }
       assertThat(w.failures.get()).isGreaterThanOrEqualTo(4);
@@ -380,7 +385,7 @@ class LoaderTest {
   @Test
   void unavailableWarehouseHoldsThePositionUntilItReturns() throws Exception {
     try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
-      FlakyWarehouse w = new FlakyWarehouse(DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB"));
+      FlakyWarehouse w = flakyWarehouse();
       w.down.set(true);
       Loader l = loader(log, w);
       l.start();
