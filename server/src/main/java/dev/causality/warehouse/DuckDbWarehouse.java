@@ -249,6 +249,7 @@ public final class DuckDbWarehouse implements Warehouse {
       Connection writer =
           DriverManager.getConnection(
               "jdbc:duckdb:" + file.toAbsolutePath(), connectionProperties());
+      removeLibraryCopy();
       try (Statement st = writer.createStatement()) {
         st.execute("SET memory_limit = '" + memoryLimit.replace("'", "") + "'");
         st.execute("SET checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
@@ -273,6 +274,19 @@ public final class DuckDbWarehouse implements Warehouse {
   }
 
   /**
+   * Whether the driver's temporary copy of its native library is gone ({@link
+   * LoadedLibraryCopies}).
+   */
+  private static final AtomicBoolean LIBRARY_COPY_REMOVED = new AtomicBoolean();
+
+  /** Once the driver has loaded its library (at the first connection), its copy on disk can go. */
+  private static void removeLibraryCopy() {
+    if (LIBRARY_COPY_REMOVED.compareAndSet(false, true)) {
+      LoadedLibraryCopies.unlink("libduckdb_java");
+    }
+  }
+
+  /**
    * Opens the file read-only, for the {@code sql} command. Fails with {@link
    * WarehouseLockedException} when another process (a running server) holds it.
    */
@@ -281,6 +295,7 @@ public final class DuckDbWarehouse implements Warehouse {
     props.setProperty("duckdb.read_only", "true");
     try {
       Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), props);
+      removeLibraryCopy();
       return new DuckDbWarehouse(file, c, c, List.of(c), List.of(c));
     } catch (SQLException e) {
       throw openFailure(file, e);

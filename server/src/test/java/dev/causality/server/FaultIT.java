@@ -58,6 +58,11 @@ class FaultIT {
         traffic.awaitAcked(traffic.acked() + 1000, Duration.ofSeconds(60));
         server.kill9();
         assertThat(server.process().exitValue()).as("exit code after kill -9").isEqualTo(137);
+        try (Stream<Path> left = Files.list(server.tmpDir())) {
+          assertThat(left.map(p -> p.getFileName().toString()))
+              .as("temporary files after kill -9")
+              .noneMatch(name -> name.startsWith("libduckdb_java"));
+        }
         server = ServerProcess.start(data, Map.of("CAUSALITY_LOG_SEGMENT_BYTES", "262144"));
         traffic.retarget(server);
       }

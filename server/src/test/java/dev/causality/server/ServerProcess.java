@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,22 +25,25 @@ public final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path output;
+  private final Path tmpDir;
 
-  private ServerProcess(Process process, int port, Path output) {
+  private ServerProcess(Process process, int port, Path output, Path tmpDir) {
     this.process = process;
     this.port = port;
     this.output = output;
+    this.tmpDir = tmpDir;
   }
 
   /**
-   * Starts {@code causality serve} on a free port with the test key and no rate limit; waits for
-   * /ready.
+   * Starts {@code causality serve} on a free port with the test key and no rate limit, and with
+   * {@code tmp} beside the data dir as its {@code java.io.tmpdir}; waits for /ready.
    */
   public static ServerProcess start(Path dataDir, Map<String, String> env) throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
+    Path tmpDir = Files.createDirectories(dataDir.toAbsolutePath().getParent().resolve("tmp"));
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd =
         new ArrayList<>(
@@ -48,7 +52,8 @@ public final class ServerProcess implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED",
                 "-Xmx512m",
                 "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1"));
+                "-XX:TieredStopAtLevel=1",
+                "-Djava.io.tmpdir=" + tmpDir));
     // the coverage agent of the test JVM, so the child's lines count too (JaCoCo appends)
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> a.startsWith("-javaagent:") && a.contains("jacoco"))
@@ -71,7 +76,7 @@ public final class ServerProcess implements AutoCloseable {
     pb.environment().put("CAUSALITY_INGEST_KEY", TestServer.KEY);
     pb.environment().put("CAUSALITY_RATE_LIMIT", "0");
     pb.environment().putAll(env);
-    ServerProcess p = new ServerProcess(pb.start(), port, out);
+    ServerProcess p = new ServerProcess(pb.start(), port, out, tmpDir);
     p.awaitReady(Duration.ofSeconds(60));
     return p;
   }
@@ -86,6 +91,11 @@ public final class ServerProcess implements AutoCloseable {
 
   public Path output() {
     return output;
+  }
+
+  /** The server's {@code java.io.tmpdir}. */
+  public Path tmpDir() {
+    return tmpDir;
   }
 
   public Process process() {
