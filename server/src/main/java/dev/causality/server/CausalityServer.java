@@ -50,6 +50,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -110,16 +112,37 @@ public final class CausalityServer implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot create data dir " + config.dataDir(), e);
     }
-    metadata = SqliteMetadataStore.open(config.metadataFile());
-    projects = Projects.of(metadata);
-    bootstrap(console);
-    accountStore = SqliteAccountStore.open(config.metadataFile());
-    accounts =
-        new Accounts(accountStore, sessionSecret(), InstantSource.system(), new SecureRandom());
-    accounts.bootstrap(config.accounts().adminEmail(), config.accounts().adminPassword(), console);
-    config.adminToken().ifPresent(accounts::ensureAdminToken);
-    log = FileEventLog.open(config.logDir(), config.logSegmentBytes());
-    warehouse = DuckDbWarehouse.open(config.warehouseFile(), config.warehouseMemory());
+    // The warehouse opens on a thread of its own while the metadata, the accounts and the log open
+    // here: DuckDB unpacks and loads its library, replays its WAL and migrates the telemetry
+    // tables, and none of that touches SQLite or the log. Side by side, start-up is shorter by
+    // about the smaller of the two (docs/benchmarks.md).
+    CompletableFuture<DuckDbWarehouse> opening =
+        CompletableFuture.supplyAsync(
+            this::openWarehouse, task -> Thread.ofPlatform().name("warehouse-open").start(task));
+    try {
+      metadata = SqliteMetadataStore.open(config.metadataFile());
+      projects = Projects.of(metadata);
+      bootstrap(console);
+      accountStore = SqliteAccountStore.open(config.metadataFile());
+      accounts =
+          new Accounts(accountStore, sessionSecret(), InstantSource.system(), new SecureRandom());
+      accounts.bootstrap(
+          config.accounts().adminEmail(), config.accounts().adminPassword(), console);
+      config.adminToken().ifPresent(accounts::ensureAdminToken);
+      log = FileEventLog.open(config.logDir(), config.logSegmentBytes());
+    } catch (RuntimeException e) {
+      try {
+        warehouse = opening.join(); // so that close() closes it
+      } catch (RuntimeException alsoFailed) {
+        e.addSuppressed(alsoFailed);
+      }
+      throw e;
+    }
+    try {
+      warehouse = opening.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
     InstantSource clock = InstantSource.system();
     loader =
         new Loader(
@@ -244,9 +267,20 @@ public final class CausalityServer implements AutoCloseable {
    * does it; a PostgreSQL of DATABASE_URL is migrated by `causality migrate`) and starts the worker
    * that refreshes the rollups of whichever database serves telemetry.
    */
+  /** Opens the warehouse and brings the telemetry tables in it up to date. */
+  private DuckDbWarehouse openWarehouse() {
+    DuckDbWarehouse w = DuckDbWarehouse.open(config.warehouseFile(), config.warehouseMemory());
+    try {
+      new Migrations(Dialect.DUCKDB, w::newConnection)
+          .migrate(List.of(Migrations.Phase.PRE, Migrations.Phase.POST));
+    } catch (RuntimeException e) {
+      w.close();
+      throw e;
+    }
+    return w;
+  }
+
   private TelemetryWorker startTelemetry(InstantSource clock) {
-    new Migrations(Dialect.DUCKDB, warehouse::newConnection)
-        .migrate(List.of(Migrations.Phase.PRE, Migrations.Phase.POST));
     Rollups rollups;
     if (config.databaseUrl().isPresent()) {
       PostgresDatabase db = PostgresDatabase.parse("DATABASE_URL", config.databaseUrl().get());
