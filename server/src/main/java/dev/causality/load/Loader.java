@@ -99,6 +99,7 @@ public final class Loader implements AutoCloseable {
   private final int maxBatchRows;
   private final DedupWindow dedup;
   private final long dedupWindowMicros;
+  private final int dedupMaxIds;
   private final Thread thread;
   private final Counter loaded;
   private final Counter deduplicated;
@@ -137,6 +138,7 @@ public final class Loader implements AutoCloseable {
     this.maxBatchRows = maxBatchRows;
     this.dedupWindowMicros = TimeUnit.MILLISECONDS.toMicros(dedupWindow.toMillis());
     this.dedup = new DedupWindow(dedupWindowMicros, dedupMaxIds);
+    this.dedupMaxIds = dedupMaxIds;
     this.thread = Thread.ofPlatform().name("loader").unstarted(this::run);
     this.loaded =
         Counter.builder("causality_events_loaded")
@@ -169,7 +171,10 @@ public final class Loader implements AutoCloseable {
     Gauge.builder("causality_dedup_window_ids", this, l -> l.dedupSize).register(registry);
   }
 
-  /** Reads the loaded position and the dedup window from the warehouse and starts loading. */
+  /**
+   * Reads the loaded position from the warehouse and starts loading; the loader's thread first
+   * reads the dedup window back ({@link #rebuildDedupWindow}).
+   */
   public void start() {
     position = warehouse.loadedPosition();
     if (position < log.start() || position > log.end()) {
@@ -182,18 +187,51 @@ public final class Loader implements AutoCloseable {
               + log.end()
               + "; the log and the warehouse do not belong together");
     }
-    long now = micros();
-    warehouse.recentEventIds(
-        now - dedupWindowMicros, (app, id, at) -> dedup.add(dedup.hash(app, id), at));
-    dedupSize = dedup.size();
     running = true;
     thread.start();
+  }
+
+  /**
+   * Fills the dedup window with the ids the warehouse stored within it, up to the window's cap;
+   * false when the loader is stopping before it could. On the loader's thread, so that a start does
+   * not wait for it: reading a day of ids back takes seconds (3.7 s for 2 million on a 2-core
+   * machine, docs/benchmarks.md), and meanwhile requests are already taken into the log. Nothing is
+   * loaded before the window is whole. A failed read is retried: ids it added before failing are
+   * added again without effect.
+   */
+  private boolean rebuildDedupWindow() throws InterruptedException {
+    long started = System.nanoTime();
+    while (true) {
+      try {
+        warehouse.recentEventIds(
+            micros() - dedupWindowMicros,
+            dedupMaxIds,
+            (app, id, at) -> dedup.add(dedup.hash(app, id), at));
+        break;
+      } catch (RuntimeException e) {
+        lastError = "cannot read the dedup window from the warehouse: " + e.getMessage();
+        LOG.warn("loader: {}; trying again", lastError);
+        if (stopping) {
+          return false;
+        }
+        Thread.sleep(1000);
+      }
+    }
+    lastError = "";
+    dedupSize = dedup.size();
     LOG.info(
-        "loader started at log position {} with {} ids in the dedup window", position, dedupSize);
+        "loader started at log position {} with {} ids in the dedup window (read in {} ms)",
+        position,
+        dedupSize,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    return true;
   }
 
   private void run() {
     try {
+      if (!rebuildDedupWindow()) {
+        return;
+      }
       while (true) {
         if (log.end() <= position) {
           if (stopping) {

@@ -635,20 +635,53 @@ public final class DuckDbWarehouse implements Warehouse {
       EventColumns.ALL.stream().map(EventColumns.Column::kind).toArray(EventColumns.Kind[]::new);
 
   @Override
-  public void recentEventIds(long sinceMicros, RecentId sink) {
+  public void recentEventIds(long sinceMicros, int limit, RecentId sink) {
     synchronized (writer) {
-      try (PreparedStatement ps =
-          writer.prepareStatement(
-              "SELECT app_id, event_id, epoch_us(received_at) FROM events"
-                  + " WHERE received_at >= make_timestamp(?)")) {
-        ps.setLong(1, sinceMicros);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            sink.accept(rs.getString(1), rs.getString(2), rs.getLong(3));
+      try {
+        // a day of events can be many times what the caller keeps; then only the newest, from the
+        // received time that `limit` of them lie at or after (quantile_disc takes the value at
+        // rank floor(q * (n - 1)) in ascending order): no sort, and no rows read to be dropped
+        long since = sinceMicros;
+        long n =
+            scalar(
+                writer,
+                "SELECT count(*) FROM events WHERE received_at >= make_timestamp(?)",
+                since);
+        if (n > limit) {
+          since =
+              scalar(
+                  writer,
+                  "SELECT epoch_us(quantile_disc(received_at, ?)) FROM events"
+                      + " WHERE received_at >= make_timestamp(?)",
+                  (double) (n - limit) / (n - 1),
+                  since);
+        }
+        try (PreparedStatement ps =
+            writer.prepareStatement(
+                "SELECT app_id, event_id, epoch_us(received_at) FROM events"
+                    + " WHERE received_at >= make_timestamp(?)")) {
+          ps.setLong(1, since);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              sink.accept(rs.getString(1), rs.getString(2), rs.getLong(3));
+            }
           }
         }
       } catch (SQLException e) {
         throw new WarehouseException("cannot read recent event ids: " + e.getMessage(), e, true);
+      }
+    }
+  }
+
+  /** The first column of the first row of {@code sql} with {@code params}, as a long. */
+  private static long scalar(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
       }
     }
   }

@@ -53,10 +53,11 @@ public interface Warehouse extends AutoCloseable {
   }
 
   /**
-   * Calls {@code sink} with every (appId, eventId, receivedAt) received at or after {@code
-   * sinceMicros}.
+   * Calls {@code sink} with the (appId, eventId, receivedAt) of the events received at or after
+   * {@code sinceMicros}, in the order they were stored; of more than {@code limit} such events,
+   * only the newest {@code limit} (and any that share the oldest one's received time).
    */
-  void recentEventIds(long sinceMicros, RecentId sink);
+  void recentEventIds(long sinceMicros, int limit, RecentId sink);
 
   /** Rows in the dead-letter table. */
   long deadLetterCount();

@@ -1,6 +1,7 @@
 package dev.causality.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.causality.event.Event;
 import dev.causality.event.Events;
@@ -45,6 +46,9 @@ class LoaderTest {
     /** What {@link #preferredBatchRows} answers; the real warehouse's answer when 0. */
     volatile int preferredRows;
 
+    /** When set, reading the dedup window back waits until it opens. */
+    volatile java.util.concurrent.CountDownLatch recentIdsGate;
+
     /** The row count of every load that reached the real warehouse. */
     final List<Integer> loads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -85,8 +89,17 @@ class LoaderTest {
     }
 
     @Override
-    public void recentEventIds(long sinceMicros, RecentId sink) {
-      real.recentEventIds(sinceMicros, sink);
+    public void recentEventIds(long sinceMicros, int limit, RecentId sink) {
+      java.util.concurrent.CountDownLatch gate = recentIdsGate;
+      if (gate != null) {
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new WarehouseException("interrupted", e, true);
+        }
+      }
+      real.recentEventIds(sinceMicros, limit, sink);
     }
 
     @Override
@@ -186,6 +199,76 @@ class LoaderTest {
       assertThat(w2.loadedPosition()).isEqualTo(log.end());
       l2.drain(Duration.ofSeconds(5));
       w2.close();
+    }
+  }
+
+  @Test
+  void startsBeforeTheDedupWindowIsReadBackAndLoadsNothingUntilItIs() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
+      FlakyWarehouse w = flakyWarehouse();
+      Loader l = loader(log, w);
+      l.start();
+      log.append(List.of(Events.track("A").id("m1").encoded())).get();
+      awaitPosition(l, log.end());
+      l.drain(Duration.ofSeconds(5));
+      long loaded = log.end();
+      log.append(
+              List.of(Events.track("A").id("m1").encoded(), Events.track("C").id("m2").encoded()))
+          .get();
+      w.recentIdsGate = new java.util.concurrent.CountDownLatch(1);
+      Loader l2 = loader(log, w);
+      assertTimeoutPreemptively(Duration.ofSeconds(5), l2::start, "start waits for the window");
+      assertThat(l2.running()).as("running while it reads the window back").isTrue();
+      Thread.sleep(300);
+      assertThat(l2.position()).as("nothing loaded before the window is whole").isEqualTo(loaded);
+      w.recentIdsGate.countDown();
+      awaitPosition(l2, log.end());
+      assertThat(count(w, "SELECT count(*) FROM events WHERE event_id = 'm1'"))
+          .as("the resent id, found in the window read back")
+          .isEqualTo(1);
+      assertThat(count(w, "SELECT count(*) FROM events")).isEqualTo(2);
+      l2.drain(Duration.ofSeconds(5));
+      w.close();
+    }
+  }
+
+  @Test
+  void theWindowReadBackKeepsTheNewestIdsUpToItsCap() throws Exception {
+    long now = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
+      FlakyWarehouse w = flakyWarehouse();
+      Loader l = loader(log, w);
+      l.start();
+      log.append(
+              List.of(
+                  Events.track("A").id("old").receivedAtMicros(now - 3_000_000).encoded(),
+                  Events.track("A").id("mid").receivedAtMicros(now - 2_000_000).encoded(),
+                  Events.track("A").id("new").receivedAtMicros(now - 1_000_000).encoded()))
+          .get();
+      awaitPosition(l, log.end());
+      l.drain(Duration.ofSeconds(5));
+      log.append(
+              List.of(Events.track("A").id("old").encoded(), Events.track("A").id("new").encoded()))
+          .get();
+      Loader capped =
+          new Loader(
+              log,
+              w,
+              Duration.ofHours(24),
+              2,
+              1 << 20,
+              InstantSource.system(),
+              new SimpleMeterRegistry());
+      capped.start();
+      awaitPosition(capped, log.end());
+      assertThat(count(w, "SELECT count(*) FROM events WHERE event_id = 'new'"))
+          .as("among the newest two: dropped when resent")
+          .isEqualTo(1);
+      assertThat(count(w, "SELECT count(*) FROM events WHERE event_id = 'old'"))
+          .as("beyond the cap of two: forgotten, so stored again")
+          .isEqualTo(2);
+      capped.drain(Duration.ofSeconds(5));
+      w.close();
     }
   }
 

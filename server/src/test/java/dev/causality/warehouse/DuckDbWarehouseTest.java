@@ -60,8 +60,36 @@ class DuckDbWarehouseTest {
     try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "256MB")) {
       assertThat(w.loadedPosition()).isEqualTo(42);
       List<String> ids = new ArrayList<>();
-      w.recentEventIds(0, (app, id, at) -> ids.add(app + "/" + id));
+      w.recentEventIds(0, 10, (app, id, at) -> ids.add(app + "/" + id));
       assertThat(ids).containsExactly("default/a");
+    }
+  }
+
+  @Test
+  void recentEventIdsAreTheNewestWithinTheLimitInTheOrderStored() {
+    try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
+      List<dev.causality.event.Event> rows = new ArrayList<>();
+      for (long t : new long[] {500, 1_000, 2_000, 3_000, 3_000, 4_000, 5_000}) {
+        rows.add(Events.track("E").id("e" + t + "-" + rows.size()).receivedAtMicros(t).build());
+      }
+      w.load(rows, List.of(), 1);
+      List<String> seen = new ArrayList<>();
+      w.recentEventIds(1_000, 10, (app, id, at) -> seen.add(id));
+      assertThat(seen)
+          .as("received at or after 1,000, within the limit: all, as stored")
+          .containsExactly("e1000-1", "e2000-2", "e3000-3", "e3000-4", "e4000-5", "e5000-6");
+      for (int limit : new int[] {4, 3, 1}) {
+        seen.clear();
+        w.recentEventIds(1_000, limit, (app, id, at) -> seen.add(id + "@" + at));
+        assertThat(seen)
+            .as("limit %d: the newest, and those sharing the oldest one's time", limit)
+            .containsExactlyElementsOf(
+                switch (limit) {
+                  case 4 -> List.of("e3000-3@3000", "e3000-4@3000", "e4000-5@4000", "e5000-6@5000");
+                  case 3 -> List.of("e3000-3@3000", "e3000-4@3000", "e4000-5@4000", "e5000-6@5000");
+                  default -> List.of("e5000-6@5000");
+                });
+      }
     }
   }
 
