@@ -263,11 +263,9 @@ public final class CausalityServer implements AutoCloseable {
   }
 
   /**
-   * Migrates the warehouse's telemetry schema (one process holds the DuckDB file, so the server
-   * does it; a PostgreSQL of DATABASE_URL is migrated by `causality migrate`) and starts the worker
-   * that refreshes the rollups of whichever database serves telemetry.
+   * Opens the warehouse and migrates the telemetry schema in it (one process holds the DuckDB file,
+   * so the server does it; a PostgreSQL of DATABASE_URL is migrated by `causality migrate`).
    */
-  /** Opens the warehouse and brings the telemetry tables in it up to date. */
   private DuckDbWarehouse openWarehouse() {
     DuckDbWarehouse w = DuckDbWarehouse.open(config.warehouseFile(), config.warehouseMemory());
     try {
@@ -280,6 +278,7 @@ public final class CausalityServer implements AutoCloseable {
     return w;
   }
 
+  /** Starts the worker that refreshes the rollups of whichever database serves telemetry. */
   private TelemetryWorker startTelemetry(InstantSource clock) {
     Rollups rollups;
     if (config.databaseUrl().isPresent()) {
