@@ -82,7 +82,15 @@ final class DedupWindow {
     for (int i = 0; i < 8; i++) {
       h = (h << 8) | (d[i] & 0xff);
     }
-    return h == 0 ? 1 : h;
+    return stored(h);
+  }
+
+  /**
+   * The hash kept for an id whose SHA-256 begins with these 64 bits (big-endian): the same bits,
+   * except that 0, which marks an empty slot, becomes 1.
+   */
+  static long stored(long first64) {
+    return first64 == 0 ? 1 : first64;
   }
 
   boolean contains(String key) {

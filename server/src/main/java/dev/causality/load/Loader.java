@@ -206,7 +206,7 @@ public final class Loader implements AutoCloseable {
         warehouse.recentEventIds(
             micros() - dedupWindowMicros,
             dedupMaxIds,
-            (app, id, at) -> dedup.add(dedup.hash(app, id), at));
+            (hash, at) -> dedup.add(DedupWindow.stored(hash), at));
         break;
       } catch (RuntimeException e) {
         lastError = "cannot read the dedup window from the warehouse: " + e.getMessage();

@@ -656,14 +656,17 @@ public final class DuckDbWarehouse implements Warehouse {
                   (double) (n - limit) / (n - 1),
                   since);
         }
+        // the hash in two 32-bit halves: a UBIGINT above 2^63 does not fit the driver's long
         try (PreparedStatement ps =
             writer.prepareStatement(
-                "SELECT app_id, event_id, epoch_us(received_at) FROM events"
-                    + " WHERE received_at >= make_timestamp(?)")) {
+                "SELECT ('0x' || left(h, 8))::UBIGINT, ('0x' || substr(h, 9, 8))::UBIGINT, received"
+                    + " FROM (SELECT sha256(app_id || chr(0) || event_id) AS h,"
+                    + " epoch_us(received_at) AS received FROM events"
+                    + " WHERE received_at >= make_timestamp(?))")) {
           ps.setLong(1, since);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              sink.accept(rs.getString(1), rs.getString(2), rs.getLong(3));
+              sink.accept(rs.getLong(1) << 32 | rs.getLong(2), rs.getLong(3));
             }
           }
         }

@@ -53,9 +53,11 @@ public interface Warehouse extends AutoCloseable {
   }
 
   /**
-   * Calls {@code sink} with the (appId, eventId, receivedAt) of the events received at or after
-   * {@code sinceMicros}, in the order they were stored; of more than {@code limit} such events,
-   * only the newest {@code limit} (and any that share the oldest one's received time).
+   * Calls {@code sink} with the id hash and received time of the events received at or after {@code
+   * sinceMicros}, in the order they were stored; of more than {@code limit} such events, only the
+   * newest {@code limit} (and any that share the oldest one's received time). The id hash is the
+   * first 64 bits, big-endian, of the SHA-256 of the UTF-8 bytes of appId, a 0 byte and eventId:
+   * computed where the rows are, so that the ids themselves never travel.
    */
   void recentEventIds(long sinceMicros, int limit, RecentId sink);
 
@@ -109,6 +111,6 @@ public interface Warehouse extends AutoCloseable {
   /** Receives one recently stored event id. */
   @FunctionalInterface
   interface RecentId {
-    void accept(String appId, String eventId, long receivedAtMicros);
+    void accept(long idHash, long receivedAtMicros);
   }
 }

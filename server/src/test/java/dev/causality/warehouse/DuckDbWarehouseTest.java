@@ -59,9 +59,9 @@ class DuckDbWarehouseTest {
     }
     try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "256MB")) {
       assertThat(w.loadedPosition()).isEqualTo(42);
-      List<String> ids = new ArrayList<>();
-      w.recentEventIds(0, 10, (app, id, at) -> ids.add(app + "/" + id));
-      assertThat(ids).containsExactly("default/a");
+      List<Long> ids = new ArrayList<>();
+      w.recentEventIds(0, 10, (hash, at) -> ids.add(hash));
+      assertThat(ids).containsExactly(idHash("default", "a"));
     }
   }
 
@@ -69,27 +69,46 @@ class DuckDbWarehouseTest {
   void recentEventIdsAreTheNewestWithinTheLimitInTheOrderStored() {
     try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
       List<dev.causality.event.Event> rows = new ArrayList<>();
+      java.util.Map<Long, String> ids = new java.util.HashMap<>();
       for (long t : new long[] {500, 1_000, 2_000, 3_000, 3_000, 4_000, 5_000}) {
-        rows.add(Events.track("E").id("e" + t + "-" + rows.size()).receivedAtMicros(t).build());
+        // ids beyond ASCII, and a project: the hash is of their UTF-8 bytes
+        String id = "é" + t + "-" + rows.size() + "✓";
+        String app = "p" + rows.size() % 2;
+        rows.add(Events.track("E").id(id).app(app).receivedAtMicros(t).build());
+        ids.put(idHash(app, id), id);
       }
       w.load(rows, List.of(), 1);
       List<String> seen = new ArrayList<>();
-      w.recentEventIds(1_000, 10, (app, id, at) -> seen.add(id));
+      w.recentEventIds(1_000, 10, (hash, at) -> seen.add(ids.getOrDefault(hash, "?")));
       assertThat(seen)
           .as("received at or after 1,000, within the limit: all, as stored")
-          .containsExactly("e1000-1", "e2000-2", "e3000-3", "e3000-4", "e4000-5", "e5000-6");
+          .containsExactly("é1000-1✓", "é2000-2✓", "é3000-3✓", "é3000-4✓", "é4000-5✓", "é5000-6✓");
       for (int limit : new int[] {4, 3, 1}) {
         seen.clear();
-        w.recentEventIds(1_000, limit, (app, id, at) -> seen.add(id + "@" + at));
+        w.recentEventIds(
+            1_000, limit, (hash, at) -> seen.add(ids.getOrDefault(hash, "?") + "@" + at));
         assertThat(seen)
             .as("limit %d: the newest, and those sharing the oldest one's time", limit)
             .containsExactlyElementsOf(
-                switch (limit) {
-                  case 4 -> List.of("e3000-3@3000", "e3000-4@3000", "e4000-5@4000", "e5000-6@5000");
-                  case 3 -> List.of("e3000-3@3000", "e3000-4@3000", "e4000-5@4000", "e5000-6@5000");
-                  default -> List.of("e5000-6@5000");
-                });
+                limit == 1
+                    ? List.of("é5000-6✓@5000")
+                    : List.of("é3000-3✓@3000", "é3000-4✓@3000", "é4000-5✓@4000", "é5000-6✓@5000"));
       }
+    }
+  }
+
+  /**
+   * The first 64 bits, big-endian, of SHA-256(appId, 0, eventId): Warehouse.recentEventIds's hash.
+   */
+  private static long idHash(String appId, String eventId) {
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  (appId + "\u0000" + eventId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.nio.ByteBuffer.wrap(d).getLong();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
     }
   }
 
