@@ -194,7 +194,7 @@ public final class Loader implements AutoCloseable {
   /**
    * Fills the dedup window with the ids the warehouse stored within it, up to the window's cap;
    * false when the loader is stopping before it could. On the loader's thread, so that a start does
-   * not wait for it: reading a day of ids back takes seconds (6 s for 2 million on a 2-core machine
+   * not wait for it: reading a day of ids back takes seconds (4 s for 2 million on a 2-core machine
    * right after a start, docs/benchmarks.md), and meanwhile requests are already taken into the
    * log. Nothing is loaded before the window is whole. A failed read is retried: ids it added
    * before failing are added again without effect.
