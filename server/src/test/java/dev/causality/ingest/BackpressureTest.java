@@ -86,6 +86,13 @@ class BackpressureTest {
     try (AutoCloseable ignored = s.resources()) {
       CompletableFuture<Ingestion.Response> r =
           CompletableFuture.supplyAsync(() -> send(s.ingestion()));
+      // the request reaches the wait only after its own set-up, which on a slow machine took
+      // longer than a fixed pause (a flake): wait for the wait to begin instead
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (throttled(s.registry()) < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(throttled(s.registry())).as("held back once").isEqualTo(1.0);
       Thread.sleep(300);
       assertThat(r).as("held back while the loader is behind").isNotDone();
       lag.set(0);
