@@ -55,6 +55,11 @@ final class DedupWindow {
     }
   }
 
+  /** The most ids the window keeps. */
+  int maxIds() {
+    return maxIds;
+  }
+
   static String key(String appId, String eventId) {
     return appId + '\u0000' + eventId;
   }

@@ -99,7 +99,6 @@ public final class Loader implements AutoCloseable {
   private final int maxBatchRows;
   private final DedupWindow dedup;
   private final long dedupWindowMicros;
-  private final int dedupMaxIds;
   private final Thread thread;
   private final Counter loaded;
   private final Counter deduplicated;
@@ -138,7 +137,6 @@ public final class Loader implements AutoCloseable {
     this.maxBatchRows = maxBatchRows;
     this.dedupWindowMicros = TimeUnit.MILLISECONDS.toMicros(dedupWindow.toMillis());
     this.dedup = new DedupWindow(dedupWindowMicros, dedupMaxIds);
-    this.dedupMaxIds = dedupMaxIds;
     this.thread = Thread.ofPlatform().name("loader").unstarted(this::run);
     this.loaded =
         Counter.builder("causality_events_loaded")
@@ -205,7 +203,7 @@ public final class Loader implements AutoCloseable {
       try {
         warehouse.recentEventIds(
             micros() - dedupWindowMicros,
-            dedupMaxIds,
+            dedup.maxIds(),
             (hash, at) -> dedup.add(DedupWindow.stored(hash), at));
         break;
       } catch (RuntimeException e) {

@@ -696,10 +696,8 @@ public final class DuckDbWarehouse implements Warehouse {
 
   private long scalarLong(String sql) {
     synchronized (reader) {
-      try (Statement st = reader.createStatement();
-          ResultSet rs = st.executeQuery(sql)) {
-        rs.next();
-        return rs.getLong(1);
+      try {
+        return scalar(reader, sql);
       } catch (SQLException e) {
         throw new WarehouseException(sql + ": " + e.getMessage(), e, true);
       }

@@ -130,11 +130,15 @@ class LoaderTest {
   }
 
   private Loader loader(FileEventLog log, Warehouse w) {
+    return loader(log, w, 1_000_000);
+  }
+
+  private Loader loader(FileEventLog log, Warehouse w, int dedupMaxIds) {
     return new Loader(
         log,
         w,
         Duration.ofHours(24),
-        1_000_000,
+        dedupMaxIds,
         1 << 20,
         InstantSource.system(),
         new SimpleMeterRegistry());
@@ -252,15 +256,7 @@ class LoaderTest {
       log.append(
               List.of(Events.track("A").id("old").encoded(), Events.track("A").id("new").encoded()))
           .get();
-      Loader capped =
-          new Loader(
-              log,
-              w,
-              Duration.ofHours(24),
-              2,
-              1 << 20,
-              InstantSource.system(),
-              new SimpleMeterRegistry());
+      Loader capped = loader(log, w, 2);
       capped.start();
       awaitPosition(capped, log.end());
       assertThat(count(w, "SELECT count(*) FROM events WHERE event_id = 'new'"))
