@@ -46,7 +46,9 @@ public final class Loader implements AutoCloseable {
    * young instead of filling the old generation; only the 64-bit hashes of the ids (for the
    * dedup window) and their received times are kept until the commit, in primitive arrays: lists
    * of strings there made every young collection copy them (pauses up to 200 ms under load). A
-   * retry re-reads the same range of the log.
+   * retry re-reads the same range of the log. The warehouse runs Pending.rows on a feeding thread
+   * of its own, beside its appends (RowFeed): what Pending records there is read here only after
+   * the load has returned or thrown.
    */
 
   private static final Logger LOG = LoggerFactory.getLogger(Loader.class);

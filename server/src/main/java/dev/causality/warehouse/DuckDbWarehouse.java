@@ -137,6 +137,7 @@ public final class DuckDbWarehouse implements Warehouse {
   private final Pool sandbox;
   private final AtomicInteger running = new AtomicInteger();
   private final Catalog catalog = new Catalog();
+  private final RowFeed feed = new RowFeed();
 
   /** Used by the loader only, under the writer's lock. */
   private final UserKey userKey = new UserKey();
@@ -414,13 +415,6 @@ public final class DuckDbWarehouse implements Warehouse {
         });
   }
 
-  /** Thrown through the batch's row callback to carry the Appender's checked exception out. */
-  private static final class AppendFailure extends RuntimeException {
-    AppendFailure(SQLException cause) {
-      super(cause);
-    }
-  }
-
   @Override
   public void load(Batch batch) {
     synchronized (writer) {
@@ -433,19 +427,14 @@ public final class DuckDbWarehouse implements Warehouse {
           tx.execute("UPDATE load_state SET updated_at = now() WHERE id = 1");
           try (DuckDBAppender appender =
               ((DuckDBConnection) writer).createAppender("main", "events")) {
-            try {
-              batch.rows(e -> {
-                try {
-                  appendRow(appender, e);
-                } catch (SQLException ex) {
-                  throw new AppendFailure(ex);
-                }
-                counted.count(e);
-                rowCount[0]++;
-              });
-            } catch (AppendFailure f) {
-              throw (SQLException) f.getCause();
-            }
+            // the batch's rows are produced and counted on the feeding thread, appended here
+            feed.run(
+                batch,
+                counted::count,
+                row -> {
+                  appendRow(appender, row);
+                  rowCount[0]++;
+                });
             appender.flush();
           }
           List<DeadLetter> deadLetters = batch.deadLetters();
@@ -1028,6 +1017,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
   @Override
   public void close() {
+    feed.close();
     try {
       for (Pool pool : List.of(readers, sandbox)) {
         for (Connection c : pool.free) {

@@ -41,7 +41,9 @@ public interface Warehouse extends AutoCloseable {
   interface Batch {
     /**
      * Passes every row to {@code sink}, in order, as the log record it was read from. Called again,
-     * from the start, when the load is tried again; each call produces the same rows.
+     * from the start, when the load is tried again; each call produces the same rows. It may run on
+     * a thread of the warehouse's (beside the appends), one call at a time: whatever it records is
+     * visible to the caller of {@link #load(Batch)} once that returns or throws.
      */
     void rows(java.util.function.Consumer<EventRecord> sink);
 

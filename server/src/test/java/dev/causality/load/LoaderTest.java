@@ -389,6 +389,41 @@ class LoaderTest {
   }
 
   @Test
+  void aLogThatCannotBeReadStopsTheLoaderWithNothingOfTheBatchStored() throws Exception {
+    Path logDir = dir.resolve("log");
+    try (FileEventLog log = FileEventLog.open(logDir, 4096)) {
+      log.append(tracks("E", 200)).get();
+    }
+    Path first;
+    try (var files = java.nio.file.Files.list(logDir)) {
+      first = files.filter(p -> p.toString().endsWith(".log")).sorted().findFirst().orElseThrow();
+    }
+    // a flipped byte inside an older segment: found only when the loader reads past it
+    try (var ch =
+        java.nio.channels.FileChannel.open(first, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {'X'}), 2000);
+    }
+    try (FileEventLog log = FileEventLog.open(logDir, 4096);
+        DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
+      Loader l = loader(log, w);
+      l.start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (l.running() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(l.running()).isFalse();
+      assertThat(l.lastError()).startsWith("cannot read the log").contains("checksum mismatch");
+      // the rows before the damage were in the same transaction: rolled back, position unmoved
+      assertThat(l.position()).isZero();
+      assertThat(w.loadedPosition()).isZero();
+      assertThat(count(w, "SELECT count(*) FROM events")).isZero();
+      // and the warehouse still loads
+      w.load(List.of(Events.track("after").build()), List.of(), 0);
+      assertThat(count(w, "SELECT count(*) FROM events")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void undecodableRecordGoesToDeadLettersAndTheRestLoads() throws Exception {
     try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20);
         DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
