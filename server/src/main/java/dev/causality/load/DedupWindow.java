@@ -36,7 +36,11 @@ final class DedupWindow {
   private int fifoSize;
   private long evictedEarly;
 
-  /** One digest for the window's lifetime: the window is used by one thread, the loader. */
+  /**
+   * One digest for the window's lifetime: the window is used by one thread at a time (the
+   * warehouse's feeding thread hashes and looks ids up while a batch is produced, the loader adds
+   * them once it has committed).
+   */
   private final MessageDigest sha256;
 
   DedupWindow(long windowMicros, int maxIds) {
