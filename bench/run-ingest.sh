@@ -7,7 +7,7 @@
 #   bench/run-ingest.sh loader     the loader benchmark (Appender vs read_json), bench/.../LoaderBench.java
 #   bench/run-ingest.sh checkpoints DuckDB's own checkpoint rule against one per row group, bench/.../CheckpointBench.java
 #
-# Settings (environment): CONNECTIONS="8 16 32" WARMUP=10 DURATION=30 RATE="50000" (one or more fixed rates;
+# Settings (environment): CONNECTIONS="8 16 32" WARMUP=40 DURATION=30 RATE="50000" (one or more fixed rates;
 # 0 = none) RATE_CONNECTIONS=32 SIDES="minimal server" (which sides to run; CONNECTIONS="" for fixed rates only)
 # MAX_LOAD=0.7 (only measure below this 1-minute load average) MAX_WAIT=1200 (seconds to wait for it)
 # LOADER_ROWS=1000000 LOADER_BATCH_BYTES=4194304,67108864. Results go to bench/results/<time>/.
@@ -20,7 +20,9 @@ java="$JAVA_HOME/bin/java"
 jvm_flags=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss512k)
 
 CONNECTIONS="${CONNECTIONS-8 16 32}"
-WARMUP="${WARMUP:-10}"
+# C2 keeps compiling for about a minute after the server starts on a slow 2-core machine and takes
+# ~0.4 cores meanwhile (docs/benchmarks.md): a shorter warm-up measures the JIT, not the server
+WARMUP="${WARMUP:-40}"
 DURATION="${DURATION:-30}"
 RATE="${RATE:-50000}"
 RATE_CONNECTIONS="${RATE_CONNECTIONS:-32}"
