@@ -52,10 +52,9 @@ final class LoadedLibraryCopies {
       }
       Path file = Path.of(line.substring(slash));
       String name = file.getFileName().toString();
-      if (dir.equals(file.getParent())
-          && name.startsWith(prefix)
-          && name.endsWith(".so")
-          && !removed.contains(file)) {
+      // a library mapped in several regions appears on several lines: deleteIfExists is false
+      // for the second and later ones
+      if (dir.equals(file.getParent()) && name.startsWith(prefix) && name.endsWith(".so")) {
         try {
           if (Files.deleteIfExists(file)) {
             removed.add(file);

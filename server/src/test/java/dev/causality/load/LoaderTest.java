@@ -12,8 +12,12 @@ import dev.causality.warehouse.QueryResult;
 import dev.causality.warehouse.Warehouse;
 import dev.causality.warehouse.WarehouseException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -395,13 +399,12 @@ class LoaderTest {
       log.append(tracks("E", 200)).get();
     }
     Path first;
-    try (var files = java.nio.file.Files.list(logDir)) {
+    try (var files = Files.list(logDir)) {
       first = files.filter(p -> p.toString().endsWith(".log")).sorted().findFirst().orElseThrow();
     }
     // a flipped byte inside an older segment: found only when the loader reads past it
-    try (var ch =
-        java.nio.channels.FileChannel.open(first, java.nio.file.StandardOpenOption.WRITE)) {
-      ch.write(java.nio.ByteBuffer.wrap(new byte[] {'X'}), 2000);
+    try (FileChannel ch = FileChannel.open(first, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {'X'}), 2000);
     }
     try (FileEventLog log = FileEventLog.open(logDir, 4096);
         DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
