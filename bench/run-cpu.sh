@@ -67,6 +67,7 @@ gen() { # seconds
     --warmup 0 --duration "$1" --label "cpu" | grep -E 'acknowledged|latency|errors'
 }
 
+"$root/causality" prepare  # build and train now if needed, not while the server below is timed
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)  commit $(git -C "$root" rev-parse --short HEAD)"
 CAUSALITY_DATA_DIR="$work/data" CAUSALITY_PORT="$PORT" CAUSALITY_INGEST_KEY="$KEY" CAUSALITY_RATE_LIMIT=0 \
   "$root/causality" serve >"$work/server.log" 2>&1 &

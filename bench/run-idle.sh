@@ -13,10 +13,8 @@ RUNS="${RUNS:-3}"
 AT="${AT:-10 30 60 90}"
 PORT="${PORT:-18190}"
 
-# build first, so that start-up below is the server's alone
-build_dir="$(mktemp -d /tmp/causality-idle-build.XXXXXX)"
-CAUSALITY_DATA_DIR="$build_dir" "$root/causality" projects list >/dev/null
-rm -rf "$build_dir"
+# build and train first, so that start-up below is the server's alone
+"$root/causality" prepare
 
 # stops the script when the server has exited
 alive() { kill -0 "$1" 2>/dev/null || { echo "server exited; log: $2" >&2; exit 1; }; }

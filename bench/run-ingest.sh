@@ -54,6 +54,7 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 build() {
   log "building server and bench jars"
   (cd "$root" && ./mvnw -q -B -pl bench -am package -DskipTests -Djacoco.skip=true) >&2
+  "$root/causality" prepare  # the launcher's training run, once per build, before any measurement
 }
 
 machine() {

@@ -14,6 +14,7 @@ if [ ! -f "$data/warehouse.duckdb" ]; then
   ./causality demo --events "$events" --seed 7 --data-dir "$data"
 fi
 ./mvnw -q -B -pl bench -am package -DskipTests -Djacoco.skip=true
+./causality prepare
 token=benchtoken-0123456789   # the server refuses admin tokens shorter than 16 characters
 CAUSALITY_DATA_DIR="$data" CAUSALITY_PORT="$port" CAUSALITY_ADMIN_TOKEN="$token" CAUSALITY_WAREHOUSE_MEMORY="${WAREHOUSE_MEMORY:-2GB}" \
   ./causality serve > "$data/serve.log" 2>&1 &

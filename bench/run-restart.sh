@@ -19,9 +19,7 @@ read -ra kill_after <<<"$KILL_AFTER"
 
 # build first (server and bench jars), so that start-up below is the server's alone
 (cd "$root" && ./mvnw -q -B -pl bench -am package -DskipTests -Djacoco.skip=true) >&2
-build_dir="$(mktemp -d /tmp/causality-restart-build.XXXXXX)"
-CAUSALITY_DATA_DIR="$build_dir" "$root/causality" projects list >/dev/null
-rm -rf "$build_dir"
+"$root/causality" prepare
 
 metric() { curl -fs "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m {print $2}' | head -1; }
 

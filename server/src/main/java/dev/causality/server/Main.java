@@ -19,6 +19,7 @@ import dev.causality.warehouse.WarehouseLockedException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -258,15 +259,42 @@ public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     /**
-     * Start, stop at once and exit: the launcher's training run for its class-data archive, which
-     * the JVM writes at exit with the classes start-up loaded.
+     * Start, stop at once and exit: a training run that only records start-up (JDK 21–24's
+     * class-data archive).
      */
     @Option(names = "--stop-when-started", hidden = true)
     boolean stopWhenStarted;
 
+    /**
+     * Start, ingest generated traffic through this server's own HTTP port for this long, load it,
+     * stop and exit: the launcher's training run for its AOT cache ({@link Training}).
+     */
+    @Option(names = "--train", hidden = true, paramLabel = "DURATION")
+    String train;
+
     @Override
     public Integer call() throws Exception {
-      CausalityServer server = CausalityServer.start(settings.config(), System.out);
+      Config config = settings.config();
+      if (train != null && config.ingestKey().isEmpty()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--train needs a preset ingestion key (CAUSALITY_INGEST_KEY)");
+      }
+      Duration trainFor = train == null ? null : Config.duration("--train", train);
+      CausalityServer server = CausalityServer.start(config, System.out);
+      if (trainFor != null) {
+        Training.Result r;
+        try {
+          r = Training.fromChild(server.port(), config.ingestKey().orElseThrow(), trainFor);
+        } finally {
+          server.close();
+        }
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "trained: %d requests, %d events acknowledged, %d refused%n",
+                r.requests(), r.events(), r.failed());
+        return r.failed() == 0 ? 0 : 1;
+      }
       if (stopWhenStarted) {
         server.close();
         return 0;

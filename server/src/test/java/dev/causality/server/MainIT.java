@@ -152,6 +152,56 @@ class MainIT {
   }
 
   @Test
+  void serveTrainSendsGeneratedTrafficThroughItsOwnPortAndStoresAllOfIt() {
+    // the launcher's training run for its AOT cache (JDK 25)
+    String d = dir.resolve("trained-traffic").toString();
+    Run r =
+        run(
+            "serve",
+            "--data-dir",
+            d,
+            "--port",
+            "0",
+            "--ingest-key",
+            "training-key-0123456789",
+            "--rate-limit",
+            "0",
+            "--train",
+            "3s");
+    assertThat(r.code()).as(r.err()).isZero();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "trained: (\\d+) requests, (\\d+) events acknowledged, 0 refused")
+            .matcher(r.out());
+    assertThat(m.find()).as(r.out()).isTrue();
+    long requests = Long.parseLong(m.group(1));
+    long events = Long.parseLong(m.group(2));
+    assertThat(events).isGreaterThan(Training.BATCH);
+    // batches of 100 and single calls both: more requests than the batches alone would need
+    assertThat(requests).isGreaterThan(events / Training.BATCH);
+    // every acknowledged event is stored once, each with its own id, of the generated kinds
+    Run sql =
+        run(
+            "sql",
+            "SELECT count(*) AS n, count(DISTINCT event_id) AS ids, "
+                + "count(DISTINCT type) FILTER (WHERE type IN ('track', 'page', 'screen', 'identify')) AS kinds "
+                + "FROM events",
+            "--format",
+            "csv",
+            "--data-dir",
+            d);
+    assertThat(sql.code()).as(sql.err()).isZero();
+    assertThat(sql.out()).contains(events + "," + events + ",4");
+  }
+
+  @Test
+  void serveTrainNeedsAPresetKey() {
+    Run r = run("serve", "--data-dir", dir.resolve("untrained").toString(), "--train", "1s");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--train needs a preset ingestion key (CAUSALITY_INGEST_KEY)");
+  }
+
+  @Test
   void sqlSaysSoWhenARunningServerHoldsTheWarehouse() throws Exception {
     Path data = dir.resolve("held");
     try (ServerProcess p = ServerProcess.start(data, Map.of())) {
