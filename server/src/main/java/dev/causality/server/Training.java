@@ -53,9 +53,9 @@ final class Training {
   private static final int MESSAGES = 20_000;
 
   /** Single calls sent after each run of batch requests, per sender. */
-  private static final int SINGLES_PER_ROUND = 10;
+  static final int SINGLES_PER_ROUND = 10;
 
-  private static final int BATCHES_PER_ROUND = 9;
+  static final int BATCHES_PER_ROUND = 9;
 
   /** What a training run sent. */
   record Result(long requests, long events, long failed) {}
@@ -117,7 +117,11 @@ final class Training {
         Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
   }
 
-  /** Sends traffic from {@code senders} threads for {@code duration}; returns what was sent. */
+  /**
+   * Sends traffic from {@code senders} threads for {@code duration}, in whole rounds of {@value
+   * #BATCHES_PER_ROUND} batches and {@value #SINGLES_PER_ROUND} single calls (at least one per
+   * sender); returns what was sent.
+   */
   Result run(Duration duration, int senders) throws InterruptedException {
     long deadline = System.nanoTime() + duration.toNanos();
     AtomicLong requests = new AtomicLong();
@@ -148,8 +152,9 @@ final class Training {
       long deadline, AtomicLong sequence, AtomicLong requests, AtomicLong events, AtomicLong failed)
       throws IOException, InterruptedException {
     String basic = "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(UTF_8));
-    while (System.nanoTime() < deadline) {
-      for (int b = 0; b < BATCHES_PER_ROUND && System.nanoTime() < deadline; b++) {
+    // whole rounds, at least one: every sender sends both shapes, however slow the server
+    do {
+      for (int b = 0; b < BATCHES_PER_ROUND; b++) {
         StringBuilder body = new StringBuilder(BATCH * 700).append("{\"batch\":[");
         long first = sequence.getAndAdd(BATCH);
         for (int i = 0; i < BATCH; i++) {
@@ -161,7 +166,7 @@ final class Training {
         body.append("],\"sentAt\":\"").append(now()).append("\"}");
         count(post("batch", body.toString(), basic), BATCH, requests, events, failed);
       }
-      for (int i = 0; i < SINGLES_PER_ROUND && System.nanoTime() < deadline; i++) {
+      for (int i = 0; i < SINGLES_PER_ROUND; i++) {
         StringBuilder body = new StringBuilder(800);
         Message m = message(sequence.getAndIncrement(), body);
         body.setLength(body.length() - 1);
@@ -169,7 +174,7 @@ final class Training {
         body.append(now()).append("\"}");
         count(post(m.type(), body.toString(), null), 1, requests, events, failed);
       }
-    }
+    } while (System.nanoTime() < deadline);
   }
 
   /** Appends message {@code sequence}, a new id for each round over the rendered messages. */

@@ -20,9 +20,13 @@ class TrainingIT {
       r = new Training(s.server().port(), TestServer.KEY).run(Duration.ofSeconds(2), 2);
     }
     assertThat(r.failed()).isZero();
-    assertThat(r.events()).isGreaterThan(Training.BATCH);
-    // batches of 100 and single calls both
-    assertThat(r.requests()).isGreaterThan(r.events() / Training.BATCH);
+    // whole rounds of batches of 100 and single calls, at least one per sender
+    int perRound = Training.BATCHES_PER_ROUND * Training.BATCH + Training.SINGLES_PER_ROUND;
+    assertThat(r.events()).isGreaterThanOrEqualTo(2L * perRound);
+    assertThat(r.events() % perRound).isZero();
+    assertThat(r.requests())
+        .isEqualTo(
+            r.events() / perRound * (Training.BATCHES_PER_ROUND + Training.SINGLES_PER_ROUND));
     MainIT.Run sql =
         MainIT.run(
             "sql",
