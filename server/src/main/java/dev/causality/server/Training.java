@@ -58,7 +58,32 @@ final class Training {
   static final int BATCHES_PER_ROUND = 9;
 
   /** What a training run sent. */
-  record Result(long requests, long events, long failed) {}
+  record Result(long requests, long events, long failed) {
+    private static final java.util.regex.Pattern LINE =
+        java.util.regex.Pattern.compile("sent: (\\d+) requests, (\\d+) events, (\\d+) refused");
+
+    /** The line the sender prints and {@link #fromChild} reads back. */
+    String line() {
+      return "sent: " + requests + " requests, " + events + " events, " + failed + " refused";
+    }
+  }
+
+  /** The counts of a run, shared by its senders. */
+  private static final class Counts {
+    final AtomicLong requests = new AtomicLong();
+    final AtomicLong events = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+
+    /** One request of {@code n} events, acknowledged when {@code status} is 200. */
+    void add(int status, int n) {
+      requests.incrementAndGet();
+      (status == 200 ? events : failed).addAndGet(n);
+    }
+
+    Result result() {
+      return new Result(requests.get(), events.get(), failed.get());
+    }
+  }
 
   private final URI base;
   private final String key;
@@ -83,7 +108,7 @@ final class Training {
     Result r =
         new Training(Integer.parseInt(args[0]), System.getenv("CAUSALITY_INGEST_KEY"))
             .run(Duration.ofSeconds(Long.parseLong(args[1])), 4);
-    System.out.println(r);
+    System.out.println(r.line());
     System.exit(r.failed() == 0 ? 0 : 1);
   }
 
@@ -107,9 +132,7 @@ final class Training {
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), UTF_8);
     int code = p.waitFor();
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("Result\\[requests=(\\d+), events=(\\d+), failed=(\\d+)]")
-            .matcher(output);
+    java.util.regex.Matcher m = Result.LINE.matcher(output);
     if (!m.find()) {
       throw new IOException("the training sender exited with " + code + ": " + output.strip());
     }
@@ -124,16 +147,14 @@ final class Training {
    */
   Result run(Duration duration, int senders) throws InterruptedException {
     long deadline = System.nanoTime() + duration.toNanos();
-    AtomicLong requests = new AtomicLong();
-    AtomicLong events = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
+    Counts counts = new Counts();
     AtomicLong sequence = new AtomicLong();
     try (ExecutorService pool = Executors.newFixedThreadPool(senders)) {
       List<Future<?>> running = new ArrayList<>();
       for (int s = 0; s < senders; s++) {
         running.add(
             pool.submit(() -> {
-              send(deadline, sequence, requests, events, failed);
+              send(deadline, sequence, counts);
               return null;
             }));
       }
@@ -145,12 +166,10 @@ final class Training {
         }
       }
     }
-    return new Result(requests.get(), events.get(), failed.get());
+    return counts.result();
   }
 
-  private void send(
-      long deadline, AtomicLong sequence, AtomicLong requests, AtomicLong events, AtomicLong failed)
-      throws IOException, InterruptedException {
+  private void send(long deadline, AtomicLong sequence, Counts counts) throws InterruptedException {
     String basic = "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(UTF_8));
     // whole rounds, at least one: every sender sends both shapes, however slow the server
     do {
@@ -164,7 +183,7 @@ final class Training {
           message(first + i, body);
         }
         body.append("],\"sentAt\":\"").append(now()).append("\"}");
-        count(post("batch", body.toString(), basic), BATCH, requests, events, failed);
+        counts.add(post("batch", body.toString(), basic), BATCH);
       }
       for (int i = 0; i < SINGLES_PER_ROUND; i++) {
         StringBuilder body = new StringBuilder(800);
@@ -172,7 +191,7 @@ final class Training {
         body.setLength(body.length() - 1);
         body.append(",\"writeKey\":\"").append(key).append("\",\"sentAt\":\"");
         body.append(now()).append("\"}");
-        count(post(m.type(), body.toString(), null), 1, requests, events, failed);
+        counts.add(post(m.type(), body.toString(), null), 1);
       }
     } while (System.nanoTime() < deadline);
   }
@@ -201,16 +220,6 @@ final class Training {
       return http.send(r.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1; // counted as refused (a server that refuses a body may close the connection)
-    }
-  }
-
-  private static void count(
-      int status, int n, AtomicLong requests, AtomicLong events, AtomicLong failed) {
-    requests.incrementAndGet();
-    if (status == 200) {
-      events.addAndGet(n);
-    } else {
-      failed.addAndGet(n);
     }
   }
 
