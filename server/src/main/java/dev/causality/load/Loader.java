@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,15 +49,6 @@ public final class Loader implements AutoCloseable {
    * retry re-reads the same range of the log. The warehouse runs Pending.rows on a feeding thread
    * of its own, beside its appends (RowFeed): what Pending records there is read here only after
    * the load has returned or thrown.
-   *
-   * The warehouse appends in lanes ({@code Warehouse.lanes}): every row goes to the lane its id
-   * hash picks, so duplicates meet in one lane, and each lane commits its part of a batch in a
-   * transaction of its own with a position of its own. A record's row is stored when its lane's
-   * position is past it; `lanePositions` is the warehouse's, and `position` the lowest of them.
-   * So when one lane commits and another fails (or the process dies between the two commits),
-   * the next attempt reads from the lowest position again and passes on only the rows of the lanes
-   * that are not past them (Pending.takes); the rows the committed lane stored join the dedup
-   * window at once (settle).
    */
 
   private static final Logger LOG = LoggerFactory.getLogger(Loader.class);
@@ -101,18 +93,12 @@ public final class Loader implements AutoCloseable {
   private long[] rowHashes = new long[1024];
 
   private long[] rowReceivedAt = new long[1024];
-  private byte[] rowLanes = new byte[1024];
   private final IdSet rowsInBatch = new IdSet(2048);
 
   private final EventLog log;
   private final Warehouse warehouse;
   private final InstantSource clock;
   private final int maxBatchRows;
-  private final int lanes;
-
-  /** Each lane's loaded position, as the warehouse has it; the loader thread's own. */
-  private final long[] lanePositions;
-
   private final DedupWindow dedup;
   private final long dedupWindowMicros;
   private final Thread thread;
@@ -151,11 +137,6 @@ public final class Loader implements AutoCloseable {
       throw new IllegalArgumentException("maxBatchRows must be positive, was " + maxBatchRows);
     }
     this.maxBatchRows = maxBatchRows;
-    this.lanes = warehouse.lanes();
-    if (lanes < 1 || lanes > Byte.MAX_VALUE) {
-      throw new IllegalArgumentException("the warehouse has " + lanes + " lanes");
-    }
-    this.lanePositions = new long[lanes];
     this.dedupWindowMicros = TimeUnit.MILLISECONDS.toMicros(dedupWindow.toMillis());
     this.dedup = new DedupWindow(dedupWindowMicros, dedupMaxIds);
     this.thread = Thread.ofPlatform().name("loader").unstarted(this::run);
@@ -195,21 +176,17 @@ public final class Loader implements AutoCloseable {
    * reads the dedup window back ({@link #rebuildDedupWindow}).
    */
   public void start() {
-    for (int lane = 0; lane < lanes; lane++) {
-      long p = warehouse.loadedPosition(lane);
-      if (p < log.start() || p > log.end()) {
-        throw new IllegalStateException(
-            "the warehouse was loaded up to log position "
-                + p
-                + " but the log holds "
-                + log.start()
-                + ".."
-                + log.end()
-                + "; the log and the warehouse do not belong together");
-      }
-      lanePositions[lane] = p;
+    position = warehouse.loadedPosition();
+    if (position < log.start() || position > log.end()) {
+      throw new IllegalStateException(
+          "the warehouse was loaded up to log position "
+              + position
+              + " but the log holds "
+              + log.start()
+              + ".."
+              + log.end()
+              + "; the log and the warehouse do not belong together");
     }
-    position = lowest(lanePositions);
     running = true;
     thread.start();
   }
@@ -272,11 +249,10 @@ public final class Loader implements AutoCloseable {
         }
         boolean loaded;
         try {
-          int[] maxRows = new int[lanes];
-          for (int lane = 0; lane < lanes; lane++) {
-            maxRows[lane] = Math.min(maxBatchRows, warehouse.preferredBatchRows(lane));
-          }
-          loaded = loadWithRetries(new Pending(lanePositions.clone(), null, maxRows));
+          loaded =
+              loadWithRetries(
+                  new Pending(
+                      position, -1, Math.min(maxBatchRows, warehouse.preferredBatchRows())));
         } catch (LogReadFailure e) {
           fail("cannot read the log: " + e.getCause().getMessage(), (Exception) e.getCause());
           return;
@@ -311,67 +287,45 @@ public final class Loader implements AutoCloseable {
   }
 
   /**
-   * The records of one load, from each lane's position {@code from} on, decoded as the warehouse
-   * asks for them, a few megabytes of the log at a time. The first complete pass fixes where each
-   * lane's part ends (at {@code maxRows} records of the lane, after {@link #MAX_BATCH_NANOS}, or
-   * where the log ended then); a retry produces the same rows, but none of a lane that has
-   * committed since ({@link #settle}).
+   * The records of one load transaction, from {@code from} on, decoded as the warehouse asks for
+   * them, a few megabytes of the log at a time. The first complete pass fixes where the batch ends
+   * (at {@code maxRows} rows, after {@link #MAX_BATCH_NANOS}, or where the log ended then); a retry
+   * produces the same rows.
    */
   private final class Pending implements Warehouse.Batch {
-    final long[] from;
+    final long from;
+    final int maxRows;
 
-    /** Where each lane's part ends; fixed by the first complete pass, -1 until then. */
-    final long[] end;
-
-    final int[] maxRows;
-
-    /** Whether a pass has completed, fixing {@link #end}. */
-    boolean fixed;
+    /** Where the batch ends; -1 until a pass has completed. */
+    long end;
 
     /** The furthest position a pass has reached, complete or not. */
     long reached;
 
     /**
-     * Rows passed on; their hashes, times and lanes are in {@link #rowHashes}, {@link
-     * #rowReceivedAt} and {@link #rowLanes}.
+     * Rows passed on; their hashes and times are in {@link #rowHashes} and {@link #rowReceivedAt}.
      */
     int rowCount;
 
-    /** Records each lane has taken in this pass: stored, duplicate or dead. */
-    final int[] taken;
-
-    final List<List<DeadLetter>> dead = new ArrayList<>();
+    final List<DeadLetter> dead = new ArrayList<>();
     long duplicates;
 
-    /** {@code end} null: a first pass fixes it. */
-    Pending(long[] from, long[] end, int[] maxRows) {
+    Pending(long from, long end, int maxRows) {
       this.from = from;
-      this.end = end != null ? end : new long[from.length];
-      this.fixed = end != null;
+      this.end = end;
+      this.reached = from;
       this.maxRows = maxRows;
-      this.taken = new int[from.length];
-      this.reached = lowest(from);
-      for (int lane = 0; lane < from.length; lane++) {
-        dead.add(new ArrayList<>());
-      }
     }
 
     @Override
-    public void rows(Warehouse.RowSink sink) {
+    public void rows(Consumer<EventRecord> sink) {
       rowCount = 0;
       rowsInBatch.clear();
-      dead.forEach(List::clear);
+      dead.clear();
       duplicates = 0;
-      Arrays.fill(taken, 0);
-      boolean first = !fixed;
-      if (first) {
-        Arrays.fill(end, -1); // a first pass that failed fixed nothing
-      }
-      long last = first ? Long.MAX_VALUE : highest(end);
-      long pos = lowest(from);
+      long pos = from;
       long started = System.nanoTime();
-      reading:
-      while (first ? open() && System.nanoTime() - started < MAX_BATCH_NANOS : pos < last) {
+      while (end < 0 ? !full() && System.nanoTime() - started < MAX_BATCH_NANOS : pos < end) {
         List<LogRecord> chunk;
         try {
           chunk = log.read(pos, READ_CHUNK_BYTES);
@@ -383,112 +337,51 @@ public final class Loader implements AutoCloseable {
         }
         readPosition = Math.max(readPosition, chunk.getLast().nextPosition());
         for (LogRecord r : chunk) {
-          if (first ? !open() : r.position() >= last) { // exactly: see preferredBatchRows
-            break reading;
+          if (end >= 0 ? r.position() >= end : full()) { // exactly: see preferredBatchRows
+            break;
           }
           pos = r.nextPosition();
           EventRecord e;
           try {
             e = EventRecord.of(r.payload());
           } catch (IOException | RuntimeException ex) {
-            if (takes(0, r.position())) { // a record without a row: lane 0's
-              dead.get(0).add(deadLetter(r, "undecodable record: " + ex.getMessage()));
-              took(0, pos);
-            }
+            dead.add(deadLetter(r, "undecodable record: " + ex.getMessage()));
             continue;
           }
           long hash = dedup.hash(e);
-          int lane = lane(hash);
-          if (!takes(lane, r.position())) {
-            continue;
-          }
           if (dedup.contains(hash) || !rowsInBatch.add(hash)) {
             duplicates++;
-            took(lane, pos);
             continue;
           }
-          sink.accept(lane, e);
+          sink.accept(e);
           if (rowCount == rowHashes.length) {
             rowHashes = Arrays.copyOf(rowHashes, rowCount * 2);
             rowReceivedAt = Arrays.copyOf(rowReceivedAt, rowCount * 2);
-            rowLanes = Arrays.copyOf(rowLanes, rowCount * 2);
           }
           rowHashes[rowCount] = hash;
           rowReceivedAt[rowCount] = e.time(EventRecord.RECEIVED_AT);
-          rowLanes[rowCount] = (byte) lane;
           rowCount++;
-          took(lane, pos);
           reached = Math.max(reached, pos);
         }
         reached = Math.max(reached, pos);
       }
-      if (first) {
-        for (int lane = 0; lane < end.length; lane++) {
-          if (end[lane] < 0) {
-            end[lane] = Math.max(pos, from[lane]);
-          }
-        }
-        fixed = true;
-      }
+      end = pos;
     }
 
-    /** Whether the record at {@code position} is one {@code lane} takes in this load. */
-    private boolean takes(int lane, long position) {
-      return position >= from[lane] && (end[lane] < 0 || position < end[lane]);
-    }
-
-    /** Counts a record taken by {@code lane}; a first pass closes the lane once it is full. */
-    private void took(int lane, long next) {
-      if (++taken[lane] >= maxRows[lane] && !fixed) {
-        end[lane] = next;
-      }
-    }
-
-    /** Whether a lane is still taking records in the first pass. */
-    private boolean open() {
-      for (long e : end) {
-        if (e < 0) {
-          return true;
-        }
-      }
-      return false;
+    /** Whether the first pass has taken in {@code maxRows} records (stored, duplicate or dead). */
+    private boolean full() {
+      return rowCount + duplicates + dead.size() >= maxRows;
     }
 
     @Override
-    public List<DeadLetter> deadLetters(int lane) {
-      return dead.get(lane);
+    public List<DeadLetter> deadLetters() {
+      return dead;
     }
 
     @Override
-    public long nextPosition(int lane) {
-      return end[lane];
+    public long nextPosition() {
+      return end;
     }
-
-    /** Where the records this load has read end. */
-    long readEnd() {
-      return fixed ? highest(end) : reached;
-    }
-  }
-
-  /** The lane of a row: from its id hash, so that an id's duplicates always meet in one lane. */
-  private int lane(long hash) {
-    return (int) Long.remainderUnsigned(hash, lanes);
-  }
-
-  private static long lowest(long[] positions) {
-    long low = Long.MAX_VALUE;
-    for (long p : positions) {
-      low = Math.min(low, p);
-    }
-    return low;
-  }
-
-  private static long highest(long[] positions) {
-    long high = Long.MIN_VALUE;
-    for (long p : positions) {
-      high = Math.max(high, p);
-    }
-    return high;
   }
 
   private DeadLetter deadLetter(LogRecord r, String error) {
@@ -505,7 +398,6 @@ public final class Loader implements AutoCloseable {
       } catch (LogReadFailure e) {
         throw e;
       } catch (RuntimeException e) {
-        settle(batch);
         last = e;
         Thread.sleep(50L << (2 * attempt));
       }
@@ -517,18 +409,18 @@ public final class Loader implements AutoCloseable {
       lastError = "warehouse unavailable: " + last.getMessage();
       LOG.warn(
           "loader: a batch from position {} failed {} times, retrying it: {}",
-          lowest(batch.from),
+          batch.from,
           ATTEMPTS,
           last.getMessage());
       return false;
     }
-    long until = batch.readEnd();
+    long until = batch.end >= 0 ? batch.end : batch.reached;
     LOG.warn(
         "loader: a batch from position {} failed {} times ({}); loading it record by record",
-        lowest(batch.from),
+        batch.from,
         ATTEMPTS,
         last.getMessage());
-    long pos = lowest(batch.from);
+    long pos = batch.from;
     do {
       LogRecord r;
       try {
@@ -536,21 +428,11 @@ public final class Loader implements AutoCloseable {
       } catch (RuntimeException e) {
         throw new LogReadFailure(e);
       }
-      long[] from = new long[lanes];
-      long[] end = new long[lanes];
-      for (int lane = 0; lane < lanes; lane++) {
-        from[lane] = Math.max(lanePositions[lane], r.position());
-        end[lane] = Math.max(from[lane], r.nextPosition());
-      }
-      int[] one = new int[lanes];
-      Arrays.fill(one, 1);
-      Pending single = new Pending(from, end, one);
       try {
-        commit(single);
+        commit(new Pending(r.position(), r.nextPosition(), 1));
       } catch (LogReadFailure e) {
         throw e;
       } catch (RuntimeException e) {
-        settle(single);
         if (e instanceof WarehouseException w && w.retriable()) {
           lastError = "warehouse unavailable: " + e.getMessage();
           LOG.warn(
@@ -560,12 +442,13 @@ public final class Loader implements AutoCloseable {
           return false;
         }
         try {
-          deadLetter(r, from, end, "load failed: " + e.getMessage());
+          warehouse.load(
+              List.of(),
+              List.of(deadLetter(r, "load failed: " + e.getMessage())),
+              r.nextPosition());
+          deadLettered.increment();
+          advance(r.nextPosition());
         } catch (RuntimeException unavailable) {
-          for (int lane = 0; lane < lanes; lane++) { // the lanes that stored the dead letter
-            lanePositions[lane] = warehouse.loadedPosition(lane);
-          }
-          advance();
           lastError = "warehouse unavailable: " + unavailable.getMessage();
           LOG.warn(
               "loader: warehouse unavailable, retrying from position {}: {}",
@@ -577,36 +460,6 @@ public final class Loader implements AutoCloseable {
       pos = r.nextPosition();
     } while (pos < until);
     return true;
-  }
-
-  /** Stores the record at {@code r} as a dead letter, in the transaction of its row's lane. */
-  private void deadLetter(LogRecord r, long[] from, long[] end, String error) {
-    DeadLetter letter = deadLetter(r, error);
-    int lane;
-    try {
-      lane = lane(dedup.hash(EventRecord.of(r.payload())));
-    } catch (IOException | RuntimeException undecodable) {
-      lane = 0;
-    }
-    int letterLane = lane;
-    warehouse.load(
-        new Warehouse.Batch() {
-          @Override
-          public void rows(Warehouse.RowSink sink) {}
-
-          @Override
-          public List<DeadLetter> deadLetters(int l) {
-            return l == letterLane && r.position() >= from[l] ? List.of(letter) : List.of();
-          }
-
-          @Override
-          public long nextPosition(int l) {
-            return end[l];
-          }
-        });
-    deadLettered.increment();
-    System.arraycopy(end, 0, lanePositions, 0, lanes);
-    advance();
   }
 
   private void commit(Pending batch) {
@@ -622,51 +475,17 @@ public final class Loader implements AutoCloseable {
     }
     deduplicated.increment(batch.duplicates);
     loaded.increment(batch.rowCount);
-    for (List<DeadLetter> d : batch.dead) {
-      deadLettered.increment(d.size());
-    }
+    deadLettered.increment(batch.dead.size());
     batchSize.record(batch.rowCount);
-    System.arraycopy(batch.end, 0, lanePositions, 0, lanes);
-    advance();
+    advance(batch.end);
   }
 
-  /**
-   * After a failed load: takes in what the lanes that did commit stored (their rows join the dedup
-   * window, their positions move), so that the next attempt passes on only the other lanes' rows.
-   */
-  private void settle(Pending batch) {
-    if (!batch.fixed) {
-      return; // the rows never all reached the lanes: no lane committed
-    }
-    boolean moved = false;
-    for (int lane = 0; lane < lanes; lane++) {
-      long stored = warehouse.loadedPosition(lane);
-      if (stored == batch.end[lane] && batch.from[lane] != batch.end[lane]) {
-        int rows = 0;
-        for (int i = 0; i < batch.rowCount; i++) {
-          if (rowLanes[i] == lane) {
-            dedup.add(rowHashes[i], rowReceivedAt[i]);
-            rows++;
-          }
-        }
-        loaded.increment(rows);
-        deadLettered.increment(batch.dead.get(lane).size());
-        batch.from[lane] = stored;
-        lanePositions[lane] = stored;
-        moved = true;
-      }
-    }
-    if (moved) {
-      advance();
-    }
-  }
-
-  private void advance() {
+  private void advance(long next) {
     dedup.expire(micros());
     dedupSize = dedup.size();
-    position = lowest(lanePositions);
+    position = next;
     lastError = "";
-    log.release(position);
+    log.release(next);
   }
 
   private long micros() {

@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -35,7 +34,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -84,10 +82,7 @@ public final class DuckDbWarehouse implements Warehouse {
           "ALTER TABLE events ADD COLUMN IF NOT EXISTS user_key BIGINT;\n"
               + "UPDATE events SET user_key = "
               + UserKey.SQL
-              + " WHERE coalesce(user_id, anonymous_id) IS NOT NULL",
-          // a second lane (LANES) starts where the one lane before it was
-          "INSERT INTO load_state SELECT 2, log_position, now() FROM load_state WHERE id = 1"
-              + " ON CONFLICT DO NOTHING");
+              + " WHERE coalesce(user_id, anonymous_id) IS NOT NULL");
 
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
   private static final int READERS = 4;
@@ -135,27 +130,8 @@ public final class DuckDbWarehouse implements Warehouse {
    */
   private static final String CHECKPOINT_THRESHOLD = "1GB";
 
-  /**
-   * Lanes appending in parallel ({@link Warehouse#lanes}), each on a connection of its own: DuckDB
-   * appends two transactions' rows side by side, and one loading thread was the limit while the
-   * other core had time to spare (docs/benchmarks.md). Lane {@code i} keeps its position in row
-   * {@code i + 1} of {@code load_state}.
-   */
-  static final int LANES = 2;
-
   private final Path file;
-
-  /** Lane 0's connection, also the one for the warehouse's own statements (migrations, state). */
   private final Connection writer;
-
-  /** Each lane's connection; {@code writers[0]} is {@link #writer}. */
-  private final Connection[] writers;
-
-  /** Runs lanes 1 and up of a load, beside lane 0 on the loader's thread. */
-  private final ExecutorService laneThreads =
-      Executors.newFixedThreadPool(
-          LANES - 1, Thread.ofPlatform().name("loader-lane-", 1).daemon(true).factory());
-
   private final Connection reader;
   private final Pool readers;
   private final Pool sandbox;
@@ -163,8 +139,8 @@ public final class DuckDbWarehouse implements Warehouse {
   private final Catalog catalog = new Catalog();
   private final RowFeed feed = new RowFeed();
 
-  /** Each lane's own (not thread-safe); used by the loader only, under the writer's lock. */
-  private final UserKey[] userKeys = new UserKey[LANES];
+  /** Used by the loader only, under the writer's lock. */
+  private final UserKey userKey = new UserKey();
 
   /** DuckDB's thread count when the loader is not busy (its default: one per core). */
   private final int queryThreads;
@@ -176,27 +152,19 @@ public final class DuckDbWarehouse implements Warehouse {
   private int threads;
 
   /**
-   * Rows each lane loaded into events since the last checkpoint: written by the loader under the
-   * writer's lock. DuckDB checkpoints the WAL when it opens a database, so they start at 0.
+   * Rows loaded into events since the last checkpoint: written by the loader under the writer's
+   * lock. DuckDB checkpoints the WAL when it opens a database, so this starts at 0.
    */
-  private final int[] rowsSinceCheckpoint = new int[LANES];
-
-  /** Each lane's loaded position ({@link #loadedPosition(int)}). */
-  private final AtomicLongArray positions;
+  private volatile int rowsSinceCheckpoint;
 
   private DuckDbWarehouse(
       Path file,
-      Connection[] writers,
+      Connection writer,
       Connection reader,
       List<Connection> readers,
       List<Connection> sandbox) {
     this.file = file;
-    this.writer = writers[0];
-    this.writers = writers;
-    this.positions = readPositions(writer);
-    for (int i = 0; i < LANES; i++) {
-      userKeys[i] = new UserKey();
-    }
+    this.writer = writer;
     this.reader = reader;
     this.readers = new Pool("query", readers);
     this.sandbox = new Pool("SQL", sandbox);
@@ -298,12 +266,7 @@ public final class DuckDbWarehouse implements Warehouse {
       for (int i = 0; i < SANDBOX_READERS; i++) {
         sandbox.add(((DuckDBConnection) writer).duplicate());
       }
-      Connection[] writers = new Connection[LANES];
-      writers[0] = writer;
-      for (int i = 1; i < LANES; i++) {
-        writers[i] = ((DuckDBConnection) writer).duplicate();
-      }
-      DuckDbWarehouse w = new DuckDbWarehouse(file, writers, reader, readers, sandbox);
+      DuckDbWarehouse w = new DuckDbWarehouse(file, writer, reader, readers, sandbox);
       w.restoreCatalog();
       return w;
     } catch (SQLException e) {
@@ -334,7 +297,7 @@ public final class DuckDbWarehouse implements Warehouse {
     try {
       Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), props);
       removeLibraryCopy();
-      return new DuckDbWarehouse(file, new Connection[] {c}, c, List.of(c), List.of(c));
+      return new DuckDbWarehouse(file, c, c, List.of(c), List.of(c));
     } catch (SQLException e) {
       throw openFailure(file, e);
     }
@@ -418,257 +381,119 @@ public final class DuckDbWarehouse implements Warehouse {
   }
 
   @Override
-  public int lanes() {
-    return LANES;
-  }
-
-  @Override
   public long loadedPosition() {
-    long low = Long.MAX_VALUE;
-    for (int lane = 0; lane < LANES; lane++) {
-      low = Math.min(low, positions.get(lane));
-    }
-    return low;
-  }
-
-  /** As committed: read at open, then set after each commit (no query, so it cannot fail). */
-  @Override
-  public long loadedPosition(int lane) {
-    return positions.get(Objects.checkIndex(lane, LANES));
-  }
-
-  private static AtomicLongArray readPositions(Connection c) {
-    AtomicLongArray positions = new AtomicLongArray(LANES);
-    try (Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery("SELECT id, log_position FROM load_state WHERE id <= " + LANES)) {
-      while (rs.next()) {
-        positions.set(rs.getInt(1) - 1, rs.getLong(2));
+    synchronized (writer) {
+      try (Statement st = writer.createStatement();
+          ResultSet rs = st.executeQuery("SELECT log_position FROM load_state WHERE id = 1")) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      } catch (SQLException e) {
+        throw new WarehouseException("cannot read the loaded position: " + e.getMessage(), e, true);
       }
-    } catch (SQLException e) {
-      throw new WarehouseException("cannot read the loaded position: " + e.getMessage(), e, true);
     }
-    return positions;
   }
 
   @Override
   public void load(List<Event> rows, List<DeadLetter> deadLetters, long nextPosition) {
-    synchronized (writer) {
-      Catalog counted = new Catalog();
-      int stored;
-      try {
-        stored =
-            transaction(
-                0,
-                true,
-                sink -> {
-                  for (Event e : rows) {
-                    EventRecord r = EventRecord.of(e);
-                    counted.count(r);
-                    sink.accept(r);
-                  }
-                },
-                counted,
-                deadLetters,
-                () -> nextPosition);
-      } catch (SQLException e) {
-        throw new WarehouseException(
-            "cannot load " + rows.size() + " events: " + e.getMessage(), e, !isDataError(e));
-      }
-      rowsSinceCheckpoint[0] += stored;
-      afterLoad(stored);
-    }
+    load(
+        new Batch() {
+          @Override
+          public void rows(java.util.function.Consumer<EventRecord> sink) {
+            for (Event e : rows) {
+              sink.accept(EventRecord.of(e));
+            }
+          }
+
+          @Override
+          public List<DeadLetter> deadLetters() {
+            return deadLetters;
+          }
+
+          @Override
+          public long nextPosition() {
+            return nextPosition;
+          }
+        });
   }
 
-  /**
-   * Each lane's rows in a transaction of its own, all lanes at once: lane 0 on this thread, the
-   * others on {@link #laneThreads}, while the batch's rows are produced and counted on the feeding
-   * thread ({@link RowFeed}). A lane that fails abandons the batch, so the lanes that had not
-   * committed yet roll back; the failure reported is the batch's own (reading the log), else the
-   * first lane's that did not only stop because of another.
-   */
   @Override
   public void load(Batch batch) {
     synchronized (writer) {
-      Catalog[] counted = new Catalog[LANES];
-      for (int i = 0; i < LANES; i++) {
-        counted[i] = new Catalog();
-      }
-      RowFeed.Run run = feed.start(batch, LANES, (lane, row) -> counted[lane].count(row));
-      List<Future<Integer>> others = new ArrayList<>();
-      for (int i = 1; i < LANES; i++) {
-        int lane = i;
-        others.add(laneThreads.submit(() -> laneLoad(lane, run, batch, counted[lane])));
-      }
-      int stored = 0;
-      Throwable failure = null;
-      try {
-        stored += laneLoad(0, run, batch, counted[0]);
-      } catch (SQLException | RuntimeException e) {
-        failure = e;
-      }
-      boolean interrupted = false;
-      for (int i = 0; i < others.size(); ) {
+      Catalog counted = new Catalog();
+      int[] rowCount = {0};
+      try (Statement tx = writer.createStatement()) {
+        tx.execute("BEGIN TRANSACTION");
         try {
-          stored += others.get(i).get();
-          i++;
-        } catch (InterruptedException e) {
-          interrupted = true; // the lane holds its connection: wait for it all the same
-          run.abandon();
-        } catch (ExecutionException e) {
-          failure = firstCause(failure, e.getCause());
-          i++;
-        }
-      }
-      try {
-        run.finish();
-      } catch (RuntimeException e) {
-        failure = e; // the batch's own failure (reading the log) comes first
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      afterLoad(stored);
-      switch (failure) {
-        case null -> {}
-        case SQLException e ->
-            throw new WarehouseException(
-                "cannot load events: " + e.getMessage(), e, !isDataError(e));
-        case RuntimeException e -> throw e;
-        case Error e -> throw e;
-        default -> throw new IllegalStateException(failure);
-      }
-    }
-  }
-
-  /** Of two lane failures, the one that did not only stop because the other gave up. */
-  private static Throwable firstCause(Throwable first, Throwable next) {
-    if (first == null || first instanceof RowFeed.Stopped) {
-      return next;
-    }
-    return first;
-  }
-
-  /** One lane's part of a batch: returns the rows it stored, once committed. */
-  private int laneLoad(int lane, RowFeed.Run run, Batch batch, Catalog counted)
-      throws SQLException {
-    try {
-      int stored =
-          transaction(
-              lane,
-              false,
-              sink -> run.drain(lane, sink),
-              counted,
-              batch.deadLetters(lane),
-              () -> batch.nextPosition(lane));
-      rowsSinceCheckpoint[lane] += stored;
-      return stored;
-    } catch (SQLException | RuntimeException e) {
-      run.abandon();
-      throw e;
-    }
-  }
-
-  /** Produces a transaction's rows into the sink given. */
-  private interface RowSource {
-    void into(RowFeed.RowSink sink) throws SQLException;
-  }
-
-  /**
-   * One transaction on lane {@code lane}'s connection: its rows, the catalog increments {@code
-   * counted} adds, {@code deadLetters} and the lane's next position ({@code allLanes}: every
-   * lane's), then COMMIT. The catalog's totals take the increments once committed. The position is
-   * asked for only after the rows, which fix it.
-   */
-  private int transaction(
-      int lane,
-      boolean allLanes,
-      RowSource rows,
-      Catalog counted,
-      List<DeadLetter> deadLetters,
-      java.util.function.LongSupplier nextPosition)
-      throws SQLException {
-    Connection c = writers[lane];
-    UserKey userKey = userKeys[lane];
-    int[] rowCount = {0};
-    String state = allLanes ? "id <= " + LANES : "id = " + (lane + 1);
-    try (Statement tx = c.createStatement()) {
-      tx.execute("BEGIN TRANSACTION");
-      try {
-        // a statement first, so that the Appender below joins this transaction (DEVELOPMENT.md)
-        tx.execute("UPDATE load_state SET updated_at = now() WHERE " + state);
-        try (DuckDBAppender appender = ((DuckDBConnection) c).createAppender("main", "events")) {
-          rows.into(row -> {
-            appendRow(appender, row, userKey);
-            rowCount[0]++;
-          });
-          appender.flush();
-        }
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE load_state SET log_position = ?, updated_at = now() WHERE " + state)) {
-          ps.setLong(1, nextPosition.getAsLong());
-          ps.execute();
-        }
-        List<Catalog.Row> catalogDelta = catalog.deltaOf(counted);
-        if (!catalogDelta.isEmpty()) {
+          // a statement first, so that the Appender below joins this transaction (DEVELOPMENT.md)
+          tx.execute("UPDATE load_state SET updated_at = now() WHERE id = 1");
           try (DuckDBAppender appender =
-              ((DuckDBConnection) c).createAppender("main", "catalog_increments")) {
-            for (Catalog.Row r : catalogDelta) {
-              appender
-                  .beginRow()
-                  .append(r.appId())
-                  .append(r.event())
-                  .append(r.key())
-                  .append(r.item())
-                  .append(r.count())
-                  .append(r.kind())
-                  .endRow();
-            }
+              ((DuckDBConnection) writer).createAppender("main", "events")) {
+            // the batch's rows are produced and counted on the feeding thread, appended here
+            feed.run(
+                batch,
+                counted::count,
+                row -> {
+                  appendRow(appender, row);
+                  rowCount[0]++;
+                });
             appender.flush();
           }
-        }
-        if (!deadLetters.isEmpty()) {
+          List<DeadLetter> deadLetters = batch.deadLetters();
+          long nextPosition = batch.nextPosition();
           try (PreparedStatement ps =
-              c.prepareStatement("INSERT INTO dead_letters VALUES (?, ?, ?, make_timestamp(?))")) {
-            for (DeadLetter d : deadLetters) {
-              ps.setLong(1, d.position());
-              ps.setString(2, d.error());
-              ps.setString(3, d.payload());
-              ps.setLong(4, d.failedAtMicros());
-              ps.execute();
+              writer.prepareStatement(
+                  "UPDATE load_state SET log_position = ?, updated_at = now() WHERE id = 1")) {
+            ps.setLong(1, nextPosition);
+            ps.execute();
+          }
+          List<Catalog.Row> catalogDelta = catalog.deltaOf(counted);
+          if (!catalogDelta.isEmpty()) {
+            try (DuckDBAppender appender =
+                ((DuckDBConnection) writer).createAppender("main", "catalog_increments")) {
+              for (Catalog.Row r : catalogDelta) {
+                appender
+                    .beginRow()
+                    .append(r.appId())
+                    .append(r.event())
+                    .append(r.key())
+                    .append(r.item())
+                    .append(r.count())
+                    .append(r.kind())
+                    .endRow();
+              }
+              appender.flush();
             }
           }
-        }
-        long next = nextPosition.getAsLong();
-        tx.execute("COMMIT");
-        for (int i = 0; i < LANES; i++) {
-          if (allLanes || i == lane) {
-            positions.set(i, next);
+          if (!deadLetters.isEmpty()) {
+            try (PreparedStatement ps =
+                writer.prepareStatement(
+                    "INSERT INTO dead_letters VALUES (?, ?, ?, make_timestamp(?))")) {
+              for (DeadLetter d : deadLetters) {
+                ps.setLong(1, d.position());
+                ps.setString(2, d.error());
+                ps.setString(3, d.payload());
+                ps.setLong(4, d.failedAtMicros());
+                ps.execute();
+              }
+            }
           }
+          tx.execute("COMMIT");
+          catalog.apply(catalogDelta);
+        } catch (SQLException | RuntimeException e) {
+          rollbackQuietly(tx);
+          throw e;
         }
-        catalog.apply(catalogDelta);
-        return rowCount[0];
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(tx);
-        throw e;
+        checkpointWhereRowGroupsFill(tx, rowCount[0]);
+        adaptThreads(tx, rowCount[0]);
+      } catch (SQLException e) {
+        throw new WarehouseException(
+            "cannot load " + rowCount[0] + " events: " + e.getMessage(), e, !isDataError(e));
       }
-    }
-  }
-
-  /** After a load, whether it failed or not: checkpoint and DuckDB's threads. */
-  private void afterLoad(int rows) {
-    try (Statement st = writer.createStatement()) {
-      checkpointWhereRowGroupsFill(st);
-      adaptThreads(st, rows);
-    } catch (SQLException e) {
-      LOG.warn("cannot check the warehouse after a load: {}", e.getMessage());
     }
   }
 
   @Override
-  public int preferredBatchRows(int lane) {
-    int left = ROW_GROUP_ROWS - rowsSinceCheckpoint[lane];
+  public int preferredBatchRows() {
+    int left = ROW_GROUP_ROWS - rowsSinceCheckpoint;
     return left > 0 ? left : ROW_GROUP_ROWS;
   }
 
@@ -681,38 +506,30 @@ public final class DuckDbWarehouse implements Warehouse {
    * appended (docs/benchmarks.md). A checkpoint runs alongside queries (they keep reading what they
    * started with). The batch is committed: a failure here is logged and the next load tries again.
    */
-  private void checkpointWhereRowGroupsFill(Statement st) {
-    int since = 0;
-    for (int rows : rowsSinceCheckpoint) {
-      since = Math.max(since, rows);
-    }
+  private void checkpointWhereRowGroupsFill(Statement st, int rows) {
+    int since = rowsSinceCheckpoint + rows;
+    rowsSinceCheckpoint = since;
     if (since < ROW_GROUP_ROWS) {
       return;
     }
     long start = System.nanoTime();
     try {
       st.execute("CHECKPOINT");
-      java.util.Arrays.fill(rowsSinceCheckpoint, 0);
+      rowsSinceCheckpoint = 0;
       LOG.debug(
           "warehouse checkpoint of {} rows in {} ms",
           since,
           (System.nanoTime() - start) / 1_000_000);
     } catch (SQLException e) {
-      if (!checkpointFailing) { // a lasting failure is logged once
+      if (since - rows < ROW_GROUP_ROWS) { // the first attempt: a lasting failure is logged once
         LOG.warn("cannot checkpoint the warehouse; the next load tries again: {}", e.getMessage());
       }
-      checkpointFailing = true;
-      return;
     }
-    checkpointFailing = false;
   }
 
-  /** Whether the last checkpoint failed; the loader's only, under the writer's lock. */
-  private boolean checkpointFailing;
-
-  /** Rows lane 0 loaded since the last checkpoint: for tests. */
+  /** Rows loaded since the last checkpoint: for tests. */
   int rowsSinceCheckpoint() {
-    return rowsSinceCheckpoint[0];
+    return rowsSinceCheckpoint;
   }
 
   /**
@@ -771,8 +588,7 @@ public final class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  private static void appendRow(DuckDBAppender a, EventRecord r, UserKey userKey)
-      throws SQLException {
+  private void appendRow(DuckDBAppender a, EventRecord r) throws SQLException {
     a.beginRow();
     for (int c = 0; c < EventRecord.COLUMNS; c++) {
       switch (COLUMN_KINDS[c]) {
@@ -1202,11 +1018,7 @@ public final class DuckDbWarehouse implements Warehouse {
   @Override
   public void close() {
     feed.close();
-    laneThreads.shutdownNow();
     try {
-      for (int i = 1; i < writers.length; i++) {
-        writers[i].close();
-      }
       for (Pool pool : List.of(readers, sandbox)) {
         for (Connection c : pool.free) {
           if (c != writer) {

@@ -7,87 +7,51 @@ import java.util.List;
 /** Where events are stored for analysis: write batches, run SQL, describe the schema. */
 public interface Warehouse extends AutoCloseable {
 
-  /**
-   * How many lanes load in parallel: each lane appends its rows in a transaction of its own, on a
-   * thread of its own, and stores a loaded position of its own ({@link #loadedPosition(int)}). The
-   * loader puts every row in the lane its id hash picks, so duplicates meet in one lane.
-   */
-  default int lanes() {
-    return 1;
-  }
-
-  /**
-   * The log position up to which events have been loaded, the lowest of the lanes'; 0 for an empty
-   * warehouse.
-   */
+  /** The log position up to which events have been loaded; 0 for an empty warehouse. */
   long loadedPosition();
 
   /**
-   * The log position up to which the records of {@code lane} have been loaded: every record before
-   * it whose row belongs to the lane is stored (or was a duplicate or a dead letter).
-   */
-  default long loadedPosition(int lane) {
-    return loadedPosition();
-  }
-
-  /**
    * Writes {@code rows} and {@code deadLetters} and records {@code nextPosition} as the loaded log
-   * position of every lane, all in one transaction: either everything is stored or nothing is.
-   * Fails with a {@link WarehouseException} that is {@link WarehouseException#retriable()
-   * retriable} unless the rows themselves are what cannot be stored: a full disk or an I/O error is
-   * retriable.
+   * position, all in one transaction: either everything is stored or nothing is. Fails with a
+   * {@link WarehouseException} that is {@link WarehouseException#retriable() retriable} unless the
+   * rows themselves are what cannot be stored: a full disk or an I/O error is retriable.
    */
   void load(List<Event> rows, List<DeadLetter> deadLetters, long nextPosition);
 
   /**
-   * Like {@link #load(List, List, long)}, with rows produced while the transactions are open, so
-   * that a large batch is never held in memory at once: each lane's rows, dead letters and next
-   * position in one transaction of that lane. When it throws, some lanes may have committed: {@link
-   * #loadedPosition(int)} tells which. The default collects the rows first and loads them in one
-   * transaction.
+   * Like {@link #load(List, List, long)}, with rows produced while the transaction is open, so that
+   * a large batch is never held in memory at once. The default collects the rows first.
    */
   default void load(Batch batch) {
     List<Event> rows = new java.util.ArrayList<>();
-    batch.rows((lane, r) -> rows.add(r.toEvent()));
-    List<DeadLetter> dead = new java.util.ArrayList<>();
-    for (int lane = 0; lane < lanes(); lane++) {
-      dead.addAll(batch.deadLetters(lane));
-    }
-    load(rows, dead, batch.nextPosition(0));
+    batch.rows(r -> rows.add(r.toEvent()));
+    load(rows, batch.deadLetters(), batch.nextPosition());
   }
 
   /**
-   * The most rows the next load should give {@code lane}, so that loads end where the warehouse
-   * reorganises what it stored (DuckDB: where a row group fills); {@code Integer.MAX_VALUE} when it
-   * has no preference.
+   * The most rows the next load should take, so that loads end where the warehouse reorganises what
+   * it stored (DuckDB: where a row group fills); {@code Integer.MAX_VALUE} when it has no
+   * preference.
    */
-  default int preferredBatchRows(int lane) {
+  default int preferredBatchRows() {
     return Integer.MAX_VALUE;
   }
 
-  /** Receives the rows of a batch, each with its lane. */
-  @FunctionalInterface
-  interface RowSink {
-    void accept(int lane, EventRecord row);
-  }
-
-  /** The rows of one load, produced on demand. */
+  /** The rows of one load transaction, produced on demand. */
   interface Batch {
     /**
-     * Passes every row to {@code sink} with its lane, in order, as the log record it was read from.
-     * Called again, from the start, when the load is tried again; each call produces the same rows
-     * (except those of lanes that have committed since: see {@link Warehouse#load(Batch)}). It may
-     * run on a thread of the warehouse's (beside the appends), one call at a time: whatever it
-     * records is visible to the caller of {@link #load(Batch)} once that returns or throws, and to
-     * a lane once the lane has received its last row.
+     * Passes every row to {@code sink}, in order, as the log record it was read from. Called again,
+     * from the start, when the load is tried again; each call produces the same rows. It may run on
+     * a thread of the warehouse's (beside the appends), one call at a time: whatever it records is
+     * visible to the caller of {@link #load(Batch)} once that returns or throws.
      */
-    void rows(RowSink sink);
+    void rows(java.util.function.Consumer<EventRecord> sink);
 
-    /** The dead letters of {@code lane} found by the last call of {@link #rows}. */
-    List<DeadLetter> deadLetters(int lane);
+    /** The dead letters found by the last call of {@link #rows}. */
+    List<DeadLetter> deadLetters();
 
-    /** The log position after the rows of {@code lane}, once {@link #rows} has returned. */
-    long nextPosition(int lane);
+    /** The log position after the rows, once {@link #rows} has returned. */
+    long nextPosition();
   }
 
   /**

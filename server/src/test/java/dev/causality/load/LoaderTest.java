@@ -61,17 +61,8 @@ class LoaderTest {
     }
 
     @Override
-    public int preferredBatchRows(int lane) {
-      return preferredRows > 0 ? preferredRows : real.preferredBatchRows(lane);
-    }
-
-    /** How many of the next loads fail in lane 1 only, when lane 0 has stored its rows. */
-    final java.util.concurrent.atomic.AtomicInteger failLaneNext =
-        new java.util.concurrent.atomic.AtomicInteger();
-
-    @Override
-    public int lanes() {
-      return real.lanes();
+    public int preferredBatchRows() {
+      return preferredRows > 0 ? preferredRows : real.preferredBatchRows();
     }
 
     @Override
@@ -80,73 +71,25 @@ class LoaderTest {
     }
 
     @Override
-    public long loadedPosition(int lane) {
-      return real.loadedPosition(lane);
-    }
-
-    @Override
-    public void load(Batch batch) {
-      failIfDown();
-      boolean failLane = failLaneNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
-      java.util.concurrent.atomic.AtomicInteger rows =
-          new java.util.concurrent.atomic.AtomicInteger();
-      real.load(
-          new Batch() {
-            @Override
-            public void rows(RowSink sink) {
-              batch.rows((lane, r) -> {
-                failForRow(r.text(dev.causality.event.EventRecord.EVENT));
-                rows.incrementAndGet();
-                sink.accept(lane, r);
-              });
-            }
-
-            @Override
-            public List<DeadLetter> deadLetters(int lane) {
-              return batch.deadLetters(lane);
-            }
-
-            @Override
-            public long nextPosition(int lane) {
-              if (failLane && lane == 1) {
-                throw new WarehouseException("lane 1 cannot commit (simulated)", null, true);
-              }
-              return batch.nextPosition(lane);
-            }
-          });
-      loads.add(rows.get());
-    }
-
-    @Override
     public void load(List<Event> rows, List<DeadLetter> deadLetters, long nextPosition) {
-      failIfDown();
-      for (Event e : rows) {
-        failForRow(e.event());
-      }
-      real.load(rows, deadLetters, nextPosition);
-      loads.add(rows.size());
-    }
-
-    private void failIfDown() {
       if (down.get()) {
         throw new WarehouseException("disk full (simulated)", null, true);
       }
       if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new WarehouseException("transient failure (simulated)", null, true);
       }
-    }
-
-    private void failForRow(String event) {
-      if (fullForRows.get()) {
+      if (fullForRows.get() && !rows.isEmpty()) {
         failures.incrementAndGet();
         throw new WarehouseException(
             "Could not write file \"w.duckdb.wal\": No space left on device (simulated)",
             null,
             true);
       }
-      if (poisonEvent.equals(event)) {
+      if (rows.stream().anyMatch(e -> poisonEvent.equals(e.event()))) {
         throw new WarehouseException("cannot store this row (simulated)", null, false);
       }
+      real.load(rows, deadLetters, nextPosition);
+      loads.add(rows.size());
     }
 
     @Override
@@ -389,41 +332,12 @@ class LoaderTest {
     try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
       FlakyWarehouse w = flakyWarehouse();
       log.append(tracks("P", 1000)).get();
-      w.preferredRows = 300; // per lane: where the warehouse would checkpoint, say
+      w.preferredRows = 300; // where the warehouse would checkpoint, say
       Loader l = loader(log, w);
       l.start();
       awaitPosition(l, log.end());
-      // each of the two lanes holds about 500 of the events (by their ids' hashes)
-      assertThat(w.lanes()).isEqualTo(2);
-      assertThat(w.loads).containsExactly(600, 400);
+      assertThat(w.loads).containsExactly(300, 300, 300, 100);
       assertThat(count(w, "SELECT count(DISTINCT event_id) FROM events")).isEqualTo(1000);
-      l.drain(Duration.ofSeconds(5));
-      w.close();
-    }
-  }
-
-  @Test
-  void whenOneLaneCommitsAndTheOtherFailsTheRetryStoresOnlyTheOthersRows() throws Exception {
-    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
-      FlakyWarehouse w = flakyWarehouse();
-      log.append(tracks("L", 2000)).get();
-      long end = log.end();
-      w.failLaneNext.set(1);
-      Loader l = loader(log, w);
-      l.start();
-      awaitPosition(l, end);
-      assertThat(w.failLaneNext.get()).isZero();
-      // the first attempt stored lane 0's rows; the retry passed on lane 1's alone
-      assertThat(w.loads).hasSize(1);
-      assertThat(w.loads.getFirst()).isBetween(800, 1200);
-      assertThat(count(w, "SELECT count(*) FROM events")).isEqualTo(2000);
-      assertThat(count(w, "SELECT count(DISTINCT event_id) FROM events")).isEqualTo(2000);
-      assertThat(w.loadedPosition(0)).isEqualTo(end);
-      assertThat(w.loadedPosition(1)).isEqualTo(end);
-      // lane 0's rows joined the dedup window when it committed: resent, they are dropped
-      log.append(tracks("L", 2000)).get();
-      awaitPosition(l, log.end());
-      assertThat(count(w, "SELECT count(*) FROM events")).isEqualTo(2000);
       l.drain(Duration.ofSeconds(5));
       w.close();
     }

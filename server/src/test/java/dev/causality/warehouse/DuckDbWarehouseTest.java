@@ -322,8 +322,7 @@ class DuckDbWarehouseTest {
                   Duration.ofSeconds(10)))
           .isInstanceOf(WarehouseException.class)
           .hasMessageContaining("read-only mode");
-      // one row per lane
-      assertThat(w.query("SELECT count(*) FROM load_state", 1).rows()).containsExactly(List.of(2L));
+      assertThat(w.query("SELECT count(*) FROM load_state", 1).rows()).containsExactly(List.of(1L));
       assertThat(w.describe())
           .extracting(Warehouse.Table::name)
           .containsExactly(
@@ -383,14 +382,14 @@ class DuckDbWarehouseTest {
     Path wal = dir.resolve("w.duckdb.wal");
     try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "256MB")) {
       int group = DuckDbWarehouse.ROW_GROUP_ROWS;
-      assertThat(w.preferredBatchRows(0)).isEqualTo(group);
+      assertThat(w.preferredBatchRows()).isEqualTo(group);
       w.load(generated(50_000, 1));
-      assertThat(w.preferredBatchRows(0)).isEqualTo(group - 50_000);
+      assertThat(w.preferredBatchRows()).isEqualTo(group - 50_000);
       assertThat(wal).isNotEmptyFile(); // committed through the WAL, not yet checkpointed
-      w.load(generated(w.preferredBatchRows(0), 2));
+      w.load(generated(w.preferredBatchRows(), 2));
       // the row group is full: checkpointed, and the next batch may fill a whole one again
       assertThat(w.rowsSinceCheckpoint()).isZero();
-      assertThat(w.preferredBatchRows(0)).isEqualTo(group);
+      assertThat(w.preferredBatchRows()).isEqualTo(group);
       assertThat(Files.notExists(wal) || wal.toFile().length() == 0).isTrue();
       w.load(generated(10, 3));
       QueryResult groups =
@@ -407,76 +406,25 @@ class DuckDbWarehouseTest {
     }
   }
 
-  @Test
-  void eachLaneCommitsItsRowsAndPositionOnItsOwn() {
-    Path file = dir.resolve("w.duckdb");
-    try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "256MB")) {
-      assertThat(w.lanes()).isEqualTo(2);
-      boolean[] failLane1 = {true};
-      Warehouse.Batch batch =
-          new Warehouse.Batch() {
-            @Override
-            public void rows(Warehouse.RowSink sink) {
-              for (int i = 0; i < 10; i++) {
-                sink.accept(
-                    i % 2,
-                    dev.causality.event.EventRecord.of(
-                        Events.track("L" + (i % 2)).id("id-" + i).build()));
-              }
-            }
-
-            @Override
-            public List<DeadLetter> deadLetters(int lane) {
-              return List.of();
-            }
-
-            @Override
-            public long nextPosition(int lane) {
-              if (lane == 1 && failLane1[0]) {
-                throw new WarehouseException("lane 1 fails (test)", null, true);
-              }
-              return 7;
-            }
-          };
-      assertThatThrownBy(() -> w.load(batch))
-          .isInstanceOf(WarehouseException.class)
-          .hasMessageContaining("lane 1 fails");
-      // lane 0 committed its five rows and its position; lane 1 neither
-      assertThat(w.query("SELECT event, count(*) FROM events GROUP BY 1", 10).rows())
-          .containsExactly(List.of("L0", 5L));
-      assertThat(w.loadedPosition(0)).isEqualTo(7);
-      assertThat(w.loadedPosition(1)).isZero();
-      assertThat(w.loadedPosition()).isZero();
-    }
-    try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "256MB")) {
-      assertThat(w.loadedPosition(0)).as("read back at open").isEqualTo(7);
-      assertThat(w.loadedPosition(1)).isZero();
-      w.load(List.of(Events.track("all").id("x").build()), List.of(), 9);
-      assertThat(w.loadedPosition(0)).isEqualTo(9);
-      assertThat(w.loadedPosition(1)).isEqualTo(9);
-    }
-  }
-
   /** A batch of {@code n} distinct events, produced one at a time like the loader's. */
   private static Warehouse.Batch generated(int n, long nextPosition) {
     return new Warehouse.Batch() {
       @Override
-      public void rows(Warehouse.RowSink sink) {
+      public void rows(java.util.function.Consumer<dev.causality.event.EventRecord> sink) {
         for (int i = 0; i < n; i++) {
           sink.accept(
-              0,
               dev.causality.event.EventRecord.of(
                   Events.track("E" + (i % 7)).id(nextPosition + "-" + i).user("u" + i).build()));
         }
       }
 
       @Override
-      public List<DeadLetter> deadLetters(int lane) {
+      public List<DeadLetter> deadLetters() {
         return List.of();
       }
 
       @Override
-      public long nextPosition(int lane) {
+      public long nextPosition() {
         return nextPosition;
       }
     };

@@ -7,11 +7,9 @@ import dev.causality.event.EventRecord;
 import dev.causality.event.Events;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class RowFeedTest {
@@ -25,10 +23,7 @@ class RowFeedTest {
     }
   }
 
-  /**
-   * A batch of the first {@code n} rows, row i in lane i % 2, that may fail after {@code
-   * failAfter}.
-   */
+  /** A batch of the first {@code n} rows that may fail after {@code failAfter} of them. */
   private static final class Rows implements Warehouse.Batch {
     final int n;
     final int failAfter;
@@ -41,14 +36,14 @@ class RowFeedTest {
     }
 
     @Override
-    public void rows(Warehouse.RowSink sink) {
+    public void rows(Consumer<EventRecord> sink) {
       thread = Thread.currentThread().getName();
       try {
         for (int i = 0; i < n; i++) {
           if (i == failAfter) {
             throw new IllegalStateException("log read failed at row " + i);
           }
-          sink.accept(i % 2, ROWS.get(i));
+          sink.accept(ROWS.get(i));
         }
       } finally {
         returned.set(true);
@@ -56,12 +51,12 @@ class RowFeedTest {
     }
 
     @Override
-    public List<DeadLetter> deadLetters(int lane) {
+    public List<DeadLetter> deadLetters() {
       return List.of();
     }
 
     @Override
-    public long nextPosition(int lane) {
+    public long nextPosition() {
       return n;
     }
   }
@@ -70,111 +65,62 @@ class RowFeedTest {
     return r.text(EventRecord.EVENT_ID);
   }
 
-  /** The ids of the first {@code n} rows of {@code lane}. */
-  private static List<String> expected(int n, int lane) {
-    List<String> ids = new ArrayList<>();
-    for (int i = lane; i < n; i += 2) {
-      ids.add(id(ROWS.get(i)));
-    }
-    return ids;
-  }
-
-  /** Lane 1 drained on a thread of its own, as the warehouse does; returns its failure or null. */
-  private static CompletableFuture<Void> drainAside(RowFeed.Run run, RowFeed.RowSink sink) {
-    return CompletableFuture.runAsync(() -> {
-      try {
-        run.drain(1, sink);
-      } catch (SQLException e) {
-        throw new CompletionException(e);
-      }
-    });
-  }
-
-  /** Feeds {@code batch} into two lanes and returns what both took. */
-  private static List<String> drainAll(RowFeed feed, Rows batch) throws Exception {
-    List<String> all = Collections.synchronizedList(new ArrayList<>());
-    RowFeed.Run run = feed.start(batch, 2, (lane, r) -> {});
-    CompletableFuture<Void> aside = drainAside(run, r -> all.add(id(r)));
-    run.drain(0, r -> all.add(id(r)));
-    aside.get();
-    run.finish();
-    return all;
-  }
-
   @Test
-  void everyRowReachesTheFeedingSideAndItsLaneOnceInOrderWithTheBatchOnTheFeedingThread()
-      throws Exception {
+  void everyRowReachesBothSidesOnceInOrderWithTheBatchOnTheFeedingThread() throws Exception {
     try (RowFeed feed = new RowFeed()) {
-      for (int n : new int[] {0, 1, RowFeed.BLOCK_ROWS * 2, ROWS.size()}) {
+      for (int n : new int[] {0, 1, RowFeed.BLOCK_ROWS, ROWS.size()}) {
         List<String> fed = new ArrayList<>();
-        List<String> lane0 = new ArrayList<>();
-        List<String> lane1 = Collections.synchronizedList(new ArrayList<>());
-        List<String> lane0Threads = new ArrayList<>();
+        List<String> appended = new ArrayList<>();
+        List<String> appendThreads = new ArrayList<>();
         Rows batch = new Rows(n, -1);
-        RowFeed.Run run =
-            feed.start(
-                batch,
-                2,
-                (lane, r) -> {
-                  assertThat(lane).isEqualTo(ROWS.indexOf(r) % 2);
-                  fed.add(id(r));
-                });
-        CompletableFuture<Void> aside = drainAside(run, r -> lane1.add(id(r)));
-        run.drain(
-            0,
+        feed.run(
+            batch,
+            r -> fed.add(id(r)),
             r -> {
-              lane0.add(id(r));
-              lane0Threads.add(Thread.currentThread().getName());
+              appended.add(id(r));
+              appendThreads.add(Thread.currentThread().getName());
             });
-        aside.get();
-        run.finish();
-        assertThat(fed)
-            .as("the feeding side, n=%d", n)
-            .containsExactlyElementsOf(ROWS.subList(0, n).stream().map(RowFeedTest::id).toList());
-        assertThat(lane0).as("lane 0, n=%d", n).containsExactlyElementsOf(expected(n, 0));
-        assertThat(lane1).as("lane 1, n=%d", n).containsExactlyElementsOf(expected(n, 1));
+        List<String> expected = ROWS.subList(0, n).stream().map(RowFeedTest::id).toList();
+        assertThat(fed).as("the feeding side, n=%d", n).containsExactlyElementsOf(expected);
+        assertThat(appended).as("the appending side, n=%d", n).containsExactlyElementsOf(expected);
         assertThat(batch.thread).isEqualTo("loader-feed");
-        assertThat(lane0Threads)
-            .hasSize(expected(n, 0).size())
+        assertThat(appendThreads)
+            .hasSize(n)
             .allMatch(t -> t.equals(Thread.currentThread().getName()));
       }
     }
   }
 
   @Test
-  void aFailureOfTheBatchStopsEveryLaneAndIsRethrownAsItWas() throws Exception {
+  void aFailureOfTheBatchIsRethrownAsItWasAfterTheRowsBeforeIt() throws Exception {
     try (RowFeed feed = new RowFeed()) {
-      int failAfter = RowFeed.BLOCK_ROWS * 4 + 5;
-      List<String> lane0 = new ArrayList<>();
+      int failAfter = RowFeed.BLOCK_ROWS * 2 + 5;
+      List<String> appended = new ArrayList<>();
       Rows failing = new Rows(ROWS.size(), failAfter);
-      RowFeed.Run run = feed.start(failing, 2, (lane, r) -> {});
-      CompletableFuture<Void> aside = drainAside(run, r -> {});
-      // a lane never completes without its end: it throws instead of committing half a batch
-      assertThatThrownBy(() -> run.drain(0, r -> lane0.add(id(r))))
-          .isInstanceOf(RowFeed.Stopped.class)
-          .hasMessageContaining("log read failed at row " + failAfter);
-      assertThatThrownBy(aside::get).hasCauseInstanceOf(RowFeed.Stopped.class);
-      assertThatThrownBy(run::finish)
+      assertThatThrownBy(() -> feed.run(failing, r -> {}, r -> appended.add(id(r))))
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("log read failed at row " + failAfter);
       // only whole blocks were handed over before the failure; never a row past it
-      assertThat(lane0).containsExactlyElementsOf(expected(2 * lane0.size(), 0));
-      assertThat(2 * lane0.size()).isLessThanOrEqualTo(failAfter);
+      assertThat(appended).hasSizeLessThanOrEqualTo(failAfter);
+      assertThat(appended)
+          .containsExactlyElementsOf(
+              ROWS.subList(0, appended.size()).stream().map(RowFeedTest::id).toList());
       // the feeding thread is free for the retry
-      assertThat(drainAll(feed, new Rows(10, -1))).hasSize(10);
+      List<String> retried = new ArrayList<>();
+      feed.run(new Rows(10, -1), r -> {}, r -> retried.add(id(r)));
+      assertThat(retried).hasSize(10);
     }
   }
 
   @Test
-  void aFailedAppendInOneLaneStopsTheFeedingThreadAndTheOtherLane() throws Exception {
+  void aFailedAppendStopsTheFeedingThreadBeforeItIsRethrown() throws Exception {
     try (RowFeed feed = new RowFeed()) {
       Rows batch = new Rows(ROWS.size(), -1);
       int[] appended = {0};
-      RowFeed.Run run = feed.start(batch, 2, (lane, r) -> {});
-      CompletableFuture<Void> aside = drainAside(run, r -> {});
       assertThatThrownBy(() ->
-              run.drain(
-                  0,
+              feed.run(
+                  batch,
+                  r -> {},
                   r -> {
                     if (++appended[0] == 3) {
                       // the feeding thread meanwhile fills the queue and waits for room
@@ -184,13 +130,12 @@ class RowFeedTest {
                   }))
           .isInstanceOf(SQLException.class)
           .hasMessageContaining("row 3");
-      assertThatThrownBy(aside::get)
-          .hasCauseInstanceOf(RowFeed.Stopped.class)
-          .hasMessageContaining("another lane failed");
-      run.finish(); // the lane's failure is the one reported
+      // the batch let go before run returned: a retry cannot overlap it
       assertThat(batch.returned).isTrue();
       assertThat(appended[0]).isEqualTo(3);
-      assertThat(drainAll(feed, new Rows(5, -1))).hasSize(5);
+      List<String> retried = new ArrayList<>();
+      feed.run(new Rows(5, -1), r -> {}, r -> retried.add(id(r)));
+      assertThat(retried).hasSize(5);
     }
   }
 }
