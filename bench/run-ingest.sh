@@ -6,11 +6,13 @@
 #   bench/run-ingest.sh smoke      a short run of each kind, to check the tooling
 #   bench/run-ingest.sh loader     the loader benchmark (Appender vs read_json), bench/.../LoaderBench.java
 #   bench/run-ingest.sh checkpoints DuckDB's own checkpoint rule against one per row group, bench/.../CheckpointBench.java
+#   bench/run-ingest.sh lanes      DuckDB appending on one connection against two, bench/.../LaneBench.java
 #
 # Settings (environment): CONNECTIONS="8 16 32" WARMUP=40 DURATION=30 RATE="50000" (one or more fixed rates;
 # 0 = none) RATE_CONNECTIONS=32 SIDES="minimal server" (which sides to run; CONNECTIONS="" for fixed rates only)
 # MAX_LOAD=0.7 (only measure below this 1-minute load average) MAX_WAIT=1200 (seconds to wait for it)
-# LOADER_ROWS=1000000 LOADER_BATCH_BYTES=4194304,67108864. Results go to bench/results/<time>/.
+# LOADER_ROWS=1000000 LOADER_BATCH_BYTES=4194304,67108864 LANE_ROWS=491520 LANES=1,2 LANE_TX=61440,122880
+# LANE_MEMORY=256MB. Results go to bench/results/<time>/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode="${1:-ingest}"
@@ -270,6 +272,11 @@ case "$mode" in
     java_bench checkpoints CheckpointBench \
       --rows "${CHECKPOINT_ROWS:-737280}" --tx "${CHECKPOINT_TX:-1000,5000,20000,115000}" --dir "$work/checkpoints"
     ;;
+  lanes)
+    java_bench lanes LaneBench \
+      --rows "${LANE_ROWS:-491520}" --lanes "${LANES:-1,2}" --tx "${LANE_TX:-61440,122880}" \
+      --memory "${LANE_MEMORY:-256MB}" --dir "$work/lanes"
+    ;;
   *)
-    echo "usage: $0 [ingest|smoke|loader|checkpoints]" >&2; exit 2 ;;
+    echo "usage: $0 [ingest|smoke|loader|checkpoints|lanes]" >&2; exit 2 ;;
 esac

@@ -54,23 +54,7 @@ public final class CheckpointBench {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file);
         Statement st = c.createStatement()) {
       st.execute("SET threads = 1"); // as the server's loader runs when busy
-      StringBuilder ddl = new StringBuilder("CREATE TABLE events (");
-      String[] text = {
-        "event_id", "app_id", "type", "event", "user_id", "anonymous_id", "session_id",
-        "page_url", "page_path", "page_title", "referrer", "utm_source", "ip", "country",
-        "device_type", "os", "os_version", "browser", "browser_version", "locale", "timezone",
-        "library_name", "library_version"
-      };
-      for (String t : text) {
-        ddl.append(t).append(" VARCHAR, ");
-      }
-      ddl.append("ts TIMESTAMP, original_ts TIMESTAMP, sent_at TIMESTAMP, received_at TIMESTAMP,");
-      ddl.append(" clamped BOOLEAN, properties JSON, traits JSON, context JSON,");
-      ddl.append(" screen_width INTEGER, screen_height INTEGER");
-      for (int i = 0; i < 12; i++) {
-        ddl.append(", unused_").append(i).append(" VARCHAR");
-      }
-      st.execute(ddl.append(")").toString());
+      createTable(st);
       if (rowGroups) {
         st.execute("SET checkpoint_threshold = '1GB'");
       }
@@ -88,7 +72,7 @@ public final class CheckpointBench {
         st.execute("SELECT 1"); // so that the Appender joins the transaction
         try (DuckDBAppender a = ((DuckDBConnection) c).createAppender("main", "events")) {
           for (int i = 0; i < n; i++) {
-            append(a, r, done + i, text.length);
+            append(a, r, done + i);
           }
           a.flush();
         }
@@ -115,8 +99,29 @@ public final class CheckpointBench {
     }
   }
 
-  private static void append(DuckDBAppender a, Random r, int i, int textColumns)
-      throws SQLException {
+  /** The events-like table: 23 text columns, times, JSON, two integers, 12 unused. */
+  static void createTable(Statement st) throws SQLException {
+    String[] text = {
+      "event_id", "app_id", "type", "event", "user_id", "anonymous_id", "session_id",
+      "page_url", "page_path", "page_title", "referrer", "utm_source", "ip", "country",
+      "device_type", "os", "os_version", "browser", "browser_version", "locale", "timezone",
+      "library_name", "library_version"
+    };
+    StringBuilder ddl = new StringBuilder("CREATE TABLE events (");
+    for (String t : text) {
+      ddl.append(t).append(" VARCHAR, ");
+    }
+    ddl.append("ts TIMESTAMP, original_ts TIMESTAMP, sent_at TIMESTAMP, received_at TIMESTAMP,");
+    ddl.append(" clamped BOOLEAN, properties JSON, traits JSON, context JSON,");
+    ddl.append(" screen_width INTEGER, screen_height INTEGER");
+    for (int i = 0; i < 12; i++) {
+      ddl.append(", unused_").append(i).append(" VARCHAR");
+    }
+    st.execute(ddl.append(")").toString());
+  }
+
+  /** One row of that table, ~600 bytes of strings and JSON. */
+  static void append(DuckDBAppender a, Random r, int i) throws SQLException {
     int user = r.nextInt(10_000);
     long micros = 1_700_000_000_000_000L + i * 1000L;
     String page = "/p/" + r.nextInt(200);
@@ -177,7 +182,7 @@ public final class CheckpointBench {
   }
 
   /** The process's CPU time from /proc/self/stat (DuckDB's native threads included). */
-  private static final class ProcessCpu {
+  static final class ProcessCpu {
     private static final double HZ = 100.0;
 
     static long ticks() throws java.io.IOException {
