@@ -78,6 +78,7 @@ public final class CausalityServer implements AutoCloseable {
   private FileEventLog log;
   private DuckDbWarehouse warehouse;
   private Loader loader;
+  private IdleTrim idleTrim;
   private Ingestion ingestion;
   private QueryEngine queries;
   private SqliteDashboardStore dashboardStore;
@@ -154,6 +155,8 @@ public final class CausalityServer implements AutoCloseable {
             clock,
             registry);
     loader.start();
+    Loader started = loader;
+    idleTrim = IdleTrim.start(() -> log.end() + started.position());
     ingestion =
         new Ingestion(
             new Ingestion.Settings(
@@ -519,6 +522,9 @@ public final class CausalityServer implements AutoCloseable {
       return;
     }
     stopped = true;
+    if (idleTrim != null) {
+      idleTrim.close();
+    }
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
     draining = true;
     if (live != null) {
