@@ -68,15 +68,7 @@ public final class CheckpointBench {
         if (rowGroups) {
           n = Math.min(n, ROW_GROUP - done % ROW_GROUP);
         }
-        st.execute("BEGIN TRANSACTION");
-        st.execute("SELECT 1"); // so that the Appender joins the transaction
-        try (DuckDBAppender a = ((DuckDBConnection) c).createAppender("main", "events")) {
-          for (int i = 0; i < n; i++) {
-            append(a, r, done + i);
-          }
-          a.flush();
-        }
-        st.execute("COMMIT");
+        transaction(c, st, r, done, n);
         done += n;
         if (rowGroups && done % ROW_GROUP == 0) {
           long s = System.nanoTime();
@@ -118,6 +110,22 @@ public final class CheckpointBench {
       ddl.append(", unused_").append(i).append(" VARCHAR");
     }
     st.execute(ddl.append(")").toString());
+  }
+
+  /**
+   * Appends rows {@code first} to {@code first + n - 1} in one transaction through the Appender.
+   */
+  static void transaction(Connection c, Statement st, Random r, int first, int n)
+      throws SQLException {
+    st.execute("BEGIN TRANSACTION");
+    st.execute("SELECT 1"); // so that the Appender joins the transaction
+    try (DuckDBAppender a = ((DuckDBConnection) c).createAppender("main", "events")) {
+      for (int i = 0; i < n; i++) {
+        append(a, r, first + i);
+      }
+      a.flush();
+    }
+    st.execute("COMMIT");
   }
 
   /** One row of that table, ~600 bytes of strings and JSON. */

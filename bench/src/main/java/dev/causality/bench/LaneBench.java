@@ -12,7 +12,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -78,15 +77,7 @@ public final class LaneBench {
                 int mine = total / lanes;
                 for (int at = 0; at < mine; ) {
                   int n = Math.min(tx, mine - at);
-                  st.execute("BEGIN TRANSACTION");
-                  st.execute("SELECT 1"); // so that the Appender joins the transaction
-                  try (DuckDBAppender a = ((DuckDBConnection) c).createAppender("main", "events")) {
-                    for (int i = 0; i < n; i++) {
-                      CheckpointBench.append(a, r, at + i);
-                    }
-                    a.flush();
-                  }
-                  st.execute("COMMIT");
+                  CheckpointBench.transaction(c, st, r, at, n);
                   at += n;
                 }
               }

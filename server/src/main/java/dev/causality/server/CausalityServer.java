@@ -155,8 +155,7 @@ public final class CausalityServer implements AutoCloseable {
             clock,
             registry);
     loader.start();
-    Loader started = loader;
-    idleTrim = IdleTrim.start(() -> log.end() + started.position());
+    idleTrim = IdleTrim.start(() -> log.end() + loader.position());
     ingestion =
         new Ingestion(
             new Ingestion.Settings(
