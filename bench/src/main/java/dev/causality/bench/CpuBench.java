@@ -157,6 +157,7 @@ public final class CpuBench {
                   Optional.of(KEY),
                   Optional.empty(),
                   new ByteArrayInputStream(body),
+                  body.length,
                   "203.0.113.9",
                   Optional.of("bench"),
                   false,

@@ -154,6 +154,7 @@ public final class LoaderBench {
                     Optional.of(KEY),
                     Optional.empty(),
                     new ByteArrayInputStream(withIds.toString().getBytes(StandardCharsets.UTF_8)),
+                    -1,
                     "203.0.113.9",
                     Optional.empty(),
                     false,

@@ -335,7 +335,9 @@ public final class EventCodec {
     }
 
     void varint(int v) {
-      room(5);
+      // exactly the bytes it takes: the array is sized for the record, and a room(5) for a short
+      // varint near its end would double it (found by allocation profiling, docs/benchmarks.md)
+      room(varintSize(v));
       while ((v & ~0x7F) != 0) {
         buf[n++] = (byte) ((v & 0x7F) | 0x80);
         v >>>= 7;

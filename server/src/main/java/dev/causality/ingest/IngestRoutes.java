@@ -66,6 +66,7 @@ public final class IngestRoutes {
                 headerKey(ctx),
                 Optional.ofNullable(ctx.header("Content-Encoding")),
                 ctx.req().getInputStream(),
+                ctx.req().getContentLengthLong(),
                 clientIp(ctx),
                 Optional.ofNullable(ctx.header("User-Agent")),
                 ctx.header("Origin") != null,

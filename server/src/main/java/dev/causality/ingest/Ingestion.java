@@ -53,6 +53,7 @@ public final class Ingestion implements AutoCloseable {
       Optional<String> headerKey,
       Optional<String> contentEncoding,
       InputStream body,
+      long contentLength,
       String remoteIp,
       Optional<String> userAgent,
       boolean fromBrowser,
@@ -232,7 +233,11 @@ public final class Ingestion implements AutoCloseable {
     awaitLoader();
     long receivedAt = TimeUnit.MILLISECONDS.toMicros(clock.millis());
     byte[] body =
-        RequestBody.read(req.body(), req.contentEncoding().orElse(null), limits.maxRequestBytes());
+        RequestBody.read(
+            req.body(),
+            req.contentEncoding().orElse(null),
+            limits.maxRequestBytes(),
+            req.contentLength());
     ParsedRequest parsed = parser.parse(body, route);
     if (key.isEmpty()) {
       Optional<String> bodyKey =

@@ -18,11 +18,22 @@ final class JsonText {
   private JsonText() {}
 
   static String of(JsonNode node) {
-    StringBuilder out = new StringBuilder(128);
-    if (!write(node, out, 0)) {
+    return of(node, new StringBuilder(128));
+  }
+
+  /**
+   * The text of {@code node}, written in {@code scratch} (emptied first): a builder used for every
+   * tree of a request grows once, where one per tree grew for each (docs/benchmarks.md).
+   */
+  static String of(JsonNode node, StringBuilder scratch) {
+    if (node.isObject() && node.isEmpty()) {
+      return "{}"; // traits and properties often are
+    }
+    scratch.setLength(0);
+    if (!write(node, scratch, 0)) {
       return node.toString();
     }
-    return out.toString();
+    return scratch.toString();
   }
 
   /** Returns false when the tree is too deep to write here. */

@@ -56,8 +56,10 @@ final class Pipeline {
       IngestKey key,
       Function<String, Optional<IngestKey>> keys) {
     List<Outcome> out = new ArrayList<>(request.items().size());
+    // the JSON texts of all items are written in one builder, grown once (JsonText.of)
+    StringBuilder scratch = new StringBuilder(1024);
     for (ParsedRequest.Item item : request.items()) {
-      out.add(processItem(item, request, route, info, key, keys));
+      out.add(processItem(item, request, route, info, key, keys, scratch));
     }
     return out;
   }
@@ -68,7 +70,8 @@ final class Pipeline {
       Route route,
       RequestInfo info,
       IngestKey requestKey,
-      Function<String, Optional<IngestKey>> keys) {
+      Function<String, Optional<IngestKey>> keys,
+      StringBuilder scratch) {
     int i = item.index();
     if (!(item.node() instanceof ObjectNode msg)) {
       return new Outcome.Rejected(i, Reason.NOT_AN_OBJECT, "item " + i + " must be a JSON object");
@@ -98,7 +101,7 @@ final class Pipeline {
     b.receivedAt = info.receivedAtMicros();
     Outcome.Rejected rejected = validate(i, msg, route, b);
     if (rejected == null) {
-      rejected = normalise(i, msg, request, route, info, b);
+      rejected = normalise(i, msg, request, route, info, b, scratch);
     }
     if (rejected != null) {
       return rejected;
@@ -234,7 +237,8 @@ final class Pipeline {
       ParsedRequest request,
       Route route,
       RequestInfo info,
-      Event.Builder b) {
+      Event.Builder b,
+      StringBuilder scratch) {
     if (!finiteNumbers(request.batchContext())) {
       return new Outcome.Rejected(
           i,
@@ -295,9 +299,9 @@ final class Pipeline {
     }
     enricher.enrich(b, context, properties, info);
     context.remove("ip");
-    b.properties = JsonText.of(properties);
-    b.traits = JsonText.of(traits);
-    b.context = JsonText.of(context);
+    b.properties = JsonText.of(properties, scratch);
+    b.traits = JsonText.of(traits, scratch);
+    b.context = JsonText.of(context, scratch);
     return null;
   }
 

@@ -1,9 +1,9 @@
 package dev.causality.ingest;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -14,7 +14,14 @@ import java.util.zip.ZipException;
 final class RequestBody {
   private RequestBody() {}
 
-  static byte[] read(InputStream raw, String contentEncoding, int maxBytes) {
+  /**
+   * Reads the whole body, decompressed, failing past {@code maxBytes}. {@code declaredLength} is
+   * the Content-Length header, or -1: a plain body of that length is read into one array of that
+   * size, with no buffer in between and no copy at the end (a 49 KB batch of 100 events allocated
+   * 129 KB before, docs/benchmarks.md). The header is only a hint: a body shorter or longer than it
+   * declares is read as it is.
+   */
+  static byte[] read(InputStream raw, String contentEncoding, int maxBytes, long declaredLength) {
     try {
       PushbackInputStream in = new PushbackInputStream(raw, 2);
       int b0 = in.read();
@@ -31,7 +38,7 @@ final class RequestBody {
                   && contentEncoding.toLowerCase(java.util.Locale.ROOT).contains("gzip"))
               || (b0 == 0x1f && b1 == 0x8b);
       InputStream body = gzip ? new GZIPInputStream(in, 8192) : in;
-      return readLimited(body, maxBytes, gzip);
+      return readLimited(body, maxBytes, gzip, gzip ? -1 : declaredLength);
     } catch (ZipException e) {
       throw IngestException.badRequest("body is not valid gzip: " + e.getMessage());
     } catch (java.io.EOFException e) {
@@ -42,14 +49,14 @@ final class RequestBody {
     }
   }
 
-  private static byte[] readLimited(InputStream in, int maxBytes, boolean gzip) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBytes, 64 * 1024));
-    byte[] buf = new byte[16 * 1024];
-    long total = 0;
-    int n;
-    while ((n = in.read(buf)) > 0) {
-      total += n;
-      if (total > maxBytes) {
+  private static byte[] readLimited(InputStream in, int maxBytes, boolean gzip, long expected)
+      throws IOException {
+    int cap = maxBytes == Integer.MAX_VALUE ? maxBytes : maxBytes + 1;
+    byte[] buf =
+        new byte[expected > 0 && expected <= maxBytes ? (int) expected : Math.min(cap, 64 * 1024)];
+    int n = 0;
+    while (true) {
+      if (n > maxBytes) {
         throw IngestException.tooLarge(
             "request body exceeds "
                 + maxBytes
@@ -57,8 +64,24 @@ final class RequestBody {
                 + (gzip ? " after decompression" : "")
                 + " (limit: max request size, CAUSALITY_MAX_REQUEST_BYTES)");
       }
-      out.write(buf, 0, n);
+      if (n == buf.length) {
+        if (n == expected) {
+          // the declared length is here: the body should end now
+          int b = in.read();
+          if (b < 0) {
+            return buf;
+          }
+          buf = Arrays.copyOf(buf, (int) Math.min(cap, Math.max(64 * 1024, 2L * n + 1)));
+          buf[n++] = (byte) b;
+        } else {
+          buf = Arrays.copyOf(buf, (int) Math.min(cap, Math.max(64 * 1024, 2L * n)));
+        }
+      }
+      int r = in.read(buf, n, buf.length - n);
+      if (r < 0) {
+        return n == buf.length ? buf : Arrays.copyOf(buf, n);
+      }
+      n += r;
     }
-    return out.toByteArray();
   }
 }

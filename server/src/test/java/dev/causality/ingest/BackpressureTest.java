@@ -69,6 +69,7 @@ class BackpressureTest {
             Optional.of(KEY),
             Optional.empty(),
             new ByteArrayInputStream(body),
+            body.length,
             "127.0.0.1",
             Optional.empty(),
             false,

@@ -39,4 +39,29 @@ class JsonTextTest {
             .readTree(json);
     assertThat(JsonText.of(tree)).isEqualTo(tree.toString());
   }
+
+  @Test
+  void oneScratchBuilderServesTreeAfterTree() throws Exception {
+    ObjectMapper deep =
+        new ObjectMapper(
+            com.fasterxml.jackson.core.JsonFactory.builder()
+                .streamReadConstraints(
+                    com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                        .maxNestingDepth(1000)
+                        .build())
+                .build());
+    StringBuilder scratch = new StringBuilder(4);
+    for (String json :
+        new String[] {
+          "{\"long\":\"" + "x".repeat(3000) + "\"}",
+          "{}",
+          "{\"a\":[1,2]}",
+          "[".repeat(300) + "]".repeat(300), // left to Jackson half-written
+          "{\"b\":\"é\"}",
+          "[]"
+        }) {
+      JsonNode tree = deep.readTree(json);
+      assertThat(JsonText.of(tree, scratch)).as(json).isEqualTo(tree.toString());
+    }
+  }
 }

@@ -89,7 +89,9 @@ class RequestParserFuzzTest {
   void parseAnyRoute(byte[] input) {
     byte[] body;
     try {
-      body = RequestBody.read(new ByteArrayInputStream(input), null, LIMITS.maxRequestBytes());
+      body =
+          RequestBody.read(
+              new ByteArrayInputStream(input), null, LIMITS.maxRequestBytes(), input.length);
     } catch (IngestException e) {
       assertClientError(e);
       return;
