@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -19,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -50,6 +50,12 @@ public final class FileEventLog implements EventLog {
   private static final int WINDOW_BYTES = 64 * 1024;
 
   static final int MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+  private static final int WRITE_BUFFER_BYTES = 1024 * 1024;
+
+  /** A read window larger than this (a read of more than the loader's chunks) is not kept. */
+  private static final int MAX_SPARE_WINDOW_BYTES = 8 * 1024 * 1024;
+
   static final String PROBE_FILE = "write-probe.tmp";
   private static final int PROBE_BYTES = 64 * 1024;
   private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -72,6 +78,16 @@ public final class FileEventLog implements EventLog {
   private volatile long tornBytesRecovered;
 
   private record Pending(List<byte[]> payloads, CompletableFuture<Void> done) {}
+
+  /**
+   * The writer thread's buffer, direct so that a write hands the kernel its bytes without the JDK's
+   * copy into a temporary direct buffer (which it also keeps per thread, as large as the largest
+   * group ever written). A group larger than it is written in parts before the one force.
+   */
+  private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
+
+  /** The last read's window, kept for the next read (one reader at a time takes it). */
+  private final AtomicReference<ByteBuffer> spareWindow = new AtomicReference<>();
 
   private FileEventLog(Path dir, long segmentBytes) {
     this.dir = dir;
@@ -232,27 +248,25 @@ public final class FileEventLog implements EventLog {
   }
 
   private void writeGroup(List<Pending> group) {
-    long bytes = 0;
-    for (Pending p : group) {
-      for (byte[] payload : p.payloads) {
-        bytes += HEADER_BYTES + payload.length;
-      }
-    }
-    ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(bytes));
     CRC32C crc = new CRC32C();
-    for (Pending p : group) {
-      for (byte[] payload : p.payloads) {
-        crc.reset();
-        crc.update(payload);
-        buf.put(MAGIC).putInt(payload.length).putInt((int) crc.getValue()).put(payload);
-      }
-    }
-    buf.flip();
     long offset = durableEnd - activeBase;
     try {
-      while (buf.hasRemaining()) {
-        offset += active.write(buf, offset);
+      ByteBuffer buf = writeBuffer.clear();
+      for (Pending p : group) {
+        for (byte[] payload : p.payloads) {
+          int framed = HEADER_BYTES + payload.length;
+          if (buf.remaining() < framed) {
+            offset = writeFully(buf, offset);
+          }
+          if (buf.remaining() < framed) {
+            // larger than the whole buffer: written from one of its own
+            offset = writeFully(frame(ByteBuffer.allocate(framed), payload, crc), offset);
+          } else {
+            frame(buf, payload, crc);
+          }
+        }
       }
+      offset = writeFully(buf, offset);
       active.force(false);
     } catch (IOException e) {
       if (writable) {
@@ -359,6 +373,9 @@ public final class FileEventLog implements EventLog {
     }
     long read = 0;
     long pos = position;
+    // one window for the whole read, direct (a read into a heap buffer goes through a temporary
+    // direct one and a copy), taken from the last read and given back for the next
+    ByteBuffer window = spareWindow.getAndSet(null);
     try {
       while (pos < end && (out.isEmpty() || read < maxBytes)) {
         Map.Entry<Long, Path> seg = segments.floorEntry(pos);
@@ -374,22 +391,22 @@ public final class FileEventLog implements EventLog {
         // One read for many records: the rest of the request (at least a small window), cut at the
         // segment's end; a record longer than the window is read on its own below.
         long wanted = Math.max(WINDOW_BYTES, maxBytes - read + HEADER_BYTES);
-        ByteBuffer window =
-            ByteBuffer.allocate(
-                (int) Math.min(segEnd - pos, Math.min(wanted, Integer.MAX_VALUE - 16)));
+        int size = (int) Math.min(segEnd - pos, Math.min(wanted, Integer.MAX_VALUE - 16));
+        if (window == null || window.capacity() < size) {
+          window = ByteBuffer.allocateDirect(size);
+        }
+        window.clear().limit(size);
         long windowStart = pos;
         readFully(ch, window, pos - seg.getKey());
-        byte[] w = window.array();
         while (pos < segEnd && (out.isEmpty() || read < maxBytes)) {
           int at = (int) (pos - windowStart);
           long local = pos - seg.getKey();
-          if (at + HEADER_BYTES > w.length) {
+          if (at + HEADER_BYTES > size) {
             break; // the header runs past the window: the next window starts here
           }
-          ByteBuffer header = ByteBuffer.wrap(w, at, HEADER_BYTES);
-          byte magic = header.get();
-          int length = header.getInt();
-          int crc = header.getInt();
+          byte magic = window.get(at);
+          int length = window.getInt(at + 1);
+          int crc = window.getInt(at + 5);
           if (magic != MAGIC
               || length < 0
               || length > MAX_RECORD_BYTES
@@ -397,8 +414,9 @@ public final class FileEventLog implements EventLog {
             throw corrupt(seg.getValue(), local, "bad record header");
           }
           byte[] payload;
-          if (at + HEADER_BYTES + length <= w.length) {
-            payload = Arrays.copyOfRange(w, at + HEADER_BYTES, at + HEADER_BYTES + length);
+          if (at + HEADER_BYTES + length <= size) {
+            payload = new byte[length];
+            window.get(at + HEADER_BYTES, payload);
           } else if (at == 0) {
             payload = new byte[length];
             readFully(ch, ByteBuffer.wrap(payload), local + HEADER_BYTES);
@@ -416,6 +434,10 @@ public final class FileEventLog implements EventLog {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read event log at position " + pos, e);
+    } finally {
+      if (window != null && window.capacity() <= MAX_SPARE_WINDOW_BYTES) {
+        spareWindow.set(window);
+      }
     }
     return out;
   }
@@ -536,6 +558,22 @@ public final class FileEventLog implements EventLog {
     CRC32C crc = new CRC32C();
     crc.update(bytes);
     return (int) crc.getValue();
+  }
+
+  private static ByteBuffer frame(ByteBuffer into, byte[] payload, CRC32C crc) {
+    crc.reset();
+    crc.update(payload);
+    return into.put(MAGIC).putInt(payload.length).putInt((int) crc.getValue()).put(payload);
+  }
+
+  /** Writes what {@code buf} holds at {@code offset} of the active segment; returns the new end. */
+  private long writeFully(ByteBuffer buf, long offset) throws IOException {
+    buf.flip();
+    while (buf.hasRemaining()) {
+      offset += active.write(buf, offset);
+    }
+    buf.clear();
+    return offset;
   }
 
   private static void readFully(FileChannel ch, ByteBuffer buf, long offset) throws IOException {
