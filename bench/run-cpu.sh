@@ -10,7 +10,9 @@
 # the loader catches up), waits until the log is fully loaded, snapshots the server's CPU time per
 # thread (/proc/PID/task/*/stat), sends the measured phase, waits until it is fully loaded again
 # and snapshots again. CPU per event = CPU time of the measured phase (requests, log, loader,
-# GC, JIT) / events loaded in it. Prints the total and per thread group, and RSS.
+# GC, JIT) / events loaded in it. Prints the total and per thread group, RSS, and from the
+# server's GC log (-Xlog:gc, added to CAUSALITY_JAVA_OPTS) the garbage collections of the same
+# phase: their count, their pauses, and the heap allocated per event.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -69,6 +71,7 @@ gen() { # seconds
 
 "$root/causality" prepare  # build and train now if needed, not while the server below is timed
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)  commit $(git -C "$root" rev-parse --short HEAD)"
+CAUSALITY_JAVA_OPTS="${CAUSALITY_JAVA_OPTS:-} -Xlog:gc:file=$work/gc.log:timemillis" \
 CAUSALITY_DATA_DIR="$work/data" CAUSALITY_PORT="$PORT" CAUSALITY_INGEST_KEY="$KEY" CAUSALITY_RATE_LIMIT=0 \
   "$root/causality" serve >"$work/server.log" 2>&1 &
 pid=$!
@@ -80,6 +83,7 @@ drain
 sleep 1
 threads >"$work/t0"
 a0=$(metric causality_events_loaded_total)
+ms0=$(date +%s%3N)
 gen "$DURATION_S" &
 g=$!
 rss=0
@@ -91,10 +95,27 @@ wait "$g"
 drain
 threads >"$work/t1"
 a1=$(metric causality_events_loaded_total)
+ms1=$(date +%s%3N)
 events=$(awk -v a="$a0" -v b="$a1" 'BEGIN {printf "%d", b - a}')
 echo "events loaded in the measured phase: $events; RSS max under load: $rss MB"
 echo "freshness p50/p99 s: $(metric 'causality_loader_freshness_seconds{quantile="0.5"}') / $(metric 'causality_loader_freshness_seconds{quantile="0.99"}')"
 join -a2 -e0 -o 0,1.2,2.2 "$work/t0" "$work/t1" | awk -v n="$events" -v hz="$hz" '
   { d = ($3 - $2) / hz; tot += d; if (d > 0) printf "  %-18s %7.2f s  %6.2f us/event\n", $1, d, d * 1e6 / n }
   END { printf "CPU per event: %.2f us (%.2f s over %d events)\n", tot * 1e6 / n, tot, n }'
+# heap allocated between two collections = heap before the later - heap after the earlier
+awk -v t0="$ms0" -v t1="$ms1" -v n="$events" '
+  function mb(s) { u = substr(s, length(s)); v = substr(s, 1, length(s) - 1) + 0
+                   return u == "G" ? v * 1024 : u == "K" ? v / 1024 : u == "B" ? v / 1048576 : v }
+  /Pause/ {
+    t = substr($1, 2) + 0
+    split($(NF - 1), h, "->"); sub(/\(.*/, "", h[2])
+    if (t > t0 && t <= t1) {
+      if (seen) alloc += mb(h[1]) - prev
+      gcs++; p = $NF; sub(/ms/, "", p); pause += p; seen = 1
+      if ($0 ~ /Full/) full++
+    }
+    prev = mb(h[2])
+  }
+  END { printf "GC in the measured phase: %d collections (%d full), pauses %.0f ms (%.1f ms/s), %.0f bytes allocated per event\n",
+               gcs, full, pause, pause * 1000 / (t1 - t0), alloc * 1048576 / n }' "$work/gc.log"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
