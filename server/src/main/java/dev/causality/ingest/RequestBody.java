@@ -12,6 +12,9 @@ import java.util.zip.ZipException;
  * size limit counts decompressed bytes as they stream in, so a gzip bomb stops at the limit.
  */
 final class RequestBody {
+  /** The most allocated before any byte arrives; a body grows past it as it streams in. */
+  private static final int FIRST_CHUNK = 64 * 1024;
+
   private RequestBody() {}
 
   /**
@@ -52,8 +55,10 @@ final class RequestBody {
   private static byte[] readLimited(InputStream in, int maxBytes, boolean gzip, long expected)
       throws IOException {
     int cap = maxBytes == Integer.MAX_VALUE ? maxBytes : maxBytes + 1;
-    byte[] buf =
-        new byte[expected > 0 && expected <= maxBytes ? (int) expected : Math.min(cap, 64 * 1024)];
+    boolean declared = expected > 0 && expected <= maxBytes;
+    // never more up front than the first chunk: a declared length is not memory to hand out before
+    // its bytes arrive (many connections declaring the limit and sending nothing)
+    byte[] buf = new byte[(int) Math.min(declared ? expected : cap, FIRST_CHUNK)];
     int n = 0;
     while (true) {
       if (n > maxBytes) {
@@ -71,10 +76,14 @@ final class RequestBody {
           if (b < 0) {
             return buf;
           }
-          buf = Arrays.copyOf(buf, (int) Math.min(cap, Math.max(64 * 1024, 2L * n + 1)));
+          buf = Arrays.copyOf(buf, (int) Math.min(cap, Math.max(FIRST_CHUNK, 2L * n + 1)));
           buf[n++] = (byte) b;
         } else {
-          buf = Arrays.copyOf(buf, (int) Math.min(cap, Math.max(64 * 1024, 2L * n)));
+          long next = Math.min(cap, Math.max(FIRST_CHUNK, 2L * n));
+          if (declared && expected > n && expected < next) {
+            next = expected; // growing towards the declared length ends on it: no copy at the end
+          }
+          buf = Arrays.copyOf(buf, (int) next);
         }
       }
       int r = in.read(buf, n, buf.length - n);

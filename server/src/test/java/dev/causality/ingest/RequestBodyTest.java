@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,28 @@ class RequestBodyTest {
               assertThat(e.status()).isEqualTo(413);
               assertThat(e.getMessage()).contains("after decompression");
             });
+  }
+
+  @Test
+  void aDeclaredLengthIsNotAllocatedBeforeItsBytesArrive() {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().threadId();
+    byte[] body = bytes(100);
+    RequestBody.read(trickle(body, 10), null, 5_000_000, 5_000_000); // warm up
+    long before = threads.getThreadAllocatedBytes(thread);
+    assertThat(RequestBody.read(trickle(body, 10), null, 5_000_000, 5_000_000)).isEqualTo(body);
+    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+    assertThat(allocated)
+        .as("bytes allocated for a 100-byte body declaring 5 MB")
+        .isLessThan(200_000);
+  }
+
+  @Test
+  void aBodyLargerThanTheFirstChunkEndsOnItsDeclaredLength() {
+    for (int n : new int[] {65_537, 131_072, 200_003, 4 * 65_536 + 1}) {
+      byte[] body = bytes(n);
+      assertThat(RequestBody.read(trickle(body, 8_192), null, 1_000_000, n)).isEqualTo(body);
+    }
   }
 
   @Test
