@@ -31,13 +31,13 @@ public final class FileEventLog implements EventLog {
    * [payload]; its position is its byte offset in the whole log, and a segment file is named by
    * the position of its first byte. One writer thread owns the active segment. Appenders enqueue
    * their payloads and wait; the writer takes every append that is waiting (group commit),
-   * writes them with one positional write, forces the file, and only then advances `durableEnd`
-   * and completes their futures. Readers never look at or past `durableEnd`, so nothing that a
-   * crash could still take away is ever loaded. A failed write or force truncates the segment
-   * back to `durableEnd` and fails the whole group: a record is either durable and acknowledged
-   * or gone. While the log is not writable and no append is waiting, the writer probes the disk
-   * about once a second by forcing a scratch file of a few pages next to the segments, so that
-   * readiness turns good again when space returns even if no client is sending. On open, the
+   * writes them with positional writes (1 MB at a time), forces the file once, and only then
+   * advances `durableEnd` and completes their futures. Readers never look at or past `durableEnd`,
+   * so nothing that a crash could still take away is ever loaded. A failed write or force truncates
+   * the segment back to `durableEnd` and fails the whole group: a record is either durable and
+   * acknowledged or gone. While the log is not writable and no append is waiting, the writer probes
+   * the disk about once a second by forcing a scratch file of a few pages next to the segments, so
+   * that readiness turns good again when space returns even if no client is sending. On open, the
    * active segment is scanned and cut at the first record that fails its framing or checksum (a
    * torn tail: bytes written after the last completed force, never acknowledged); the cut bytes
    * are kept in `quarantine/` and reported, never dropped silently.
