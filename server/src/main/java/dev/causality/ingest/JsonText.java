@@ -17,10 +17,6 @@ final class JsonText {
 
   private JsonText() {}
 
-  static String of(JsonNode node) {
-    return of(node, new StringBuilder(128));
-  }
-
   /**
    * The text of {@code node}, written in {@code scratch} (emptied first): a builder used for every
    * tree of a request grows once, where one per tree grew for each (docs/benchmarks.md).

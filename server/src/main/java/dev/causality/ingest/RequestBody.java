@@ -19,10 +19,10 @@ final class RequestBody {
 
   /**
    * Reads the whole body, decompressed, failing past {@code maxBytes}. {@code declaredLength} is
-   * the Content-Length header, or -1: a plain body of that length is read into one array of that
-   * size, with no buffer in between and no copy at the end (a 49 KB batch of 100 events allocated
-   * 129 KB before, docs/benchmarks.md). The header is only a hint: a body shorter or longer than it
-   * declares is read as it is.
+   * the Content-Length header, or -1: a plain body of that length ends in an array of that size,
+   * with no buffer in between and no copy at the end (a 49 KB batch of 100 events allocated 129 KB
+   * before, docs/benchmarks.md); past 64 KB the array grows as the bytes arrive. The header is only
+   * a hint: a body shorter or longer than it declares is read as it is.
    */
   static byte[] read(InputStream raw, String contentEncoding, int maxBytes, long declaredLength) {
     try {
@@ -41,7 +41,10 @@ final class RequestBody {
                   && contentEncoding.toLowerCase(java.util.Locale.ROOT).contains("gzip"))
               || (b0 == 0x1f && b1 == 0x8b);
       InputStream body = gzip ? new GZIPInputStream(in, 8192) : in;
-      return readLimited(body, maxBytes, gzip, gzip ? -1 : declaredLength);
+      // a gzip body's declared length is of its compressed bytes; one past the limit fails anyway
+      long expected =
+          !gzip && declaredLength > 0 && declaredLength <= maxBytes ? declaredLength : -1;
+      return readLimited(body, maxBytes, gzip, expected);
     } catch (ZipException e) {
       throw IngestException.badRequest("body is not valid gzip: " + e.getMessage());
     } catch (java.io.EOFException e) {
@@ -52,13 +55,13 @@ final class RequestBody {
     }
   }
 
+  /** {@code expected}: the declared length, within the limit, or -1. */
   private static byte[] readLimited(InputStream in, int maxBytes, boolean gzip, long expected)
       throws IOException {
     int cap = maxBytes == Integer.MAX_VALUE ? maxBytes : maxBytes + 1;
-    boolean declared = expected > 0 && expected <= maxBytes;
     // never more up front than the first chunk: a declared length is not memory to hand out before
     // its bytes arrive (many connections declaring the limit and sending nothing)
-    byte[] buf = new byte[(int) Math.min(declared ? expected : cap, FIRST_CHUNK)];
+    byte[] buf = new byte[(int) Math.min(expected > 0 ? expected : cap, FIRST_CHUNK)];
     int n = 0;
     while (true) {
       if (n > maxBytes) {
@@ -76,14 +79,10 @@ final class RequestBody {
           if (b < 0) {
             return buf;
           }
-          buf = Arrays.copyOf(buf, (int) Math.min(cap, Math.max(FIRST_CHUNK, 2L * n + 1)));
+          buf = grown(buf, cap, expected);
           buf[n++] = (byte) b;
         } else {
-          long next = Math.min(cap, Math.max(FIRST_CHUNK, 2L * n));
-          if (declared && expected > n && expected < next) {
-            next = expected; // growing towards the declared length ends on it: no copy at the end
-          }
-          buf = Arrays.copyOf(buf, (int) next);
+          buf = grown(buf, cap, expected);
         }
       }
       int r = in.read(buf, n, buf.length - n);
@@ -92,5 +91,17 @@ final class RequestBody {
       }
       n += r;
     }
+  }
+
+  /**
+   * {@code buf} doubled (at least to the first chunk, at most to {@code cap}), or grown only to
+   * {@code expected} when that lies in between, so that a body of that length ends with no copy.
+   */
+  private static byte[] grown(byte[] buf, int cap, long expected) {
+    long next = Math.min(cap, Math.max(FIRST_CHUNK, 2L * buf.length));
+    if (expected > buf.length && expected < next) {
+      next = expected;
+    }
+    return Arrays.copyOf(buf, (int) next);
   }
 }

@@ -9,6 +9,16 @@ import org.junit.jupiter.api.Test;
 class JsonTextTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Reads trees deeper than JsonText writes itself. */
+  private static final ObjectMapper DEEP =
+      new ObjectMapper(
+          com.fasterxml.jackson.core.JsonFactory.builder()
+              .streamReadConstraints(
+                  com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                      .maxNestingDepth(1000)
+                      .build())
+              .build());
+
   @Test
   void writesTreesAsJacksonDoes() throws Exception {
     for (String json :
@@ -21,35 +31,19 @@ class JsonTextTest {
           "{\"n\":-0,\"m\":0.0,\"l\":9223372036854775807}"
         }) {
       JsonNode tree = JSON.readTree(json);
-      assertThat(JsonText.of(tree)).as(json).isEqualTo(tree.toString());
+      assertThat(JsonText.of(tree, new StringBuilder())).as(json).isEqualTo(tree.toString());
     }
   }
 
   @Test
   void deepTreesAreLeftToJackson() throws Exception {
     String json = "[".repeat(500) + "]".repeat(500);
-    JsonNode tree =
-        new ObjectMapper(
-                com.fasterxml.jackson.core.JsonFactory.builder()
-                    .streamReadConstraints(
-                        com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                            .maxNestingDepth(1000)
-                            .build())
-                    .build())
-            .readTree(json);
-    assertThat(JsonText.of(tree)).isEqualTo(tree.toString());
+    JsonNode tree = DEEP.readTree(json);
+    assertThat(JsonText.of(tree, new StringBuilder())).isEqualTo(tree.toString());
   }
 
   @Test
   void oneScratchBuilderServesTreeAfterTree() throws Exception {
-    ObjectMapper deep =
-        new ObjectMapper(
-            com.fasterxml.jackson.core.JsonFactory.builder()
-                .streamReadConstraints(
-                    com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                        .maxNestingDepth(1000)
-                        .build())
-                .build());
     StringBuilder scratch = new StringBuilder(4);
     for (String json :
         new String[] {
@@ -60,7 +54,7 @@ class JsonTextTest {
           "{\"b\":\"é\"}",
           "[]"
         }) {
-      JsonNode tree = deep.readTree(json);
+      JsonNode tree = DEEP.readTree(json);
       assertThat(JsonText.of(tree, scratch)).as(json).isEqualTo(tree.toString());
     }
   }
