@@ -55,13 +55,7 @@ public final class Loader implements AutoCloseable {
   private static final int ATTEMPTS = 3;
 
   /**
-   * How long a batch keeps taking in records before it commits, so that the first rows of a batch
-   * are not kept waiting for a full row group when the loader is behind (freshness).
-   */
-  private static final long MAX_BATCH_NANOS = TimeUnit.SECONDS.toNanos(2);
-
-  /**
-   * The shortest time between two commits while the log keeps growing: when less than a read chunk
+   * The shortest time between two commits while the log keeps growing: when less than a whole batch
    * waits in the log, the next batch starts at once if the last commit is older, and otherwise once
    * it is that old, taking in what arrived meanwhile. Each commit costs DuckDB a fixed amount of
    * work, and rows that do not fill a row group are written twice (to the WAL, then again at the
@@ -81,8 +75,21 @@ public final class Loader implements AutoCloseable {
    */
   private static final int READ_CHUNK_BYTES = 256 * 1024;
 
-  /** Pending log bytes beyond which the loader is behind and loads at once, without gathering. */
-  private static final int BEHIND_BYTES = 4 * 1024 * 1024;
+  /**
+   * The longest a batch waits, from the last commit, for the rows of a whole batch to arrive while
+   * it appends those already there ({@link #wholeBatchArrives}). The first row of such a batch is
+   * queryable at most this long plus the final commit after it was received.
+   */
+  static final long MAX_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(3000);
+
+  /** The least pending log bytes that count as a whole batch (a batch of a few rows is whole). */
+  private static final long MIN_GATHER_BYTES = 64 * 1024;
+
+  /** The log bytes of one record, averaged over the last batch: what a whole batch's rows take. */
+  private long bytesPerRecord = 600;
+
+  /** The log's end at the last commit: how fast the log grows since then. */
+  private long endAtCommit;
 
   /**
    * Dedup hashes and received times of the rows the batch in flight passed on, until its commit,
@@ -240,19 +247,26 @@ public final class Loader implements AutoCloseable {
           log.awaitBeyond(position, 100);
           continue;
         }
-        long wait = lastCommit + COMMIT_INTERVAL_NANOS - System.nanoTime();
-        if (wait > 0 && !stopping && log.end() - position < BEHIND_BYTES) {
-          // a trickle right after a commit: let it gather before the transaction opens, unless a
-          // few megabytes arrive first (then the loader is behind and loads at once)
-          log.awaitBeyond(position + BEHIND_BYTES, Math.max(1, wait / 1_000_000));
-          continue;
+        int batchRows = Math.min(maxBatchRows, warehouse.preferredBatchRows());
+        long wholeBatch = Math.max(MIN_GATHER_BYTES, batchRows * bytesPerRecord);
+        long pending = log.end() - position;
+        long sinceCommit = System.nanoTime() - lastCommit;
+        boolean gather = false;
+        if (!stopping && pending < wholeBatch) {
+          if (sinceCommit < COMMIT_INTERVAL_NANOS) {
+            // a trickle right after a commit: let it gather before the transaction opens, unless a
+            // whole batch arrives first
+            long wait = COMMIT_INTERVAL_NANOS - sinceCommit;
+            log.awaitBeyond(position + wholeBatch, Math.max(1, wait / 1_000_000));
+            continue;
+          }
+          gather = wholeBatchArrives(pending, wholeBatch, sinceCommit);
         }
         boolean loaded;
         try {
           loaded =
               loadWithRetries(
-                  new Pending(
-                      position, -1, Math.min(maxBatchRows, warehouse.preferredBatchRows())));
+                  new Pending(position, -1, batchRows, gather, lastCommit + MAX_GATHER_NANOS));
         } catch (LogReadFailure e) {
           fail("cannot read the log: " + e.getCause().getMessage(), (Exception) e.getCause());
           return;
@@ -274,6 +288,24 @@ public final class Loader implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether, at the rate the log has grown since the last commit ({@code sinceCommit} ago), the
+   * rest of a whole batch ({@code wholeBatch} log bytes, to the end of the row group being filled,
+   * see {@link Warehouse#preferredBatchRows}) arrives within {@link #MAX_GATHER_NANOS} of that
+   * commit; {@code pending} bytes are there now. Then the batch opens now and waits for the rest as
+   * it comes in ({@link Pending#rows}). A batch that fills its row group costs DuckDB about half
+   * the CPU per row of one that does not: it goes into the database file compressed, once, instead
+   * of into the WAL and then again at the checkpoint (docs/benchmarks.md).
+   */
+  private boolean wholeBatchArrives(long pending, long wholeBatch, long sinceCommit) {
+    long grown = log.end() - endAtCommit;
+    if (grown <= 0 || sinceCommit >= MAX_GATHER_NANOS) {
+      return false;
+    }
+    double nanosPerByte = (double) sinceCommit / grown;
+    return sinceCommit + (wholeBatch - pending) * nanosPerByte <= MAX_GATHER_NANOS;
+  }
+
   private void fail(String message, Exception e) {
     lastError = message;
     LOG.error("loader: stopped: {}", message, e);
@@ -289,8 +321,12 @@ public final class Loader implements AutoCloseable {
   /**
    * The records of one load transaction, from {@code from} on, decoded as the warehouse asks for
    * them, a few megabytes of the log at a time. The first complete pass fixes where the batch ends
-   * (at {@code maxRows} rows, after {@link #MAX_BATCH_NANOS}, or where the log ended then); a retry
-   * produces the same rows.
+   * (at {@code maxRows} records, or where the log ended then, or for a batch that {@link #gathers},
+   * where it ended at {@link #gatherUntil}); a retry produces the same rows. Records already in the
+   * log are taken in however long appending them takes: a loader that is behind then commits whole
+   * row groups, the cheapest way to catch up. A limit of 2 s per batch, as before, made a loader
+   * that had fallen behind at 50,000 events/s commit 50,000–80,000 rows at a time, through the WAL
+   * at about twice the CPU per row, and so stay behind (docs/benchmarks.md).
    */
   private final class Pending implements Warehouse.Batch {
     final long from;
@@ -310,11 +346,25 @@ public final class Loader implements AutoCloseable {
     final List<DeadLetter> dead = new ArrayList<>();
     long duplicates;
 
+    /**
+     * Whether the first pass waits for records the log does not hold yet, until {@link
+     * #gatherUntil} (System.nanoTime), or takes what the log holds.
+     */
+    final boolean gathers;
+
+    final long gatherUntil;
+
     Pending(long from, long end, int maxRows) {
+      this(from, end, maxRows, false, 0);
+    }
+
+    Pending(long from, long end, int maxRows, boolean gathers, long gatherUntil) {
       this.from = from;
       this.end = end;
       this.reached = from;
       this.maxRows = maxRows;
+      this.gathers = gathers;
+      this.gatherUntil = gatherUntil;
     }
 
     @Override
@@ -324,8 +374,7 @@ public final class Loader implements AutoCloseable {
       dead.clear();
       duplicates = 0;
       long pos = from;
-      long started = System.nanoTime();
-      while (end < 0 ? !full() && System.nanoTime() - started < MAX_BATCH_NANOS : pos < end) {
+      while (end < 0 ? !full() : pos < end) {
         List<LogRecord> chunk;
         try {
           chunk = log.read(pos, READ_CHUNK_BYTES);
@@ -333,7 +382,17 @@ public final class Loader implements AutoCloseable {
           throw new LogReadFailure(e);
         }
         if (chunk.isEmpty()) {
-          break;
+          long left = gatherUntil - System.nanoTime();
+          if (end >= 0 || !gathers || left <= 0 || stopping) {
+            break;
+          }
+          try {
+            log.awaitBeyond(pos, Math.clamp(left / 1_000_000, 1, 100));
+          } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+          continue;
         }
         readPosition = Math.max(readPosition, chunk.getLast().nextPosition());
         for (LogRecord r : chunk) {
@@ -466,6 +525,11 @@ public final class Loader implements AutoCloseable {
     long start = System.nanoTime();
     warehouse.load(batch);
     lastCommit = System.nanoTime();
+    endAtCommit = log.end();
+    long records = batch.rowCount + batch.duplicates + batch.dead.size();
+    if (records > 0 && batch.end > batch.from) {
+      bytesPerRecord = Math.max(1, (batch.end - batch.from) / records);
+    }
     batchDuration.record(lastCommit - start, TimeUnit.NANOSECONDS);
     long now = micros();
     for (int i = 0; i < batch.rowCount; i++) {

@@ -344,6 +344,64 @@ class LoaderTest {
   }
 
   @Test
+  void aSteadyStreamIsCommittedInWholeBatchesAndItsTailWithinTheGatherTime() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
+      FlakyWarehouse w = flakyWarehouse();
+      w.preferredRows = 600; // a row group, say: ~0.6 s of the stream below
+      Loader l = loader(log, w);
+      l.start();
+      // ~1,000 events/s for 3 s: without gathering, a commit every half second of ~500 rows each
+      for (int i = 0; i < 150; i++) {
+        List<byte[]> records = new java.util.ArrayList<>();
+        for (int j = 0; j < 20; j++) {
+          records.add(Events.track("S").id("s-" + i + "-" + j).encoded());
+        }
+        log.append(records).get();
+        Thread.sleep(20);
+      }
+      long streamEnded = System.nanoTime();
+      awaitPosition(l, log.end());
+      Duration tail = Duration.ofNanos(System.nanoTime() - streamEnded);
+      // the first batch takes what came before the rate was known, the last what came after the
+      // last whole one; every batch between is whole
+      assertThat(w.loads.size()).isGreaterThanOrEqualTo(4);
+      assertThat(w.loads.subList(1, w.loads.size() - 1)).containsOnly(600);
+      assertThat(w.loads.stream().mapToInt(Integer::intValue).sum()).isEqualTo(3000);
+      assertThat(tail).isLessThan(Duration.ofNanos(Loader.MAX_GATHER_NANOS).plusSeconds(2));
+      assertThat(count(w, "SELECT count(DISTINCT event_id) FROM events")).isEqualTo(3000);
+      l.drain(Duration.ofSeconds(5));
+      w.close();
+    }
+  }
+
+  @Test
+  void aBatchWaitingForRowsEndsAtOnceWhenTheLoaderDrains() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
+      FlakyWarehouse w = flakyWarehouse();
+      w.preferredRows = 10_000; // due ~1.5 s after the first commit, but the stream stops first
+      Loader l = loader(log, w);
+      l.start();
+      for (int i = 0; i < 40; i++) {
+        List<byte[]> records = new java.util.ArrayList<>();
+        for (int j = 0; j < 175; j++) {
+          records.add(Events.track("D").id("d-" + i + "-" + j).encoded());
+        }
+        log.append(records).get();
+        Thread.sleep(25);
+      }
+      long start = System.nanoTime();
+      assertThat(l.drain(Duration.ofSeconds(10))).isTrue();
+      // not kept until the batch's gather time is up (~2 s from here)
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+      // the first append alone, then one batch that gathered the rest: it was open at the drain
+      assertThat(w.loads).hasSize(2);
+      assertThat(l.position()).isEqualTo(log.end());
+      assertThat(count(w, "SELECT count(DISTINCT event_id) FROM events")).isEqualTo(7000);
+      w.close();
+    }
+  }
+
+  @Test
   void aBatchOfManyReadChunksLoadsEachEventOnceAfterRetries() throws Exception {
     try (FileEventLog log = FileEventLog.open(dir.resolve("log"), 1 << 20)) {
       FlakyWarehouse w = flakyWarehouse();
