@@ -14,10 +14,10 @@ public record IngestLimits(
   /**
    * 192 MB of log unread: about 390,000 events of 500 bytes, or 7 s at 50,000 events/s. A loader
    * that keeps up on average still falls well behind for a moment at each full batch: at 50,000
-   * events/s it gathered a row group for up to 2 s and then committed and checkpointed it for 2-3
-   * s more, so the log not yet committed peaked at 164-201 MB (measured before the loader appended
-   * a row group while it gathered; since then 60-125 MB). At 96 MB that held requests back in 4 of 5 120
-   * s runs (ack p99 over 50 ms in 3); at 192 MB in none of 3 (p99 14 ms), with freshness p99 at
+   * events/s it gathered a row group for up to 2 s and then committed and checkpointed it for 2-3 s
+   * more, so the log not yet committed peaked at 164-201 MB (measured before the loader appended a
+   * row group while it gathered; since then 60-125 MB). At 96 MB that held requests back in 4 of 5
+   * 120 s runs (ack p99 over 50 ms in 3); at 192 MB in none of 3 (p99 14 ms), with freshness p99 at
    * 2.8-3.5 s. The price: under sustained overload the log is held at twice the lag, ~7 s instead
    * of ~3.7 s of freshness at that rate (docs/benchmarks.md).
    */
