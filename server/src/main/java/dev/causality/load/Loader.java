@@ -299,7 +299,7 @@ public final class Loader implements AutoCloseable {
    */
   private boolean wholeBatchArrives(long pending, long wholeBatch, long sinceCommit) {
     long grown = log.end() - endAtCommit;
-    if (grown <= 0 || sinceCommit >= MAX_GATHER_NANOS) {
+    if (grown <= 0) {
       return false;
     }
     double nanosPerByte = (double) sinceCommit / grown;
@@ -527,8 +527,8 @@ public final class Loader implements AutoCloseable {
     lastCommit = System.nanoTime();
     endAtCommit = log.end();
     long records = batch.rowCount + batch.duplicates + batch.dead.size();
-    if (records > 0 && batch.end > batch.from) {
-      bytesPerRecord = Math.max(1, (batch.end - batch.from) / records);
+    if (records > 0) {
+      bytesPerRecord = (batch.end - batch.from) / records;
     }
     batchDuration.record(lastCommit - start, TimeUnit.NANOSECONDS);
     long now = micros();

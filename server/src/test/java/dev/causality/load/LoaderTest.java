@@ -161,6 +161,23 @@ class LoaderTest {
     return records;
   }
 
+  /**
+   * A steady stream: {@code appends} appends of {@code perAppend} track events named {@code name}
+   * with distinct ids, {@code pauseMillis} apart.
+   */
+  private static void stream(
+      FileEventLog log, String name, int appends, int perAppend, long pauseMillis)
+      throws Exception {
+    for (int i = 0; i < appends; i++) {
+      List<byte[]> records = new java.util.ArrayList<>();
+      for (int j = 0; j < perAppend; j++) {
+        records.add(Events.track(name).id(name + "-" + i + "-" + j).encoded());
+      }
+      log.append(records).get();
+      Thread.sleep(pauseMillis);
+    }
+  }
+
   private static long count(Warehouse w, String sql) {
     return ((Number) w.query(sql, 10).rows().getFirst().getFirst()).longValue();
   }
@@ -351,14 +368,7 @@ class LoaderTest {
       Loader l = loader(log, w);
       l.start();
       // ~1,000 events/s for 3 s: without gathering, a commit every half second of ~500 rows each
-      for (int i = 0; i < 150; i++) {
-        List<byte[]> records = new java.util.ArrayList<>();
-        for (int j = 0; j < 20; j++) {
-          records.add(Events.track("S").id("s-" + i + "-" + j).encoded());
-        }
-        log.append(records).get();
-        Thread.sleep(20);
-      }
+      stream(log, "S", 150, 20, 20);
       long streamEnded = System.nanoTime();
       awaitPosition(l, log.end());
       Duration tail = Duration.ofNanos(System.nanoTime() - streamEnded);
@@ -381,14 +391,7 @@ class LoaderTest {
       w.preferredRows = 10_000; // due ~1.5 s after the first commit, but the stream stops first
       Loader l = loader(log, w);
       l.start();
-      for (int i = 0; i < 40; i++) {
-        List<byte[]> records = new java.util.ArrayList<>();
-        for (int j = 0; j < 175; j++) {
-          records.add(Events.track("D").id("d-" + i + "-" + j).encoded());
-        }
-        log.append(records).get();
-        Thread.sleep(25);
-      }
+      stream(log, "D", 40, 175, 25);
       long start = System.nanoTime();
       assertThat(l.drain(Duration.ofSeconds(10))).isTrue();
       // not kept until the batch's gather time is up (~2 s from here)
